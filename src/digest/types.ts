@@ -64,7 +64,9 @@ export type WarningKind =
   | 'empty-file'
   | 'no-papers'
   | 'unknown-table'
-  | 'duplicate-paper';
+  | 'duplicate-paper'
+  /** The parser itself failed on this file (a bug): the file yields nothing, the caller carries on. */
+  | 'parse-error';
 
 /** A problem found while parsing; `line` is 1-based in the input. */
 export interface ParseWarning {

@@ -1,0 +1,177 @@
+/**
+ * `/paper` — for everyone: search the archive, show one paper, list the newest digest's papers, query help.
+ */
+import {
+  InteractionContextType,
+  SlashCommandBuilder,
+  type ChatInputCommandInteraction,
+} from 'discord.js';
+import { paperIdentity } from '../src/digest/index.ts';
+import type { Paper } from '../src/digest/types.ts';
+import type { Command, CommandContext } from '../src/discord/command.ts';
+import { paperEmbed } from '../src/discord/embeds.ts';
+import { UserError } from '../src/discord/errors.ts';
+import { localize } from '../src/discord/localize.ts';
+import { packEmbeds } from '../src/discord/messages.ts';
+import { oneLine, truncatePlain } from '../src/discord/markdown.ts';
+import { PAGE_SIZE, queryFromFooter, searchPage } from '../src/discord/search-page.ts';
+import type { AppServices } from '../src/app.ts';
+
+const SOURCES = [
+  { name: 'arXiv', value: 'arxiv' },
+  { name: 'bioRxiv', value: 'biorxiv' },
+  { name: 'medRxiv', value: 'medrxiv' },
+];
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const data = localize(new SlashCommandBuilder(), 'paper', '论文', { en: 'Search and read the paper archive', zh: '检索和阅读论文存档' })
+  .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel)
+  .addSubcommand((s) =>
+    localize(s, 'search', '搜索', { en: 'Search papers in Chinese or English', zh: '用中文或英文搜索论文' })
+      .addStringOption((o) =>
+        localize(o, 'query', '关键词', {
+          en: 'Words, "a phrase", -exclude, author:name, source:arxiv, from:2025-01-01',
+          zh: '关键词、"短语"、-排除词、author:作者、source:arxiv、from:2025-01-01',
+        })
+          .setRequired(true)
+          .setMaxLength(200),
+      )
+      .addStringOption((o) => localize(o, 'author', '作者', { en: 'Only papers by this author', zh: '只看该作者的论文' }).setMaxLength(100))
+      .addStringOption((o) => localize(o, 'source', '来源', { en: 'Only this source', zh: '只看该来源' }).addChoices(...SOURCES))
+      .addStringOption((o) => localize(o, 'from', '起始日期', { en: 'From this date (YYYY-MM-DD)', zh: '起始日期（YYYY-MM-DD）' }).setMaxLength(10))
+      .addStringOption((o) => localize(o, 'to', '截止日期', { en: 'Up to this date (YYYY-MM-DD)', zh: '截止日期（YYYY-MM-DD）' }).setMaxLength(10))
+      .addBooleanOption((o) =>
+        localize(o, 'public', '公开', { en: 'Post the results in the channel for everyone (default: only you)', zh: '在频道中公开结果（默认仅自己可见）' }),
+      ),
+  )
+  .addSubcommand((s) =>
+    localize(s, 'show', '查看', { en: 'Show one paper', zh: '查看一篇论文' })
+      .addStringOption((o) =>
+        localize(o, 'id', '编号', { en: 'arXiv id, DOI, link, or start typing a title', zh: 'arXiv 编号、DOI、链接，或输入标题' })
+          .setRequired(true)
+          .setMaxLength(300)
+          .setAutocomplete(true),
+      )
+      .addBooleanOption((o) => localize(o, 'public', '公开', { en: 'Post it in the channel for everyone', zh: '在频道中公开' })),
+  )
+  .addSubcommand((s) =>
+    localize(s, 'latest', '最新', { en: "The newest digest's papers", zh: '最新一期日报的论文' })
+      .addStringOption((o) => localize(o, 'source', '来源', { en: 'Which source (default: any)', zh: '哪个来源（默认任意）' }).addChoices(...SOURCES))
+      .addIntegerOption((o) => localize(o, 'count', '数量', { en: 'How many papers (1-10, default 5)', zh: '显示多少篇（1-10，默认 5）' }).setMinValue(1).setMaxValue(10))
+      .addBooleanOption((o) => localize(o, 'public', '公开', { en: 'Post them in the channel for everyone', zh: '在频道中公开' })),
+  )
+  .addSubcommand((s) => localize(s, 'help', '帮助', { en: 'How to search: query syntax and examples', zh: '搜索语法与示例' }));
+
+export default {
+  data,
+  async execute(interaction, ctx) {
+    switch (interaction.options.getSubcommand(true)) {
+      case 'search':
+        return search(interaction, ctx);
+      case 'show':
+        return show(interaction, ctx);
+      case 'latest':
+        return latest(interaction, ctx);
+      default:
+        return ctx.respond({ content: ctx.t('paper.help'), ephemeral: true });
+    }
+  },
+
+  async autocomplete(interaction, ctx) {
+    const focused = oneLine(String(interaction.options.getFocused())).slice(0, 100);
+    // Nothing typed yet: offer the newest papers, the likeliest thing someone wants to open.
+    const choices = focused ? ctx.app.archive.index.suggest(focused, 25) : (await ctx.app.stores.papers.latest()).slice(0, 25);
+    await interaction.respond(
+      choices.slice(0, 25).filter((c) => c.id.length <= 100).map((c) => ({ name: truncatePlain(`${oneLine(c.title)} · ${c.id}`, 100) || c.id, value: c.id })),
+    );
+  },
+
+  async component(interaction, ctx, id) {
+    if (id.action === 'open' && interaction.isStringSelectMenu()) {
+      const paperId = interaction.values[0] ?? '';
+      const paper = await ctx.app.stores.papers.get(paperId);
+      if (!paper) throw new UserError('paper.notFound', { id: paperId });
+      await ctx.respond({ embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })], ephemeral: true });
+      return;
+    }
+    if (id.action === 'page' && interaction.isButton()) {
+      const [pageText = '0', owner = '*'] = id.state;
+      if (owner !== '*' && owner !== interaction.user.id) throw new UserError('error.notYours');
+      const query = queryFromFooter(interaction.message.embeds[0]?.footer?.text);
+      if (query === null) throw new UserError('error.expired');
+      await ctx.respond(await resultsPage(ctx, query, Math.max(0, Number.parseInt(pageText, 10) || 0), owner));
+      return;
+    }
+    throw new UserError('error.expired');
+  },
+} satisfies Command;
+
+async function search(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const isPublic = interaction.options.getBoolean('public') ?? false;
+  const query = buildQuery(interaction);
+  await ctx.respond({ ...(await resultsPage(ctx, query, 0, isPublic ? '*' : interaction.user.id)), ephemeral: !isPublic });
+}
+
+/** Folds the option fields into the query syntax, so paging (which only has the query) sees the same search. */
+function buildQuery(interaction: ChatInputCommandInteraction): string {
+  const parts = [oneLine(interaction.options.getString('query', true))];
+  const author = interaction.options.getString('author');
+  if (author) parts.push(`author:"${oneLine(author).replace(/"/g, '')}"`);
+  const source = interaction.options.getString('source');
+  if (source) parts.push(`source:${source}`);
+  for (const name of ['from', 'to'] as const) {
+    const value = interaction.options.getString(name)?.trim();
+    if (!value) continue;
+    if (!DATE.test(value) || Number.isNaN(Date.parse(value))) throw new UserError('error.invalidOption', { option: name, reason: 'YYYY-MM-DD' });
+    parts.push(`${name}:${value}`);
+  }
+  return parts.join(' ');
+}
+
+async function resultsPage(ctx: CommandContext, query: string, page: number, owner: string) {
+  const result = ctx.app.archive.index.search(query, { limit: PAGE_SIZE, offset: page * PAGE_SIZE });
+  const papers = await ctx.app.stores.papers.getMany(result.results.map((r) => r.id));
+  return searchPage({
+    query,
+    page,
+    total: result.total,
+    relaxed: result.relaxed,
+    errors: result.errors,
+    hits: result.results.map((hit, i) => ({ hit, paper: papers[i] })),
+    owner,
+    t: ctx.t,
+  });
+}
+
+async function show(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const input = interaction.options.getString('id', true);
+  const paper = await findPaper(ctx.app, input);
+  if (!paper) throw new UserError('paper.notFound', { id: truncatePlain(oneLine(input), 100) });
+  const isPublic = interaction.options.getBoolean('public') ?? false;
+  await ctx.respond({ embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })], ephemeral: !isPublic });
+}
+
+/** Resolves what a user typed — a canonical id, an arXiv id, a DOI, or a link — to a stored paper. */
+export async function findPaper(app: Pick<AppServices, 'stores'>, input: string): Promise<Paper | undefined> {
+  const text = input.trim();
+  if (!text) return undefined;
+  const candidates = new Set<string>();
+  if (/^(arxiv|doi|url):/i.test(text)) candidates.add(text.replace(/^(\w+):/, (m) => m.toLowerCase()));
+  if (/^10\.\d{4,9}\//.test(text)) candidates.add(`doi:${text.toLowerCase()}`);
+  candidates.add(paperIdentity(text).id);
+  for (const id of candidates) {
+    const paper = await app.stores.papers.get(id);
+    if (paper) return paper;
+  }
+  return undefined;
+}
+
+async function latest(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const source = interaction.options.getString('source') ?? undefined;
+  const count = interaction.options.getInteger('count') ?? 5;
+  const isPublic = interaction.options.getBoolean('public') ?? false;
+  const papers = (await ctx.app.stores.papers.latest(source)).slice(0, Math.min(10, Math.max(1, count)));
+  if (papers.length === 0) throw new UserError('paper.latest.empty');
+  const [message] = packEmbeds(papers.map((p) => paperEmbed(p, { locale: ctx.locale })));
+  await ctx.respond({ content: ctx.t('paper.latest.header', { date: papers[0]?.date ?? '—', count: papers.length }), embeds: message?.embeds ?? [], ephemeral: !isPublic });
+}

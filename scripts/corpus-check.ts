@@ -1,0 +1,79 @@
+/**
+ * `npm run --silent corpus-check -- <dir>` (default ../shared/digests): parse every `*.md` under the folder
+ * and fail unless there are no crashes, every `[PDF](…)` row of the lcollection digests is recovered as a
+ * paper, and no title is dirty (newline, `**`, translator's note, leading "标题"). Prints a short summary.
+ *
+ * "Recovered" is checked exactly, per file: the set of paper ids parsed must equal the set of ids of the
+ * links written as `[PDF](…)`, and papers + duplicate warnings must equal the number of `[PDF](` rows.
+ */
+import { readFile } from 'node:fs/promises';
+import { collectFiles } from '../src/cli/parse.ts';
+import { paperIdentity, parseDigest, type Paper } from '../src/digest/index.ts';
+
+const DIRTY_TITLE: Array<[string, RegExp]> = [
+  ['newline', /[\r\n]/],
+  ['bold markers', /\*\*/],
+  ['translator note', /^(?:解析|注|说明)[：:]|[（(](?:注|解析|说明)[：:]|翻译说明|以下是|翻译成中文|中文翻译|可以翻译为|翻译如下|根据您的要求/],
+  ['leading 标题', /^标题/],
+];
+
+/** Problems with a title, empty when it is clean. */
+export function titleProblems(paper: Paper): string[] {
+  return DIRTY_TITLE.filter(([, re]) => re.test(paper.title)).map(([name]) => name);
+}
+
+async function main(dir: string): Promise<number> {
+  const started = Date.now();
+  const files = await collectFiles([dir]);
+  let crashes = 0;
+  let papers = 0;
+  let pdfRows = 0;
+  let bytes = 0;
+  const failures: string[] = [];
+  for (const file of files) {
+    const text = await readFile(file, 'utf8');
+    bytes += Buffer.byteLength(text);
+    let result;
+    try {
+      result = parseDigest({ text, fileName: file });
+    } catch (error) {
+      crashes++;
+      failures.push(`${file}: crash: ${(error as Error).message}`);
+      continue;
+    }
+    papers += result.papers.length;
+    for (const p of result.papers) {
+      const problems = titleProblems(p);
+      if (problems.length > 0) failures.push(`${file}: ${p.id} title has ${problems.join(', ')}: ${JSON.stringify(p.title.slice(0, 80))}`);
+    }
+    if (!/[\\/]lcollection[\\/]/.test(file)) continue;
+    const links = [...text.matchAll(/\[PDF\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    pdfRows += links.length;
+    const expected = new Set(links.map((l) => paperIdentity(l).id));
+    const found = new Set(result.papers.map((p) => p.id));
+    const missing = [...expected].filter((id) => !found.has(id));
+    const extra = [...found].filter((id) => !expected.has(id));
+    const duplicates = result.warnings.filter((w) => w.kind === 'duplicate-paper').length;
+    if (missing.length > 0 || extra.length > 0 || result.papers.length + duplicates !== links.length) {
+      failures.push(
+        `${file}: ${links.length} [PDF] rows, ${result.papers.length} papers + ${duplicates} duplicates; missing ${missing.slice(0, 3).join(' ') || 'none'}; extra ${extra.slice(0, 3).join(' ') || 'none'}`,
+      );
+    }
+  }
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`corpus-check ${dir}: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${papers} papers, ${pdfRows} lcollection [PDF] rows, ${crashes} crashes, ${seconds.toFixed(1)} s`);
+  for (const f of failures.slice(0, 20)) console.log(`  FAIL ${f}`);
+  if (failures.length > 20) console.log(`  … and ${failures.length - 20} more`);
+  console.log(failures.length === 0 ? 'OK' : `FAILED: ${failures.length} problem(s)`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+main(process.argv[2] ?? '../shared/digests').then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`corpus-check: ${(error as Error).message}`);
+    process.exitCode = 1;
+  },
+);

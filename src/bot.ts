@@ -1,0 +1,138 @@
+/**
+ * Wires the bot: store, archive, Discord client, commands, publisher and the scheduled job. main.ts calls
+ * {@link startBot}; nothing else logs in to Discord.
+ */
+import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
+import type { AppServices } from './app.ts';
+import { diskSnapshotFile, openArchive } from './archive.ts';
+import type { Config } from './config.ts';
+import { restDiscordPort } from './discord/discord-port.ts';
+import { loadCommands } from './discord/loader.ts';
+import { createPublisher } from './discord/publisher.ts';
+import { inviteUrl } from './discord/invite.ts';
+import { createRouter } from './discord/router.ts';
+import { diskDigestFolder } from './jobs/digest-folder.ts';
+import { ingestFolder } from './jobs/ingest.ts';
+import { planDeliveries } from './jobs/plan.ts';
+import { createRunner } from './jobs/runner.ts';
+import { scrubSecrets, type Logger } from './log.ts';
+import { snapshotPathIn, sqlitePathIn } from './paths.ts';
+import { buildStatus } from './status.ts';
+import { openStores } from './store/index.ts';
+
+/** A running bot. */
+export interface RunningBot {
+  app: AppServices;
+  client: Client;
+  /** Settles once the start-up run (ingest and delivery after READY) is over. */
+  startupRun: Promise<void>;
+  /** Finishes in-flight work, then disconnects and closes the store. */
+  stop(): Promise<void>;
+}
+
+/** Opens everything and logs in. Throws (with a one-line message) when the store or Discord cannot be reached. */
+export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+  const token = config.discordToken;
+  if (!token) throw new Error('DISCORD_TOKEN is not set');
+  const stores = await openStores(config.keyvUrl, { sqlitePath: sqlitePathIn(config.dataDir), log: log.child({ part: 'store' }) });
+  const archive = await openArchive({ stores, snapshot: diskSnapshotFile(snapshotPathIn(config.dataDir, stores.backend)), log });
+  log.info({ store: stores.backend, papers: archive.index.size, index: archive.origin }, 'archive open');
+
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: config.discordApiUrl },
+    // Belt and braces: every message also sets allowed_mentions itself.
+    allowedMentions: { parse: [] },
+  });
+  const publisher = createPublisher({ stores, discord: restDiscordPort(client.rest), log: log.child({ part: 'publisher' }) });
+  const folder = diskDigestFolder(config.digestDir);
+  const runner = createRunner({
+    log: log.child({ part: 'job' }),
+    schedule: config.digestCron,
+    timeZone: config.timeZone,
+    steps: {
+      ingest: () => ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }) }),
+      plan: (ingest) => planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog }, ingest),
+      publisher,
+    },
+  });
+  const app: AppServices = {
+    config,
+    stores,
+    archive,
+    runner,
+    now: () => new Date(),
+    status: (guildId) => buildStatus({ stores, runner }, guildId),
+  };
+
+  const commands = await loadCommands();
+  const route = createRouter({ commands, app, log: log.child({ part: 'router' }) });
+  const inFlight = new Set<Promise<void>>();
+  client.on(Events.InteractionCreate, (interaction: Interaction) => {
+    const handling = route(interaction).finally(() => inFlight.delete(handling));
+    inFlight.add(handling);
+  });
+  client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));
+  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ shard, code: event.code }, 'gateway disconnected'));
+  client.on(Events.ShardResume, (shard) => log.info({ shard }, 'gateway resumed'));
+  const startupRun = new Promise<void>((resolve) => {
+    client.once(Events.ClientReady, (ready) => {
+      log.info({ user: ready.user.tag, guilds: ready.guilds.cache.size, invite: inviteUrl(ready.application.id) }, 'logged in to Discord');
+      void (async () => {
+        await registerEnvChannels(client, app, log);
+        runner.start();
+        await runner.run('startup');
+      })()
+        .catch((error: unknown) => log.error({ err: error }, 'start-up run failed'))
+        .finally(resolve);
+    });
+  });
+
+  try {
+    await client.login(token);
+  } catch (error) {
+    await stores.close().catch(() => undefined);
+    // The cause is not attached: its message (and stack) could carry the token.
+    // eslint-disable-next-line preserve-caught-error
+    throw new Error(`cannot log in to Discord at ${config.discordApiUrl}: ${scrubSecrets((error as Error).message, [token])}`);
+  }
+
+  return {
+    app,
+    client,
+    startupRun,
+    async stop() {
+      await runner.stop();
+      await Promise.allSettled([...inFlight]);
+      await archive.saveSnapshot().catch((error: unknown) => log.warn({ err: error }, 'could not save the search index snapshot'));
+      await client.destroy();
+      await stores.close();
+    },
+  };
+}
+
+/** `DIGEST_CHANNEL_IDS`: channels configured by environment, for single-server installs without commands. */
+async function registerEnvChannels(client: Client, app: AppServices, log: Logger): Promise<void> {
+  for (const channelId of app.config.digestChannelIds) {
+    if (await app.stores.channels.get(channelId)) continue;
+    try {
+      const channel = await client.channels.fetch(channelId);
+      if (!channel || !('guildId' in channel) || !channel.isSendable()) throw new Error('not a server text channel');
+      await app.stores.channels.put({
+        guildId: channel.guildId,
+        channelId,
+        sources: null,
+        mode: 'embeds',
+        notices: false,
+        disabled: null,
+        failures: 0,
+        addedBy: 'DIGEST_CHANNEL_IDS',
+        addedAt: app.now().toISOString(),
+      });
+      log.info({ channel: channelId }, 'channel from DIGEST_CHANNEL_IDS added');
+    } catch (error) {
+      log.error({ channel: channelId, reason: (error as Error).message }, 'DIGEST_CHANNEL_IDS names a channel the bot cannot use');
+    }
+  }
+}
+

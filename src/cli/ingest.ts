@@ -1,0 +1,40 @@
+/**
+ * `cli ingest <path...> [--store URL]`: parse digest files (folders searched for `*.md`) into the store and its
+ * search index, posting nothing. Prints `{ files, papers, new, updated, seconds }` (a contract).
+ */
+import { fileListFolder } from '../jobs/digest-folder.ts';
+import { ingestFolder } from '../jobs/ingest.ts';
+import { createLogger } from '../log.ts';
+import { openCliArchive, takeOption } from './archive.ts';
+import { collectFiles } from './parse.ts';
+import { CliError, type CliCommand } from './types.ts';
+
+const command: CliCommand = {
+  summary: 'ingest <path...> [--store URL]: parse digests into the store (posts nothing)',
+  async run(argv, io) {
+    const args = [...argv];
+    const store = takeOption(args, '--store');
+    const unknown = args.find((a) => a.startsWith('--'));
+    if (unknown) throw new CliError(`unknown option ${unknown}`);
+    if (args.length === 0) throw new CliError('ingest needs at least one file or folder');
+    const files = await collectFiles(args);
+    const archive = await openCliArchive(io, store);
+    try {
+      const log = createLogger({ level: io.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent', destination: io.stderr });
+      const report = await ingestFolder({ archive, folder: fileListFolder(files), log });
+      for (const failure of report.failures) io.stderr.write(`warning: ${failure.path}: ${failure.reason}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ files: report.files, papers: report.papers, new: report.added.length, updated: report.updated.length, seconds: round(report.seconds) })}\n`,
+      );
+      return 0;
+    } finally {
+      await archive.stores.close();
+    }
+  },
+};
+
+function round(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}
+
+export default command;

@@ -1,0 +1,138 @@
+/**
+ * Configuration: environment (and an optional `.env` file) → one typed, validated object.
+ * Fails fast with one line per problem, so a mis-configured bot never half-starts.
+ * The token is kept out of everything printable (see {@link redactConfig}).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import cron from 'node-cron';
+import { z } from 'zod';
+
+/** Log levels pino understands. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17–20 digits)');
+
+const schema = z.object({
+  DISCORD_TOKEN: z.string().trim().min(1).optional(),
+  DISCORD_APPLICATION_ID: snowflake.optional(),
+  DISCORD_API_URL: z
+    .string()
+    .trim()
+    .url('must be a URL such as https://discord.com/api')
+    .default('https://discord.com/api')
+    .transform((url) => url.replace(/\/+$/, '')),
+  KEYV_URL: z.string().trim().min(1).optional(),
+  DATA_DIR: z.string().trim().min(1).default('data'),
+  DIGEST_DIR: z.string().trim().min(1).default('digests'),
+  DIGEST_CRON: z
+    .string()
+    .trim()
+    .default('*/15 * * * *')
+    .refine((expr) => cron.validate(expr), 'must be a cron expression such as "*/15 * * * *"'),
+  TZ: z
+    .string()
+    .trim()
+    .default('UTC')
+    .refine(isTimeZone, 'must be an IANA time zone such as UTC or Asia/Shanghai'),
+  DIGEST_BACKLOG: z.coerce.number().int().min(1).max(60).default(3),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  DIGEST_CHANNEL_IDS: z
+    .string()
+    .trim()
+    .default('')
+    .transform((list) => list.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(snowflake)),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_HOST: z.string().trim().default('127.0.0.1'),
+  PREVIEW_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+});
+
+/** The bot's configuration, after validation. */
+export interface Config {
+  /** Absent: the bot cannot log in, and `npm start` offers the local preview instead. */
+  discordToken: string | undefined;
+  applicationId: string | undefined;
+  /** REST base without the version, e.g. `https://discord.com/api` (a proxy or the local test server). */
+  discordApiUrl: string;
+  /** Keyv store URL; undefined selects the default SQLite file under {@link dataDir}. */
+  keyvUrl: string | undefined;
+  dataDir: string;
+  digestDir: string;
+  digestCron: string;
+  timeZone: string;
+  /** How many of the newest digests per source a channel may receive (e.g. after being added, or after an outage). */
+  digestBacklog: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** Channels to post to without any command (single-server installs). */
+  digestChannelIds: string[];
+  metricsPort: number;
+  metricsHost: string;
+  previewPort: number;
+}
+
+/** Thrown when the environment is invalid; `problems` holds one line per problem. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * Reads the configuration from `env`, with values from `envFile` (default `.env`) filling the gaps:
+ * the real environment always wins, so a deployment can override a checked-in `.env`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string | null = '.env'): Config {
+  const fromFile = envFile && existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  // Empty strings mean "unset" so that a copied .env.example with blank values behaves like no value.
+  const merged = Object.fromEntries(
+    Object.entries({ ...fromFile, ...env }).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const [name, item] = issue.path;
+        return `${String(name)}${typeof item === 'number' ? ` (item ${item + 1})` : ''}: ${issue.message}`;
+      }),
+    );
+  }
+  const c = parsed.data;
+  return {
+    discordToken: c.DISCORD_TOKEN,
+    applicationId: c.DISCORD_APPLICATION_ID,
+    discordApiUrl: c.DISCORD_API_URL,
+    keyvUrl: c.KEYV_URL,
+    dataDir: c.DATA_DIR,
+    digestDir: c.DIGEST_DIR,
+    digestCron: c.DIGEST_CRON,
+    timeZone: c.TZ,
+    digestBacklog: c.DIGEST_BACKLOG,
+    logLevel: c.LOG_LEVEL,
+    digestChannelIds: c.DIGEST_CHANNEL_IDS,
+    metricsPort: c.METRICS_PORT,
+    metricsHost: c.METRICS_HOST,
+    previewPort: c.PREVIEW_PORT,
+  };
+}
+
+/** A copy safe to log: the token replaced, credentials in the store URL masked. */
+export function redactConfig(config: Config): Record<string, unknown> {
+  return { ...config, discordToken: config.discordToken ? '[set]' : '[unset]', keyvUrl: redactUrl(config.keyvUrl) };
+}
+
+/** Masks the password of a URL (`redis://:secret@host` → `redis://:***@host`); leaves other strings alone. */
+export function redactUrl(url: string | undefined): string | undefined {
+  if (!url) return url;
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@:]*):([^/@]*)@/i, (_m, scheme: string, user: string) => `${scheme}${user}:***@`);
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * The digest parser: markdown text in, digests and papers out. Pure (no I/O) and total: any input,
+ * including binary junk or a 50 MB file, gives a result with warnings rather than an exception.
+ */
+import { splitAuthors } from './authors.ts';
+import { columnRoles, type ColumnRole } from './columns.ts';
+import { digestHintsFromFileName, findDate, findSource } from './hints.ts';
+import { paperIdentity } from './identity.ts';
+import { scan, splitCells, type Block } from './scanner.ts';
+import { cellText, collapse, type CellMode } from './text.ts';
+import { cleanTitle } from './title.ts';
+import type { Digest, DigestStatus, Paper, ParseInput, ParseResult, ParseWarning } from './types.ts';
+
+/** Options for tests and benchmarks; callers normally pass none. */
+export interface ParseOptions {
+  /** `remark` converts every cell with remark (the reference the fast path is tested against). */
+  cellMode?: CellMode;
+}
+
+interface OpenDigest extends Digest {
+  line: number;
+  /** A table of papers was seen: an empty digest with one is real, without one it is a placeholder. */
+  hadTable: boolean;
+  ids: Set<string>;
+}
+
+const NONE = /^(?:n\/?a|null|none|无|-|—)?$/i;
+// `- 2022-11-29, **Title**, Name et.al., Paper: [url](url), Code: **[url](url)**`
+const LIST_PAPER = /^[-*+]\s+(\d{4}-\d{2}-\d{2}),\s*\*\*(.+?)\*\*,\s*(.*?),\s*Paper:\s*\[[^\]]*\]\(([^)\s]+)\)(?:,\s*Code:\s*\**\[[^\]]*\]\(([^)\s]+)\))?/i;
+
+/** Parse one digest file. Never throws. */
+export function parseDigest(input: ParseInput, options: ParseOptions = {}): ParseResult {
+  try {
+    return parse(input, options.cellMode ?? 'auto');
+  } catch (error) {
+    // Defence in depth: a bug here must cost one file's papers, not the caller's process.
+    return { digests: [], papers: [], warnings: [{ line: 1, kind: 'parse-error', message: `parser failed: ${(error as Error)?.message ?? String(error)}` }] };
+  }
+}
+
+function parse(input: ParseInput, mode: CellMode): ParseResult {
+  const warnings: ParseWarning[] = [];
+  const warn = (w: ParseWarning): void => {
+    warnings.push(w);
+  };
+  let text = typeof input.text === 'string' ? input.text : '';
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const hints = digestHintsFromFileName(input.fileName ?? '');
+  if (text.trim() === '') {
+    warn({ line: 1, kind: 'empty-file', message: 'the file is empty' });
+    return { digests: [], papers: [], warnings };
+  }
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1) {
+    const line = countLines(text, nul);
+    warn({ line, kind: 'binary', message: `binary content (NUL byte) at line ${line}; not a digest` });
+    return { digests: [], papers: [], warnings };
+  }
+
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.endsWith('\r')) lines[i] = l.slice(0, -1);
+  }
+  const blocks = scan(lines, warn);
+
+  const digests: OpenDigest[] = [];
+  const fresh = (line: number, date: string | null, source: string | null): OpenDigest => ({
+    date,
+    source: source ?? hints.source ?? 'arxiv',
+    status: 'ok',
+    message: null,
+    papers: [],
+    line,
+    hadTable: false,
+    ids: new Set(),
+  });
+  let current = fresh(1, hints.date, hints.source);
+  digests.push(current);
+  let roles: ColumnRole[] | null = null;
+
+  for (const block of blocks) {
+    switch (block.kind) {
+      case 'heading': {
+        if (block.level > 2) break;
+        const date = findDate(block.text);
+        const source = findSource(block.text);
+        if (!date && !source) break;
+        const next = fresh(
+          block.line,
+          date ?? (block.level === 1 ? hints.date : current.date),
+          source ?? (block.level === 1 ? null : current.source),
+        );
+        // A digest with nothing in it yet (the file-level default, or a summary heading followed by its
+        // `## arXiv` sections) is a placeholder: replace it rather than report an empty digest.
+        if (isPlaceholder(current)) digests.pop();
+        digests.push(next);
+        current = next;
+        roles = null;
+        break;
+      }
+      case 'status':
+        current.status = block.status as DigestStatus;
+        current.message = block.message;
+        break;
+      case 'table':
+        roles = columnRoles(block.headers);
+        if (roles) current.hadTable = true;
+        break;
+      case 'row':
+        if (roles) addPaper(current, rowPaper(block, roles, current, mode, warn), block.line, warn);
+        break;
+      case 'item': {
+        const paper = listPaper(block, current, mode);
+        if (paper) {
+          current.hadTable = true;
+          addPaper(current, paper, block.line, warn);
+        }
+        break;
+      }
+    }
+  }
+
+  const kept = digests.filter((d) => !isPlaceholder(d));
+  for (const d of kept) {
+    if (d.date === null) warn({ line: d.line, kind: 'no-date', message: `no date for the digest at line ${d.line} (not in its heading nor the file name)` });
+    if (d.status === 'ok' && d.papers.length === 0) warn({ line: d.line, kind: 'no-papers', message: `the digest at line ${d.line} lists no papers` });
+  }
+  const out: Digest[] = kept.map((d) => ({ date: d.date, source: d.source, status: d.status, message: d.message, papers: d.papers }));
+  warnings.sort((a, b) => a.line - b.line);
+  return { digests: out, papers: out.flatMap((d) => d.papers), warnings };
+}
+
+function isPlaceholder(d: OpenDigest): boolean {
+  return d.papers.length === 0 && d.status === 'ok' && !d.hadTable;
+}
+
+function addPaper(digest: OpenDigest, paper: Paper | null, line: number, warn: (w: ParseWarning) => void): void {
+  if (!paper) return;
+  if (digest.ids.has(paper.id)) {
+    warn({ line, kind: 'duplicate-paper', message: `line ${line}: ${paper.id} is already listed in this digest` });
+    return;
+  }
+  digest.ids.add(paper.id);
+  digest.papers.push(paper);
+}
+
+/** Cells of a row matched to the header, repairing rows with stray `|` inside a cell. */
+function alignCells(text: string, roles: ColumnRole[]): string[] {
+  const cells = splitCells(text);
+  if (cells.length <= roles.length) {
+    while (cells.length < roles.length) cells.push('');
+    return cells;
+  }
+  // Too many cells: a `|` inside the title (or a table inside a cell). Anchor on the PDF link column and
+  // give the surplus before it to the title, after it to the last column.
+  const pdfAt = roles.indexOf('pdf');
+  const titleAt = roles.indexOf('title');
+  const found = cells.findIndex((c) => /\]\(\s*https?:|^\s*https?:\/\//.test(c));
+  if (pdfAt > titleAt && titleAt >= 0 && found > pdfAt) {
+    const extra = found - pdfAt;
+    const merged = [...cells.slice(0, titleAt), cells.slice(titleAt, titleAt + extra + 1).join('|'), ...cells.slice(titleAt + extra + 1)];
+    cells.splice(0, cells.length, ...merged);
+  }
+  if (cells.length > roles.length) {
+    const tail = cells.splice(roles.length - 1).join('|');
+    cells.push(tail);
+  }
+  return cells;
+}
+
+function rowPaper(block: Extract<Block, { kind: 'row' }>, roles: ColumnRole[], digest: OpenDigest, mode: CellMode, warn: (w: ParseWarning) => void): Paper | null {
+  const cells = alignCells(block.text, roles);
+  const raw = (role: ColumnRole): string => {
+    const i = roles.indexOf(role);
+    return i === -1 ? '' : (cells[i] ?? '');
+  };
+  const value = (role: ColumnRole): { text: string | null; links: string[] } => {
+    const c = cellText(raw(role), mode);
+    return { text: NONE.test(c.text) ? null : c.text, links: c.links };
+  };
+
+  const titleCell = raw('title');
+  const { title: cleanedTitle, notes, links: titleLinks } = cleanTitle(titleCell, mode);
+  const original = value('titleOriginal');
+  const pdf = value('pdf');
+  const link = pdf.links[0] ?? (pdf.text && /^https?:\/\//.test(pdf.text) ? pdf.text : undefined) ?? titleLinks[0];
+  if (!link) {
+    warn({ line: block.line, kind: 'row-without-link', message: `table row at line ${block.line} has no paper link; skipped` });
+    return null;
+  }
+  let title = cleanedTitle || (original.text ? cleanTitle(original.text, mode).title : '');
+  let allNotes = notes;
+  // A hallucinated essay instead of a translated title: several sentences, far longer than any title.
+  // The English title beside it is then the better title, and the essay is kept as a note.
+  if (original.text && title.length > 80 && isEssay(title)) {
+    allNotes = notes ? `${title} ${notes}` : title;
+    title = cleanTitle(original.text, mode).title;
+  }
+  // Kept with an empty title: the link still identifies a real paper the generator listed.
+  if (!title) warn({ line: block.line, kind: 'row-without-title', message: `table row at line ${block.line} has no title` });
+  const identity = paperIdentity(link);
+  const code = value('code');
+  const codeLink = code.links[0] ?? (code.text && /^https?:\/\//.test(code.text) ? code.text : null);
+  const fromPdfColumn = link === pdf.links[0] || link === pdf.text;
+  return {
+    id: identity.id,
+    arxivId: identity.arxivId,
+    version: identity.version,
+    doi: identity.doi,
+    source: digest.source,
+    date: digest.date,
+    published: findDate(value('date').text ?? ''),
+    title,
+    titleOriginal: original.text ? collapse(original.text) : null,
+    authors: splitAuthors(value('authors').text ?? ''),
+    abstract: value('abstract').text,
+    abstractOriginal: value('abstractOriginal').text,
+    pdfUrl: identity.arxivId ? identity.pdfUrl : fromPdfColumn ? link : identity.pdfUrl,
+    url: identity.url,
+    codeUrl: codeLink,
+    notes: allNotes,
+  };
+}
+
+function listPaper(block: Extract<Block, { kind: 'item' }>, digest: OpenDigest, mode: CellMode): Paper | null {
+  // Long lines are not list papers; the cap also bounds the lazy groups' backtracking.
+  if (block.text.length > 4000 || !block.text.includes('Paper:')) return null;
+  const m = LIST_PAPER.exec(block.text);
+  if (!m) return null;
+  const identity = paperIdentity(m[4]!);
+  const title = cleanTitle(m[2]!, mode).title;
+  if (!title) return null;
+  return {
+    id: identity.id,
+    arxivId: identity.arxivId,
+    version: identity.version,
+    doi: identity.doi,
+    source: digest.source,
+    date: digest.date,
+    published: m[1]!,
+    title,
+    titleOriginal: null,
+    authors: splitAuthors(cellText(m[3]!, mode).text),
+    abstract: null,
+    abstractOriginal: null,
+    pdfUrl: identity.pdfUrl,
+    url: identity.url,
+    codeUrl: m[5] ?? null,
+    notes: null,
+  };
+}
+
+function countLines(text: string, upTo: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < upTo; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Three or more sentences, or a very long text with a sentence break: prose, not a title. */
+function isEssay(title: string): boolean {
+  let stops = 0;
+  for (let i = title.indexOf('。'); i !== -1 && i < title.length - 1; i = title.indexOf('。', i + 1)) stops++;
+  return stops >= 3 || (stops >= 1 && title.length > 200);
+}

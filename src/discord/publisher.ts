@@ -1,0 +1,248 @@
+/**
+ * Delivery: drains the outbox. Each entry was stored under a deterministic id before anything was sent; it is
+ * sent with a nonce derived from that id (`enforce_nonce`), so a retry after a crash returns the message Discord
+ * already has instead of posting a duplicate, and it is marked sent only once Discord confirmed it.
+ *
+ * Order is kept per target (a thread's header before its papers); targets are served concurrently, since
+ * Discord's limits are per channel. Transient failures are retried with backoff and then left pending for the
+ * next run; a channel that keeps refusing (403/404) is switched off, its admins told, and nothing else stops.
+ */
+import { createHash } from 'node:crypto';
+import type { RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import { pickLocale, translator } from '../i18n/index.ts';
+import type { Logger } from '../log.ts';
+import { targetKeyOf, type OutboxEntry, type Stores } from '../store/index.ts';
+import { classifyFailure, describeFailure, type DiscordPort } from './discord-port.ts';
+
+/** What an outbox entry's `body` holds. */
+export interface OutboxBody {
+  message: RESTPostAPIChannelMessageJSONBody;
+  /** Post inside the thread started on the message of outbox entry `headerId`. */
+  thread?: { headerId: string; name: string };
+}
+
+/** Publisher settings. */
+export interface PublisherOptions {
+  /** Consecutive refusals (403/404) after which a channel is switched off. */
+  disableAfter?: number;
+  /** Attempts per entry within one drain for transient failures. */
+  attempts?: number;
+  /** First backoff delay in ms (doubles each attempt). */
+  backoffMs?: number;
+  /** Targets served at the same time. */
+  concurrency?: number;
+}
+
+/** What a drain did. */
+export interface DrainReport {
+  sent: number;
+  failed: number;
+  /** Entries still pending (transient failures) after the drain. */
+  pending: number;
+  /** Problems an admin should know about. */
+  problems: string[];
+}
+
+/** What the publisher needs. */
+export interface PublisherDeps {
+  stores: Stores;
+  discord: DiscordPort;
+  log: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  /** Counts for /metrics. */
+  observe?: (event: 'sent' | 'failed' | 'retry') => void;
+}
+
+/** Discord's nonce is at most 25 characters; derive it from the entry id so every retry carries the same one. */
+export function nonceFor(entryId: string): string {
+  return createHash('sha256').update(entryId).digest('base64url').slice(0, 25);
+}
+
+/** The outbox worker. */
+export interface Publisher {
+  /** Sends every pending entry it can; resolves when done. Concurrent calls share one drain. */
+  drain(): Promise<DrainReport>;
+}
+
+/** Creates the publisher. */
+export function createPublisher(deps: PublisherDeps, options: PublisherOptions = {}): Publisher {
+  const disableAfter = options.disableAfter ?? 3;
+  const attempts = options.attempts ?? 3;
+  const backoffMs = options.backoffMs ?? 1000;
+  const concurrency = options.concurrency ?? 8;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const { stores, discord, log } = deps;
+  const dmChannels = new Map<string, string>();
+  let running: Promise<DrainReport> | null = null;
+
+  async function channelOf(entry: OutboxEntry): Promise<string> {
+    const body = entry.body as OutboxBody;
+    if (body.thread) {
+      const header = await stores.outbox.get(body.thread.headerId);
+      if (!header?.messageId) throw new Error(`thread header ${body.thread.headerId} not sent yet`);
+      const parent = entry.target.kind === 'channel' ? entry.target.channelId : await dmOf(entry.target.userId);
+      return discord.startThread(parent, header.messageId, body.thread.name);
+    }
+    if (entry.target.kind === 'channel') return entry.target.channelId;
+    return dmOf(entry.target.userId);
+  }
+
+  async function dmOf(userId: string): Promise<string> {
+    let channel = dmChannels.get(userId);
+    if (!channel) {
+      channel = await discord.openDm(userId);
+      dmChannels.set(userId, channel);
+    }
+    return channel;
+  }
+
+  /** Sends one entry, retrying transient failures; returns how it ended. */
+  async function sendOne(entry: OutboxEntry): Promise<'sent' | 'target' | 'request' | 'transient'> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const channelId = await channelOf(entry);
+        const message = await discord.createMessage(channelId, (entry.body as OutboxBody).message, nonceFor(entry.id));
+        await stores.outbox.markSent(entry.id, message.id);
+        deps.observe?.('sent');
+        return 'sent';
+      } catch (error) {
+        const kind = classifyFailure(error);
+        const reason = describeFailure(error);
+        if (kind !== 'transient') {
+          log.warn({ entry: entry.id, target: targetKeyOf(entry.target), reason }, 'Discord refused an outbox message');
+          if (kind === 'request') {
+            await stores.outbox.markFailed(entry.id, reason);
+            deps.observe?.('failed');
+          } else {
+            await stores.outbox.recordAttempt(entry.id, reason);
+          }
+          return kind;
+        }
+        await stores.outbox.recordAttempt(entry.id, reason);
+        deps.observe?.('retry');
+        if (attempt >= attempts) {
+          log.warn({ entry: entry.id, reason, attempts: attempt }, 'outbox message left pending for the next run');
+          return 'transient';
+        }
+        await sleep(backoffMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  /** A target refused us: count it against the channel, and switch the channel off when it keeps refusing. */
+  async function refused(entries: OutboxEntry[], report: DrainReport): Promise<void> {
+    const first = entries[0];
+    if (!first) return;
+    const reason = (await stores.outbox.get(first.id))?.lastError ?? 'refused';
+    if (first.target.kind === 'user') {
+      // DMs closed: give up on these messages, pause the user's subscriptions (so we stop trying) and say so once.
+      const { userId, guildId } = first.target;
+      for (const entry of entries) await stores.outbox.markFailed(entry.id, reason);
+      report.failed += entries.length;
+      report.problems.push(`cannot DM <@${userId}> (${reason}); their subscriptions are paused`);
+      await pauseUser(userId, guildId, reason);
+      return;
+    }
+    const channelId = first.target.channelId;
+    const updated = await stores.channels.update(channelId, (c) => ({ ...c, failures: c.failures + 1 }));
+    if (!updated || updated.failures >= disableAfter) {
+      for (const entry of entries) await stores.outbox.markFailed(entry.id, reason);
+      report.failed += entries.length;
+      deps.observe?.('failed');
+      if (updated && !updated.disabled) {
+        await stores.channels.update(channelId, (c) => ({ ...c, disabled: { reason, since: new Date().toISOString() } }));
+        log.error({ channel: channelId, guild: updated.guildId, reason }, 'channel delivery switched off after repeated refusals');
+        await tellGuild(updated.guildId, channelId, reason);
+      }
+      report.problems.push(`<#${channelId}>: ${reason} — delivery switched off; fix the channel permissions and add it again with /digest channel add`);
+    } else {
+      report.pending += entries.length;
+      report.problems.push(`<#${channelId}>: ${reason} (attempt ${updated.failures} of ${disableAfter})`);
+    }
+  }
+
+  async function pauseUser(userId: string, guildId: string, reason: string): Promise<void> {
+    let paused = 0;
+    for (const sub of await stores.subscriptions.listByUser(userId)) {
+      if (sub.paused || sub.guildId !== guildId) continue;
+      await stores.subscriptions.update(sub.id, (s) => ({ ...s, paused: { reason: `cannot DM: ${reason}`, since: new Date().toISOString() } }));
+      paused += 1;
+    }
+    if (paused === 0) return;
+    log.warn({ user: userId, guild: guildId, reason, paused }, 'user cannot be DMed; subscriptions paused');
+    try {
+      const system = await discord.systemChannel(guildId);
+      if (!system) return;
+      const t = translator(pickLocale(system.locale));
+      await discord.createMessage(system.channelId, {
+        content: t('subscribe.dmClosed', { user: `<@${userId}>` }),
+        // Ping exactly this user, nobody else.
+        allowed_mentions: { parse: [], users: [userId] },
+      });
+    } catch (error) {
+      log.info({ guild: guildId, reason: describeFailure(error) }, 'could not tell the server about a paused subscription');
+    }
+  }
+
+  async function tellGuild(guildId: string, channelId: string, reason: string): Promise<void> {
+    try {
+      const system = await discord.systemChannel(guildId);
+      if (!system || system.channelId === channelId) return;
+      const t = translator(pickLocale(system.locale));
+      await discord.createMessage(system.channelId, {
+        content: `⚠️ ${t('digest.channel.disabledNotice', { channel: `<#${channelId}>`, reason: reason.replace(/[`*_~|<>@]/g, '') })}`,
+        allowed_mentions: { parse: [] },
+      });
+    } catch (error) {
+      log.info({ guild: guildId, reason: describeFailure(error) }, 'could not tell the server about a disabled channel');
+    }
+  }
+
+  async function drainOnce(): Promise<DrainReport> {
+    const report: DrainReport = { sent: 0, failed: 0, pending: 0, problems: [] };
+    const pending = await stores.outbox.pending();
+    const byTarget = new Map<string, OutboxEntry[]>();
+    for (const entry of pending) {
+      const key = targetKeyOf(entry.target);
+      byTarget.set(key, [...(byTarget.get(key) ?? []), entry]);
+    }
+    const queues = [...byTarget.values()];
+    const workers = Array.from({ length: Math.min(concurrency, queues.length) }, async () => {
+      for (let queue = queues.shift(); queue; queue = queues.shift()) {
+        for (let i = 0; i < queue.length; i++) {
+          const entry = queue[i] as OutboxEntry;
+          const outcome = await sendOne(entry);
+          if (outcome === 'sent') {
+            report.sent += 1;
+            if (i === 0 && entry.target.kind === 'channel') await resetFailures(entry.target.channelId);
+          } else if (outcome === 'request') {
+            report.failed += 1;
+            report.problems.push(`a message for ${targetKeyOf(entry.target)} was rejected by Discord (see the logs)`);
+          } else if (outcome === 'target') {
+            await refused(queue.slice(i), report);
+            break;
+          } else {
+            report.pending += queue.length - i;
+            break;
+          }
+        }
+      }
+    });
+    await Promise.all(workers);
+    return report;
+  }
+
+  async function resetFailures(channelId: string): Promise<void> {
+    const channel = await stores.channels.get(channelId);
+    if (channel && channel.failures > 0) await stores.channels.update(channelId, (c) => ({ ...c, failures: 0 }));
+  }
+
+  return {
+    drain() {
+      running ??= drainOnce().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+  };
+}

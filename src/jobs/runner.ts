@@ -1,0 +1,148 @@
+/**
+ * The digest job: ingest new or changed digest files, plan what each channel and subscriber is due, and drain the
+ * outbox. It runs on a cron schedule, once at start-up, and from `/digest run`. Runs never overlap: a run asked for
+ * while one is under way is coalesced into one follow-up run, so nothing that arrived meanwhile is missed.
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from '../log.ts';
+import type { DrainReport, Publisher } from '../discord/publisher.ts';
+import type { IngestReport } from './ingest.ts';
+
+/** What one run did. */
+export interface RunReport {
+  trigger: string;
+  startedAt: Date;
+  seconds: number;
+  /** Digest files that were new or changed. */
+  filesChanged: number;
+  newPapers: number;
+  /** Messages planned into the outbox by this run. */
+  messagesPlanned: number;
+  messagesSent: number;
+  /** Problems for `/digest status` and the reply to `/digest run`. */
+  problems: string[];
+}
+
+/** The steps a run performs, injected so the runner itself is only scheduling. */
+export interface RunSteps {
+  ingest(): Promise<IngestReport>;
+  /** Plans outbox entries for everything due; returns how many were planned. */
+  plan(ingest: IngestReport): Promise<number>;
+  publisher: Publisher;
+}
+
+/** The scheduled job. */
+export interface DigestRunner {
+  readonly running: boolean;
+  /** Runs now (or after the run under way) and resolves with its report. */
+  run(trigger: string): Promise<RunReport>;
+  /** Starts the cron schedule. */
+  start(): void;
+  /** Stops the schedule and waits for a run under way to finish. */
+  stop(): Promise<void>;
+  nextRun(): Date | null;
+  lastRun(): RunReport | null;
+}
+
+/** Creates the runner; `schedule` is the cron expression, evaluated in `timeZone`. */
+export function createRunner(deps: {
+  steps: RunSteps;
+  log: Logger;
+  schedule: string;
+  timeZone: string;
+  /** After a run that left messages pending (an outage), retry delivery this soon instead of at the next tick. */
+  retryDeliveryMs?: number;
+}): DigestRunner {
+  const { steps, log } = deps;
+  let current: Promise<RunReport> | null = null;
+  let queued: Promise<RunReport> | null = null;
+  let task: ScheduledTask | null = null;
+  let last: RunReport | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  async function execute(trigger: string): Promise<RunReport> {
+    const startedAt = new Date();
+    const problems: string[] = [];
+    let ingest: IngestReport | null = null;
+    let planned = 0;
+    let drain: DrainReport = { sent: 0, failed: 0, pending: 0, problems: [] };
+    try {
+      ingest = await steps.ingest();
+      problems.push(...ingest.failures.map((f) => `${f.path}: ${f.reason}`));
+      planned = await steps.plan(ingest);
+    } catch (error) {
+      log.error({ err: error, trigger }, 'digest run failed before delivery; delivering what is already queued');
+      problems.push(`ingest failed: ${(error as Error).message}`);
+    }
+    try {
+      drain = await steps.publisher.drain();
+      problems.push(...drain.problems);
+    } catch (error) {
+      log.error({ err: error, trigger }, 'delivery failed; the outbox keeps everything for the next run');
+      problems.push(`delivery failed: ${(error as Error).message}`);
+    }
+    const report: RunReport = {
+      trigger,
+      startedAt,
+      seconds: (Date.now() - startedAt.getTime()) / 1000,
+      filesChanged: ingest?.changed ?? 0,
+      newPapers: ingest?.added.length ?? 0,
+      messagesPlanned: planned,
+      messagesSent: drain.sent,
+      problems,
+    };
+    last = report;
+    log.info({ ...report, problems: problems.length }, 'digest run finished');
+    if (drain.pending > 0 && !stopped && deps.retryDeliveryMs !== 0) scheduleRetry();
+    return report;
+  }
+
+  function scheduleRetry(): void {
+    if (retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      void run('retry');
+    }, deps.retryDeliveryMs ?? 60_000);
+    retryTimer.unref();
+  }
+
+  function run(trigger: string): Promise<RunReport> {
+    if (!current) {
+      current = execute(trigger).finally(() => {
+        current = null;
+      });
+      return current;
+    }
+    queued ??= current.then(
+      () => {
+        queued = null;
+        return run(trigger);
+      },
+      () => {
+        queued = null;
+        return run(trigger);
+      },
+    );
+    return queued;
+  }
+
+  return {
+    get running() {
+      return current !== null;
+    },
+    run,
+    start() {
+      task = cron.schedule(deps.schedule, () => void run('schedule'), { timezone: deps.timeZone, name: 'digest' });
+    },
+    async stop() {
+      stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      await task?.stop();
+      await queued?.catch(() => undefined);
+      await current?.catch(() => undefined);
+    },
+    nextRun: () => task?.getNextRun() ?? null,
+    lastRun: () => last,
+  };
+}

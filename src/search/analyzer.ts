@@ -1,0 +1,93 @@
+/**
+ * The analyzer: turns text into index terms, the same way for documents, search queries and subscriptions.
+ *
+ * - Latin (and every other space-separated script): runs of letters/digits, normalised, lightly stemmed.
+ * - CJK (no spaces): overlapping character bigrams of each run (`视频事件` → 视频 频事 事件); a run of one
+ *   character stays a unigram. Bigrams were chosen over `Intl.Segmenter` words for the index because they do
+ *   not depend on how the segmenter happens to split a word in context (`下一视频事件预测` vs the query
+ *   `视频事件预测`), and because segmenting is ~20× slower (bench/search.ts compares both on known-item queries).
+ * - Mixed text splits at script changes: `GRPO强化学习` → `grpo` + bigrams of `强化学习`.
+ */
+import { normalizeText, CJK_CHAR } from './normalize.ts';
+import { stem } from './stem.ts';
+
+/** One token of analysed text: a Latin word or a maximal CJK run. */
+export interface Token {
+  kind: 'latin' | 'cjk';
+  /** Latin: the stem; CJK: the normalised run itself. */
+  term: string;
+  /** Latin: the normalised surface form before stemming (used for prefix matching); CJK: same as `term`. */
+  surface: string;
+}
+
+// A token is a CJK run or a run of letters/digits of any other script; everything else separates tokens.
+const TOKEN = new RegExp(
+  // `v` flag for set subtraction (Latin-like letters minus CJK); built at run time because tsc targets ES2023.
+  String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+|[[\p{L}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]]+`,
+  'gv',
+);
+
+/** Splits normalised text into Latin words and CJK runs. `text` must already be normalised. */
+export function tokenizeNormalized(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(TOKEN)) {
+    const s = m[0];
+    if (CJK_CHAR.test(s[0] ?? '')) out.push({ kind: 'cjk', term: s, surface: s });
+    else out.push({ kind: 'latin', term: stem(s), surface: s });
+  }
+  return out;
+}
+
+/** Normalises then tokenises. */
+export function tokenize(text: string): Token[] {
+  return tokenizeNormalized(normalizeText(text));
+}
+
+/** The bigrams of one CJK run (code-point aware); a one-character run yields itself. */
+export function cjkBigrams(run: string): string[] {
+  const chars = Array.from(run);
+  if (chars.length <= 1) return chars;
+  const out: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+  return out;
+}
+
+/** Index terms of a token: its stem (Latin) or its bigrams (CJK). */
+export function tokenTerms(token: Token): string[] {
+  return token.kind === 'latin' ? [token.term] : cjkBigrams(token.term);
+}
+
+/** All index terms of a text, in order (repeats kept so callers can count term frequency). */
+export function analyze(text: string): string[] {
+  const out: string[] = [];
+  for (const t of tokenize(text)) {
+    if (t.kind === 'latin') out.push(t.term);
+    else for (const b of cjkBigrams(t.term)) out.push(b);
+  }
+  return out;
+}
+
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/**
+ * CJK words by `Intl.Segmenter` (kept for the bench's comparison and for the subscription matcher's
+ * word-boundary checks; the index itself uses bigrams).
+ */
+export function segmentWords(text: string): string[] {
+  const out: string[] = [];
+  for (const s of segmenter.segment(text)) if (s.isWordLike) out.push(s.segment);
+  return out;
+}
+
+/**
+ * Offsets (UTF-16) at which `Intl.Segmenter` puts a word boundary in `text`, including 0 and text.length.
+ * The matcher uses them to refuse CJK matches that straddle words (`和服` inside `和服务`).
+ */
+export function wordBoundaries(text: string): Set<number> {
+  const out = new Set<number>([0, text.length]);
+  for (const s of segmenter.segment(text)) {
+    out.add(s.index);
+    out.add(s.index + s.segment.length);
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+/**
+ * How a paper becomes indexed fields: title (translated + original title + id), authors, abstract
+ * (translated + original). BM25F weights live here so that ranking choices sit in one place.
+ */
+import type { Paper } from '../digest/types.ts';
+import { tokenize, cjkBigrams, type Token } from './analyzer.ts';
+import { normalizeText } from './normalize.ts';
+
+/** BM25F parameters per field: weight and length normalisation. */
+export const FIELD_WEIGHTS = { title: 3, author: 2.5, abstract: 1 } as const;
+/** Length-normalisation strength per field. */
+export const FIELD_B = { title: 0.5, author: 0.3, abstract: 0.75 } as const;
+/** BM25 saturation. */
+export const K1 = 1.2;
+
+/** Separates fields inside a doc's Latin token stream so that phrases never match across fields. */
+export const FIELD_SEP = '|';
+
+/** Everything the index derives from one paper. */
+export interface AnalysedDoc {
+  /** term → [title tf, author tf, abstract tf] */
+  tf: Map<string, [number, number, number]>;
+  lenTitle: number;
+  lenAuthor: number;
+  lenAbstract: number;
+  /** Normalised title and original title, for phrase checks, title bonuses and suggestions. */
+  titleNorm: string;
+  /** Stemmed Latin tokens of every field in order, fields separated by `|`, for exact phrase checks. */
+  latin: string;
+}
+
+function addTokens(tokens: Token[], field: 0 | 1 | 2, tf: AnalysedDoc['tf'], latin: string[]): number {
+  let n = 0;
+  for (const t of tokens) {
+    const terms = t.kind === 'latin' ? [t.term] : cjkBigrams(t.term);
+    if (t.kind === 'latin') latin.push(t.term);
+    for (const term of terms) {
+      let e = tf.get(term);
+      if (!e) tf.set(term, (e = [0, 0, 0]));
+      e[field]++;
+      n++;
+    }
+  }
+  return n;
+}
+
+/** The id without its `arxiv:`/`doi:` scheme, tokenised into the title field so ids are searchable. */
+function idText(p: Paper): string {
+  return [p.arxivId, p.doi].filter(Boolean).join(' ');
+}
+
+/** Analyses a paper into per-field term frequencies and the stored normalised texts. */
+export function analyseDoc(p: Paper): AnalysedDoc {
+  const tf: AnalysedDoc['tf'] = new Map();
+  const latin: string[] = [];
+  const titleText = [p.title, p.titleOriginal ?? ''].join('\n');
+  const titleNorm = normalizeText(titleText);
+  const lenTitle = addTokens(tokenize(`${titleText}\n${idText(p)}`), 0, tf, latin);
+  latin.push(FIELD_SEP);
+  let lenAuthor = 0;
+  for (const a of p.authors) {
+    lenAuthor += addTokens(tokenize(a), 1, tf, latin);
+    latin.push(FIELD_SEP);
+  }
+  const lenAbstract =
+    addTokens(tokenize(p.abstract ?? ''), 2, tf, latin) +
+    (latin.push(FIELD_SEP), addTokens(tokenize(p.abstractOriginal ?? ''), 2, tf, latin));
+  return { tf, lenTitle, lenAuthor, lenAbstract, titleNorm, latin: latin.join(' ') };
+}

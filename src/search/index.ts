@@ -1,0 +1,16 @@
+/**
+ * Search and subscription matching over papers. Pure: no I/O, no clock.
+ * - `SearchIndex`: BM25F full-text index with CJK bigrams, query language, suggestions and snapshots.
+ * - `compileSubscriptions`: keyword expressions matched against new papers.
+ * - `highlight`: Discord-markdown snippets with matched words in bold.
+ */
+export { SearchIndex, SnapshotError } from './search-index.ts';
+export type { SearchHit, SearchResult, SearchOptions, Suggestion } from './search-index.ts';
+export { snapshotRevision, SNAPSHOT_FORMAT } from './snapshot.ts';
+export { parseQuery, MAX_QUERY_LENGTH } from './query.ts';
+export type { ParsedQuery, QueryItem } from './query.ts';
+export { compileSubscriptions } from './matcher.ts';
+export type { SubscriptionInput, SubscriptionMatch, SubscriptionMatcher } from './matcher.ts';
+export { highlight, escapeMarkdown } from './highlight.ts';
+export { analyze, tokenize } from './analyzer.ts';
+export type { Token } from './analyzer.ts';

@@ -1,0 +1,219 @@
+/**
+ * Subscription matching: compiled keyword expressions (the query language of `parseQuery`) tested against
+ * each new paper. Subscriptions are indexed by one required key (a Latin stem or the first bigram of a CJK
+ * word, taken from their most selective AND-group), so a paper only meets the subscriptions that share a
+ * key with it instead of every subscription.
+ *
+ * Matching rules, stricter than search because a subscription delivers without a human in the loop:
+ * - Latin words compare by stem, never as substrings (`GAN` matches `GANs`, not `organ`).
+ * - A CJK word must occur in the text AND line up with `Intl.Segmenter` word boundaries, so a keyword
+ *   never matches across two words (`和服` does not match `和服务`). It may also be the head or tail of one
+ *   longer segment (`模型` in a text segmented `大模型`); a single character must be a whole word.
+ */
+import type { Paper } from '../digest/types.ts';
+import { cjkBigrams, tokenize, type Token } from './analyzer.ts';
+import { normalizeText } from './normalize.ts';
+import { parseQuery, type ParsedQuery, type QueryItem } from './query.ts';
+
+/** A subscription as stored: its id and the expression the user typed. */
+export interface SubscriptionInput {
+  id: string;
+  expression: string;
+}
+
+/** One subscription that matched a paper, with the keywords (as typed, normalised) that matched. */
+export interface SubscriptionMatch {
+  subscriptionId: string;
+  matchedKeywords: string[];
+}
+
+/** Compiled subscriptions. */
+export interface SubscriptionMatcher {
+  /** Number of compiled subscriptions. */
+  readonly size: number;
+  /** Subscriptions whose expression had problems (they are still compiled as far as they parse). */
+  readonly errors: { subscriptionId: string; errors: string[] }[];
+  /** Subscriptions matching a paper, in input order. */
+  match(paper: Paper): SubscriptionMatch[];
+}
+
+interface Compiled {
+  order: number;
+  id: string;
+  q: ParsedQuery;
+}
+
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+/** Characters of context segmented around a CJK match: enough for the segmenter to see both neighbours. */
+const CONTEXT = 12;
+
+/** Compiles subscription expressions into an indexed matcher. Never throws; empty expressions never match. */
+export function compileSubscriptions(subs: readonly SubscriptionInput[]): SubscriptionMatcher {
+  const byKey = new Map<string, Compiled[]>();
+  const always: Compiled[] = [];
+  const errors: { subscriptionId: string; errors: string[] }[] = [];
+  let size = 0;
+  subs.forEach((s, order) => {
+    const q = parseQuery(s.expression);
+    if (q.errors.length > 0) errors.push({ subscriptionId: s.id, errors: q.errors });
+    if (q.groups.length === 0 && q.authors.length === 0 && q.sources.length === 0) return;
+    const c: Compiled = { order, id: s.id, q };
+    size++;
+    const keys = requiredKeys(q);
+    if (!keys) always.push(c);
+    else for (const k of keys) push(byKey, k, c);
+  });
+  return {
+    size,
+    errors,
+    match(paper: Paper): SubscriptionMatch[] {
+      const view = new PaperView(paper);
+      const seen = new Set<Compiled>();
+      const cands: Compiled[] = [...always];
+      for (const k of view.keys()) {
+        for (const c of byKey.get(k) ?? []) {
+          if (!seen.has(c)) {
+            seen.add(c);
+            cands.push(c);
+          }
+        }
+      }
+      cands.sort((a, b) => a.order - b.order);
+      const out: SubscriptionMatch[] = [];
+      for (const c of cands) {
+        const kw = matchQuery(c.q, view);
+        if (kw) out.push({ subscriptionId: c.id, matchedKeywords: kw });
+      }
+      return out;
+    },
+  };
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/** Lookup key of a token: `L:` + stem, or `C:` + first bigram (or the lone character). */
+function tokenKey(t: Token): string {
+  return t.kind === 'latin' ? `L:${t.term}` : `C:${cjkBigrams(t.term)[0]!}`;
+}
+
+/** Keys of the most selective group (fewest items), one per item; null when only date/source filters remain. */
+function requiredKeys(q: ParsedQuery): string[] | null {
+  let best: QueryItem[] | null = null;
+  for (const g of q.groups) if (!best || g.length < best.length) best = g;
+  if (best) return best.map((item) => tokenKey(item.tokens[0]!));
+  const a = q.authors[0]?.[0];
+  return a ? [tokenKey(a)] : null;
+}
+
+/** A paper prepared for matching: normalised field texts, stems and lookup keys, computed once. */
+class PaperView {
+  readonly fields: string[];
+  readonly stems = new Set<string>();
+  /** Per field, stemmed Latin tokens in order (for phrase adjacency). */
+  readonly latinSeqs: string[];
+  readonly authors: Set<string>[];
+  readonly source: string;
+  readonly date: string;
+
+  constructor(p: Paper) {
+    this.fields = [p.title, p.titleOriginal, p.abstract, p.abstractOriginal, p.notes]
+      .filter((x): x is string => !!x)
+      .map((x) => normalizeText(x));
+    this.latinSeqs = this.fields.map((f) => {
+      const seq = tokenize(f).filter((t) => t.kind === 'latin').map((t) => t.term);
+      for (const s of seq) this.stems.add(s);
+      return ` ${seq.join(' ')} `;
+    });
+    this.authors = p.authors.map((a) => new Set(tokenize(a).map((t) => t.term)));
+    for (const a of this.authors) for (const t of a) this.stems.add(t);
+    this.source = normalizeText(p.source ?? '');
+    this.date = p.date ?? p.published ?? '';
+  }
+
+  *keys(): Iterable<string> {
+    for (const s of this.stems) yield `L:${s}`;
+    const seen = new Set<string>();
+    for (const f of this.fields) {
+      for (const t of tokenize(f)) {
+        if (t.kind !== 'cjk') continue;
+        for (const k of [...cjkBigrams(t.term), ...Array.from(t.term)]) {
+          if (!seen.has(k)) {
+            seen.add(k);
+            yield `C:${k}`;
+          }
+        }
+      }
+    }
+  }
+
+  /** Verdicts per CJK word: many subscriptions share keywords, and segmenting is the costly part. */
+  private readonly cjkCache = new Map<string, boolean>();
+
+  /** True when the CJK word occurs on word boundaries in some field. */
+  hasCjkWord(word: string): boolean {
+    let found = this.cjkCache.get(word);
+    if (found !== undefined) return found;
+    found = false;
+    outer: for (const f of this.fields) {
+      for (let i = f.indexOf(word); i >= 0; i = f.indexOf(word, i + 1)) {
+        if (alignsWithWords(f, i, i + word.length)) {
+          found = true;
+          break outer;
+        }
+      }
+    }
+    this.cjkCache.set(word, found);
+    return found;
+  }
+}
+
+/** Checks that [start, end) of `text` covers whole segmenter words, or is the head/tail of one longer word. */
+function alignsWithWords(text: string, start: number, end: number): boolean {
+  const from = Math.max(0, start - CONTEXT);
+  const ctx = text.slice(from, Math.min(text.length, end + CONTEXT));
+  const s = start - from;
+  const e = end - from;
+  const segs = [...segmenter.segment(ctx)].map((x) => [x.index, x.index + x.segment.length] as const);
+  const startOk = segs.some(([a]) => a === s);
+  const endOk = segs.some(([, b]) => b === e);
+  if (startOk && endOk) return true;
+  if (e - s < 2) return false;
+  // Head or tail of a single longer segment: 模型 inside a segment 大模型, 图像 inside 图像学.
+  return segs.some(([a, b]) => a <= s && e <= b && (a === s || b === e));
+}
+
+function itemMatches(item: QueryItem, v: PaperView): boolean {
+  for (const t of item.tokens) {
+    if (t.kind === 'latin' ? !v.stems.has(t.term) : !v.hasCjkWord(t.term)) return false;
+  }
+  if (!item.phrase) return true;
+  const latin = item.tokens.filter((t) => t.kind === 'latin').map((t) => t.term);
+  if (item.tokens.some((t) => t.kind === 'cjk')) {
+    // Mixed or CJK phrase: the phrase text itself (spaces between CJK runs dropped) must be in one field.
+    const compact = item.text.replace(/\s+/g, ' ').trim();
+    const noSpace = compact.replace(/(?<=\p{Script=Han})\s+(?=\p{Script=Han})/gu, '');
+    return v.fields.some((f) => f.includes(compact) || f.includes(noSpace));
+  }
+  const needle = ` ${latin.join(' ')} `;
+  return v.latinSeqs.some((s) => s.includes(needle));
+}
+
+/** Returns the matched keywords, or null when the expression does not match the paper. */
+function matchQuery(q: ParsedQuery, v: PaperView): string[] | null {
+  if (q.sources.length > 0 && !q.sources.includes(v.source)) return null;
+  if (q.from && (!v.date || v.date < q.from)) return null;
+  if (q.to && (!v.date || v.date > q.to)) return null;
+  for (const a of q.authors) if (!v.authors.some((set) => a.every((t) => set.has(t.term)))) return null;
+  const matched: string[] = [];
+  for (const g of q.groups) {
+    const hits = g.filter((item) => itemMatches(item, v));
+    if (hits.length === 0) return null;
+    for (const h of hits) matched.push(h.text);
+  }
+  for (const x of q.exclude) if (itemMatches(x, v)) return null;
+  return matched;
+}

@@ -1,0 +1,268 @@
+/**
+ * Posting lists: term → ascending doc slots, each with a packed per-field term frequency.
+ *
+ * Memory is the constraint (≈40 million postings at 100k papers once Chinese abstracts are cut into
+ * bigrams), so the main segment is one byte pool of varint-encoded slot gaps and packed frequencies,
+ * addressed by per-term start/end offsets in typed arrays. Fresh documents go to a small uncompressed
+ * pending segment that is read alongside the pool and folded into it every few thousand documents
+ * (slots only grow, so folding appends to each term's run and never re-encodes old bytes).
+ */
+
+/** Packed frequency: title tf in bits 0–3, author tf in bits 4–5, abstract tf from bit 6. */
+export function packTf(title: number, author: number, abstract: number): number {
+  return Math.min(title, 15) | (Math.min(author, 3) << 4) | (Math.min(abstract, 1023) << 6);
+}
+/** Title tf of a packed frequency. */
+export const tfTitle = (p: number): number => p & 15;
+/** Author tf of a packed frequency. */
+export const tfAuthor = (p: number): number => (p >> 4) & 3;
+/** Abstract tf of a packed frequency. */
+export const tfAbstract = (p: number): number => p >>> 6;
+
+/** Pending documents are folded into the pool when this many have accumulated. */
+const FLUSH_DOCS = 4000;
+
+/** The raw arrays of a flushed posting store, as written to and read from a snapshot. */
+export interface PostingArrays {
+  terms: string[];
+  start: Uint32Array;
+  end: Uint32Array;
+  df: Uint32Array;
+  last: Int32Array;
+  pool: Uint8Array;
+}
+
+/** Decoded postings of one term. */
+export interface TermPostings {
+  slots: Int32Array;
+  packs: Uint32Array;
+}
+
+const EMPTY: TermPostings = { slots: new Int32Array(0), packs: new Uint32Array(0) };
+
+/** Interned terms and their posting lists. */
+export class PostingStore {
+  private readonly ids = new Map<string, number>();
+  private termList: string[] = [];
+  private start = new Uint32Array(1024);
+  private end = new Uint32Array(1024);
+  private dfs = new Uint32Array(1024);
+  private last = new Int32Array(1024).fill(-1);
+  private pool: Uint8Array = new Uint8Array(1 << 16);
+  private poolLen = 0;
+  private pending = new Map<number, number[]>();
+  private pendingDocs = 0;
+
+  /** Number of distinct terms. */
+  get termCount(): number {
+    return this.termList.length;
+  }
+
+  /** Bytes held by the compressed pool (for diagnostics). */
+  get poolBytes(): number {
+    return this.poolLen;
+  }
+
+  /** The term of an id. */
+  term(id: number): string {
+    return this.termList[id] ?? '';
+  }
+
+  /** All terms, indexed by term id (do not mutate). */
+  get terms(): readonly string[] {
+    return this.termList;
+  }
+
+  /** The id of a term, or -1 when it was never indexed. */
+  lookup(term: string): number {
+    return this.ids.get(term) ?? -1;
+  }
+
+  /** The id of a term, creating it when new. */
+  intern(term: string): number {
+    let id = this.ids.get(term);
+    if (id !== undefined) return id;
+    id = this.termList.length;
+    this.termList.push(term);
+    this.ids.set(term, id);
+    if (id >= this.start.length) this.growTerms(id + 1);
+    return id;
+  }
+
+  /** Document frequency (tombstoned documents included: removals do not rewrite postings). */
+  df(id: number): number {
+    return (this.dfs[id] ?? 0) + (this.pending.get(id)?.length ?? 0) / 2;
+  }
+
+  /** Adds one document's terms; `slot` must be greater than every slot added before. */
+  addDoc(slot: number, termTf: Map<number, number>): void {
+    for (const [id, packed] of termTf) {
+      let list = this.pending.get(id);
+      if (!list) this.pending.set(id, (list = []));
+      list.push(slot, packed);
+    }
+    if (++this.pendingDocs >= FLUSH_DOCS) this.flush();
+  }
+
+  /**
+   * Decodes the postings of a term into caller-owned buffers (at least `df(id)` long), ascending by slot;
+   * returns the count. Queries reuse their buffers, so decoding allocates nothing.
+   */
+  decodeInto(id: number, slots: Int32Array, packs: Uint32Array): number {
+    if (id < 0 || id >= this.termList.length) return 0;
+    const pool = this.pool;
+    let pos = this.start[id]!;
+    const stop = this.end[id]!;
+    let prev = -1;
+    let k = 0;
+    while (pos < stop) {
+      let b = pool[pos++]!;
+      let gap = b & 127;
+      for (let shift = 7; b & 128; shift += 7) {
+        b = pool[pos++]!;
+        gap += (b & 127) * 2 ** shift;
+      }
+      b = pool[pos++]!;
+      let packed = b & 127;
+      for (let shift = 7; b & 128; shift += 7) {
+        b = pool[pos++]!;
+        packed += (b & 127) * 2 ** shift;
+      }
+      prev += gap + 1;
+      slots[k] = prev;
+      packs[k++] = packed;
+    }
+    const pend = this.pending.get(id);
+    if (pend) {
+      for (let i = 0; i < pend.length; i += 2) {
+        slots[k] = pend[i]!;
+        packs[k++] = pend[i + 1]!;
+      }
+    }
+    return k;
+  }
+
+  /** Decodes the postings of a term (pool and pending), ascending by slot, into fresh arrays. */
+  read(id: number): TermPostings {
+    const n = id < 0 || id >= this.termList.length ? 0 : this.df(id);
+    if (n === 0) return EMPTY;
+    const slots = new Int32Array(n);
+    const packs = new Uint32Array(n);
+    this.decodeInto(id, slots, packs);
+    return { slots, packs };
+  }
+
+  /** Folds pending documents into the compressed pool. */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    const n = this.termList.length;
+    // Encode each term's pending run once, then lay out the new pool term by term.
+    const extra = new Map<number, Uint8Array>();
+    let extraBytes = 0;
+    const buf = new Uint8Array(16);
+    for (const [id, list] of this.pending) {
+      const out: number[] = [];
+      let prev = this.last[id]!;
+      for (let i = 0; i < list.length; i += 2) {
+        const slot = list[i]!;
+        let len = writeVarint(buf, 0, slot - prev - 1);
+        len = writeVarint(buf, len, list[i + 1]!);
+        for (let j = 0; j < len; j++) out.push(buf[j]!);
+        prev = slot;
+      }
+      this.last[id] = prev;
+      this.dfs[id] = this.dfs[id]! + list.length / 2;
+      const bytes = Uint8Array.from(out);
+      extra.set(id, bytes);
+      extraBytes += bytes.length;
+    }
+    const pool = new Uint8Array(this.poolLen + extraBytes);
+    let pos = 0;
+    for (let id = 0; id < n; id++) {
+      const s = this.start[id]!;
+      const e = this.end[id]!;
+      this.start[id] = pos;
+      if (e > s) {
+        pool.set(this.pool.subarray(s, e), pos);
+        pos += e - s;
+      }
+      const add = extra.get(id);
+      if (add) {
+        pool.set(add, pos);
+        pos += add.length;
+      }
+      this.end[id] = pos;
+    }
+    this.pool = pool;
+    this.poolLen = pos;
+    this.pending = new Map();
+    this.pendingDocs = 0;
+  }
+
+  /** Flushes and exposes the raw arrays (terms sorted, so a loaded snapshot can prefix-search at once). */
+  toArrays(): PostingArrays {
+    this.flush();
+    const n = this.termList.length;
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
+      this.termList[a]! < this.termList[b]! ? -1 : this.termList[a]! > this.termList[b]! ? 1 : 0,
+    );
+    const pick = <T extends Uint32Array | Int32Array>(src: T, dst: T): T => {
+      for (let i = 0; i < n; i++) dst[i] = src[order[i]!]!;
+      return dst;
+    };
+    return {
+      terms: order.map((i) => this.termList[i]!),
+      start: pick(this.start, new Uint32Array(n)),
+      end: pick(this.end, new Uint32Array(n)),
+      df: pick(this.dfs, new Uint32Array(n)),
+      last: pick(this.last, new Int32Array(n)),
+      pool: this.pool.subarray(0, this.poolLen),
+    };
+  }
+
+  /** Rebuilds a store from snapshot arrays (taken over, not copied). */
+  static fromArrays(a: PostingArrays): PostingStore {
+    const s = new PostingStore();
+    const n = a.terms.length;
+    s.termList = a.terms;
+    for (let i = 0; i < n; i++) s.ids.set(a.terms[i]!, i);
+    const cap = Math.max(1024, n + 1024);
+    s.start = new Uint32Array(cap);
+    s.start.set(a.start);
+    s.end = new Uint32Array(cap);
+    s.end.set(a.end);
+    s.dfs = new Uint32Array(cap);
+    s.dfs.set(a.df);
+    s.last = new Int32Array(cap).fill(-1);
+    s.last.set(a.last);
+    s.pool = a.pool;
+    s.poolLen = a.pool.length;
+    return s;
+  }
+
+  private growTerms(min: number): void {
+    const cap = Math.max(min, this.start.length * 2);
+    const grow = <T extends Uint32Array | Int32Array>(old: T, make: (n: number) => T): T => {
+      const next = make(cap);
+      next.set(old);
+      return next;
+    };
+    this.start = grow(this.start, (n) => new Uint32Array(n));
+    this.end = grow(this.end, (n) => new Uint32Array(n));
+    this.dfs = grow(this.dfs, (n) => new Uint32Array(n));
+    const last = new Int32Array(cap).fill(-1);
+    last.set(this.last);
+    this.last = last;
+  }
+}
+
+/** Writes an unsigned LEB128 varint at `pos`, returning the position after it. */
+function writeVarint(buf: Uint8Array, pos: number, value: number): number {
+  let v = value;
+  while (v >= 128) {
+    buf[pos++] = (v % 128) | 128;
+    v = Math.floor(v / 128);
+  }
+  buf[pos++] = v;
+  return pos;
+}

@@ -1,0 +1,681 @@
+/**
+ * The search index: BM25F over title/author/abstract with CJK bigrams, phrases, exclusions, filters,
+ * prefix and typo tolerance, incremental add/remove, suggestions and binary snapshots. Pure: papers and
+ * queries in, ranked ids out.
+ */
+import type { Paper, PaperId } from '../digest/types.ts';
+import { cjkBigrams, type Token } from './analyzer.ts';
+import { analyseDoc, FIELD_B, FIELD_SEP, FIELD_WEIGHTS, K1 } from './doc-fields.ts';
+import { normalizeText } from './normalize.ts';
+import { PostingStore, packTf, tfAbstract, tfAuthor, tfTitle } from './postings.ts';
+import { Slab } from './slab.ts';
+import { parseQuery, isEmptyQuery, type ParsedQuery, type QueryItem } from './query.ts';
+import { decodeSnapshot, encodeSnapshot, type SnapshotDocs } from './snapshot.ts';
+import { TermDictionary } from './term-dictionary.ts';
+
+/** One search result, with enough metadata to render it without the store. */
+export interface SearchHit {
+  id: PaperId;
+  score: number;
+  title: string;
+  firstAuthor: string | null;
+  date: string | null;
+  source: string;
+  /** Index forms of the query words this paper matched (Latin stems, CJK runs): pass to `highlight`. */
+  matchedTerms: string[];
+}
+
+/** A page of results. */
+export interface SearchResult {
+  /** Number of matching papers (all pages). */
+  total: number;
+  results: SearchHit[];
+  /** Query problems worth showing the user (invalid date, truncated query…). */
+  errors: string[];
+  /** True when no paper matched every word and the results match only some of them. */
+  relaxed: boolean;
+}
+
+/** Paging options. */
+export interface SearchOptions {
+  limit?: number;
+  offset?: number;
+}
+
+/** An autocomplete choice. */
+export interface Suggestion {
+  id: PaperId;
+  title: string;
+}
+
+/** Thrown by `SearchIndex.fromSnapshot` for a buffer that is not a snapshot of a supported format. */
+export class SnapshotError extends Error {}
+
+/** Weight of a typo-corrected term relative to the exact term. */
+const TYPO_WEIGHT = 0.35;
+/** Weight of a prefix-completed term. */
+const PREFIX_WEIGHT = 0.7;
+/** The last word is completed as a prefix only while the word itself is rarer than this. */
+const PREFIX_MAX_DF = 50;
+/** Results re-ranked with the exact-title bonus (cheap string checks on a short list only). */
+const RERANK = 200;
+
+interface Alt {
+  term: string;
+  slots: Int32Array;
+}
+interface Unit {
+  alts: Alt[];
+  slots: Int32Array;
+}
+interface TokenPlan {
+  label: string;
+  kind: Token['kind'];
+  units: Unit[];
+}
+interface ItemPlan {
+  item: QueryItem;
+  tokens: TokenPlan[];
+  slots: Int32Array;
+}
+
+/** An in-memory, snapshot-able full-text index of papers. */
+export class SearchIndex {
+  private postings = new PostingStore();
+  private dict = new TermDictionary(() => this.postings.terms);
+  private slotOf = new Map<PaperId, number>();
+  private ids: PaperId[] = [];
+  private titles: string[] = [];
+  private firstAuthors: string[] = [];
+  private dates: string[] = [];
+  private sources: string[] = [];
+  private titleNorms: string[] = [];
+  private latins: string[] = [];
+  private alive = new Uint8Array(1024);
+  private lens = new Uint16Array(3 * 1024);
+  /** YYYYMMDD per slot (0 when undated), so tie-breaking compares numbers, not strings. */
+  private days = new Uint32Array(1024);
+  private totals = [0, 0, 0];
+  private live = 0;
+  private scratch = new Float64Array(0);
+  /** Per-query scratch memory: posting slots, intersections and unions are carved from it, never allocated. */
+  private slab = new Slab();
+  private packBuf = new Uint32Array(1024);
+  private sortedIds: PaperId[] | null = null;
+  /** Shortest last word completed as a prefix: 3 for searches (2 letters match half the vocabulary), 2 for suggest. */
+  private minPrefix = 3;
+
+  /** Number of (live) papers. */
+  get size(): number {
+    return this.live;
+  }
+
+  /** Adds papers; a paper whose id is already indexed replaces its old version. */
+  add(papers: Iterable<Paper>): void {
+    for (const p of papers) this.addOne(p);
+    // Sort new terms now, at ingest, rather than inside the next prefix query.
+    this.dict.refresh();
+  }
+
+  /** Removes a paper; returns false when it was not indexed. */
+  remove(id: PaperId): boolean {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return false;
+    this.slotOf.delete(id);
+    this.alive[slot] = 0;
+    for (let f = 0; f < 3; f++) this.totals[f]! -= this.lens[slot * 3 + f]!;
+    this.live--;
+    this.sortedIds = null;
+    return true;
+  }
+
+  /** True when the paper is indexed. */
+  has(id: PaperId): boolean {
+    return this.slotOf.has(id);
+  }
+
+  private addOne(p: Paper): void {
+    this.remove(p.id);
+    const slot = this.ids.length;
+    const d = analyseDoc(p);
+    this.ensureSlots(slot + 1);
+    this.ids.push(p.id);
+    this.titles.push(p.title);
+    this.firstAuthors.push(p.authors[0] ?? '');
+    this.dates.push(p.date ?? p.published ?? '');
+    this.days[slot] = dayNumber(p.date ?? p.published ?? '');
+    this.sources.push(normalizeText(p.source));
+    this.titleNorms.push(d.titleNorm);
+    this.latins.push(d.latin);
+    this.alive[slot] = 1;
+    const lens = [d.lenTitle, d.lenAuthor, d.lenAbstract];
+    for (let f = 0; f < 3; f++) {
+      this.lens[slot * 3 + f] = Math.min(lens[f]!, 65535);
+      this.totals[f]! += this.lens[slot * 3 + f]!;
+    }
+    const tf = new Map<number, number>();
+    for (const [term, [t, a, b]] of d.tf) tf.set(this.postings.intern(term), packTf(t, a, b));
+    this.postings.addDoc(slot, tf);
+    this.slotOf.set(p.id, slot);
+    this.live++;
+    this.sortedIds = null;
+  }
+
+  private ensureSlots(n: number): void {
+    if (n <= this.alive.length) return;
+    const cap = Math.max(n, this.alive.length * 2);
+    const alive = new Uint8Array(cap);
+    alive.set(this.alive);
+    this.alive = alive;
+    const lens = new Uint16Array(cap * 3);
+    lens.set(this.lens);
+    this.lens = lens;
+    const days = new Uint32Array(cap);
+    days.set(this.days);
+    this.days = days;
+  }
+
+  /** Searches with the query language of `parseQuery`; never throws. Ties are broken newest first. */
+  search(query: string, options: SearchOptions = {}): SearchResult {
+    const q = parseQuery(query);
+    return this.run(q, options, false);
+  }
+
+  /** Runs an already parsed query. */
+  searchParsed(q: ParsedQuery, options: SearchOptions = {}): SearchResult {
+    return this.run(q, options, false);
+  }
+
+  /**
+   * Autocomplete over ids and titles: an id prefix (`2511.166`, `arxiv:2511`, `10.1101/…`) lists ids in
+   * order; anything else is a title-only search with the last word as a prefix.
+   */
+  suggest(prefix: string, limit = 25): Suggestion[] {
+    const p = normalizeText(String(prefix ?? '').slice(0, 200)).trim();
+    const lim = Math.max(0, Math.min(limit, 100));
+    if (!p || lim === 0) return [];
+    if (/^(?:arxiv:|doi:|url:|\d{4}\.\d|10\.\d)/.test(p)) {
+      const ids = this.idList();
+      const wanted = /^(?:arxiv|doi|url):/.test(p) ? [p] : [`arxiv:${p}`, `doi:${p}`];
+      const out: Suggestion[] = [];
+      for (const w of wanted) {
+        for (let i = lowerBound(ids, w); i < ids.length && out.length < lim && ids[i]!.startsWith(w); i++) {
+          out.push({ id: ids[i]!, title: this.titles[this.slotOf.get(ids[i]!)!]! });
+        }
+      }
+      return out;
+    }
+    const q = parseQuery(p);
+    q.lastIsPrefix = true;
+    this.minPrefix = 2;
+    try {
+      return this.run(q, { limit: lim }, true).results.map((r) => ({ id: r.id, title: r.title }));
+    } finally {
+      this.minPrefix = 3;
+    }
+  }
+
+  private idList(): PaperId[] {
+    if (!this.sortedIds) this.sortedIds = [...this.slotOf.keys()].sort();
+    return this.sortedIds;
+  }
+
+  private run(q: ParsedQuery, options: SearchOptions, titleOnly: boolean): SearchResult {
+    const limit = clampInt(options.limit, 10, 0, 1000);
+    const offset = clampInt(options.offset, 0, 0, 1_000_000);
+    const none: SearchResult = { total: 0, results: [], errors: q.errors, relaxed: false };
+    if (isEmptyQuery(q) || this.live === 0) return none;
+    this.prepareScratch();
+    this.slab.reset();
+    const mode = titleOnly ? 1 : 0;
+    // Positive items, scored as they are read.
+    const lastGroup = q.groups.length - 1;
+    const groupPlans: ItemPlan[][] = q.groups.map((g, gi) =>
+      g.map((item, ii) => this.planItem(item, q.lastIsPrefix && gi === lastGroup && ii === g.length - 1, mode)),
+    );
+    let cand: Int32Array | null = null;
+    for (const plans of groupPlans) {
+      const g = unionAll(plans.map((p) => p.slots), this.slab);
+      cand = cand ? intersect(cand, g, this.slab) : g;
+    }
+    let relaxed = false;
+    const unitCount = groupPlans.flat().reduce((n, p) => n + p.tokens.reduce((m, t) => m + t.units.length, 0), 0);
+    if (cand && cand.length === 0 && unitCount > 1) {
+      relaxed = true;
+      cand = unionAll(groupPlans.flat().flatMap((p) => p.tokens.flatMap((t) => t.units.map((u) => u.slots))), this.slab);
+    }
+    for (const a of q.authors) {
+      const slots = this.authorSlots(a);
+      cand = cand ? intersect(cand, slots, this.slab) : slots;
+    }
+    if (!cand) cand = this.allSlots();
+    if (q.exclude.length > 0) {
+      const ex = unionAll(q.exclude.map((item) => this.planItem(item, false, 2).slots), this.slab);
+      cand = subtract(cand, ex);
+    }
+    // Filters that need per-document values.
+    const kept = this.slab.alloc(cand.length);
+    let nKept = 0;
+    const sources = q.sources;
+    for (const slot of cand) {
+      if (!this.alive[slot]) continue;
+      if (sources.length > 0 && !sources.includes(this.sources[slot]!)) continue;
+      const date = this.dates[slot]!;
+      if (q.from && (!date || date < q.from)) continue;
+      if (q.to && (!date || date > q.to)) continue;
+      kept[nKept++] = slot;
+    }
+    const score = this.scratch;
+    const need = offset + limit;
+    const top = topK(kept.subarray(0, nKept), Math.max(need, RERANK), score, this.slab, (a, b) => this.compare(a, b));
+    this.applyTitleBonus(top, groupPlans);
+    top.sort((a, b) => this.compare(a, b));
+    const page = top.slice(offset, need);
+    const results = page.map((slot) => ({
+      id: this.ids[slot]!,
+      score: Math.round(score[slot]! * 1e4) / 1e4,
+      title: this.titles[slot]!,
+      firstAuthor: this.firstAuthors[slot] || null,
+      date: this.dates[slot] || null,
+      source: this.sources[slot]!,
+      matchedTerms: matchedTerms(slot, groupPlans),
+    }));
+    return { total: nKept, results, errors: q.errors, relaxed };
+  }
+
+  /** Score desc, then newest date, then latest added. */
+  private compare(a: number, b: number): number {
+    const d = this.scratch[b]! - this.scratch[a]!;
+    if (Math.abs(d) > 1e-9) return d;
+    const dd = this.days[b]! - this.days[a]!;
+    return dd !== 0 ? dd : b - a;
+  }
+
+  /** A query CJK run found verbatim in the title outranks its bigrams scattered around the text. */
+  private applyTitleBonus(slots: number[], plans: ItemPlan[][]): void {
+    // Exact forms as typed: CJK runs of 3+ characters, phrases, and Latin words unstemmed (`rounds` is a
+    // better clue than the stem `round` when looking for a known title).
+    const runs: string[] = [];
+    for (const p of plans.flat()) {
+      for (const t of p.item.tokens) {
+        if (t.kind === 'cjk' && t.term.length >= 3) runs.push(t.term);
+        else if (t.kind === 'latin' && t.surface.length >= 3 && t.surface !== t.term) runs.push(t.surface);
+      }
+      if (p.item.phrase) runs.push(p.item.text);
+    }
+    if (runs.length === 0) return;
+    for (const slot of slots) {
+      let bonus = 0;
+      for (const r of runs) if (this.titleNorms[slot]!.includes(r)) bonus += 1;
+      this.scratch[slot]! *= 1 + (0.5 * bonus) / runs.length;
+    }
+  }
+
+  private prepareScratch(): void {
+    if (this.scratch.length < this.ids.length) this.scratch = new Float64Array(Math.max(1024, this.ids.length * 2));
+    else this.scratch.fill(0, 0, this.ids.length);
+  }
+
+  /** Decodes a term's postings into slab memory; `packBuf` holds the packed frequencies until the next call. */
+  private decode(id: number): Int32Array {
+    const n = this.postings.df(id);
+    if (this.packBuf.length < n) this.packBuf = new Uint32Array(Math.max(n, this.packBuf.length * 2));
+    const slots = this.slab.alloc(n);
+    return slots.subarray(0, this.postings.decodeInto(id, slots, this.packBuf));
+  }
+
+  private allSlots(): Int32Array {
+    const out: number[] = [];
+    for (let s = 0; s < this.ids.length; s++) if (this.alive[s]) out.push(s);
+    return Int32Array.from(out);
+  }
+
+  private authorSlots(tokens: Token[]): Int32Array {
+    let acc: Int32Array | null = null;
+    for (const t of tokens) {
+      const terms = t.kind === 'latin' ? [t.term] : cjkBigrams(t.term);
+      for (const term of terms) {
+        const slots = this.decode(this.postings.lookup(term));
+        const packs = this.packBuf;
+        let k = 0;
+        for (let i = 0; i < slots.length; i++) if (tfAuthor(packs[i]!) > 0) slots[k++] = slots[i]!;
+        const s = slots.subarray(0, k);
+        acc = acc ? intersect(acc, s, this.slab) : s;
+      }
+    }
+    if (!acc) return new Int32Array(0);
+    // All name parts must belong to the same author: `author:"Bob Smith"` must not match Bob Jones + Alice Smith.
+    const latin = tokens.filter((t) => t.kind === 'latin').map((t) => t.term);
+    if (latin.length < 2) return acc;
+    const out: number[] = [];
+    for (const slot of acc) {
+      const fields = this.latins[slot]!.split(` ${FIELD_SEP} `);
+      if (fields.some((f) => {
+        const words = new Set(f.split(' '));
+        return latin.every((w) => words.has(w));
+      })) out.push(slot);
+    }
+    return Int32Array.from(out);
+  }
+
+  /**
+   * Resolves an item to units (one per Latin word, one per CJK bigram) with their alternatives, scores
+   * the postings into the scratch array (mode 0: all fields, 1: titles only, 2: no scoring), and
+   * computes the slots matching the whole item (phrases verified on the stored texts).
+   */
+  private planItem(item: QueryItem, prefixLast: boolean, mode: 0 | 1 | 2): ItemPlan {
+    const tokens: TokenPlan[] = [];
+    item.tokens.forEach((tok, ti) => {
+      const isLast = prefixLast && ti === item.tokens.length - 1;
+      if (tok.kind === 'latin') {
+        tokens.push({ label: tok.term, kind: 'latin', units: [this.unit(this.latinAlts(tok, isLast), mode)] });
+      } else {
+        const chars = Array.from(tok.term);
+        const units =
+          chars.length === 1 && isLast
+            ? [this.unit(this.prefixAlts(tok.term, 1, true).slice(0, 8), mode)]
+            : cjkBigrams(tok.term).map((b) => this.unit([{ term: b, weight: 1 }], mode));
+        tokens.push({ label: tok.term, kind: 'cjk', units });
+      }
+    });
+    let slots: Int32Array | null = null;
+    const units = tokens.flatMap((t) => t.units).sort((a, b) => a.slots.length - b.slots.length);
+    for (const u of units) slots = slots ? intersect(slots, u.slots, this.slab) : u.slots;
+    slots ??= new Int32Array(0);
+    if (item.phrase) slots = this.verifyPhrase(item, slots);
+    return { item, tokens, slots };
+  }
+
+  /** Exact stem, plus prefix completions (last word) and typo corrections (rare or unknown words ≥5 letters). */
+  private latinAlts(tok: Token, prefix: boolean): { term: string; weight: number }[] {
+    const alts = new Map<string, number>([[tok.term, 1]]);
+    const exactDf = this.postings.df(this.postings.lookup(tok.term));
+    // A complete common word needs no completion; completing it would only add noise and work.
+    if (prefix && tok.surface.length >= this.minPrefix && exactDf < PREFIX_MAX_DF) {
+      for (const a of this.prefixAlts(tok.surface, 2, false)) if (!alts.has(a.term)) alts.set(a.term, a.weight);
+    }
+    if (tok.surface.length >= 5 && exactDf < 3 && !/\d/.test(tok.surface)) {
+      for (const v of this.dict.edits1(tok.term)) {
+        if (!alts.has(v) && this.postings.df(this.postings.lookup(v)) > exactDf) alts.set(v, TYPO_WEIGHT);
+      }
+    }
+    return [...alts].map(([term, weight]) => ({ term, weight }));
+  }
+
+  private prefixAlts(prefix: string, minLen: number, cjk: boolean): { term: string; weight: number }[] {
+    if (prefix.length < minLen) return [];
+    const found = this.dict
+      .withPrefix(prefix, 1000)
+      .filter((t) => t !== prefix)
+      .map((term) => ({ term, df: this.postings.df(this.postings.lookup(term)) }));
+    found.sort((a, b) => b.df - a.df);
+    return found.slice(0, 16).map(({ term }) => ({ term, weight: cjk ? 1 : PREFIX_WEIGHT }));
+  }
+
+  private unit(alts: { term: string; weight: number }[], mode: 0 | 1 | 2): Unit {
+    const N = Math.max(this.live, 1);
+    const avg = this.totals.map((t) => Math.max(t / N, 1));
+    const score = this.scratch;
+    const lens = this.lens;
+    const out: Alt[] = [];
+    for (const { term, weight } of alts) {
+      const id = this.postings.lookup(term);
+      if (id < 0) continue;
+      const slots = this.decode(id);
+      const packs = this.packBuf;
+      const df = this.postings.df(id);
+      const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5)) * weight;
+      let k = 0;
+      for (let i = 0; i < slots.length; i++) {
+        const s = slots[i]!;
+        const packed = packs[i]!;
+        if (mode === 1 && tfTitle(packed) === 0) continue;
+        slots[k++] = s;
+        if (mode === 2) continue;
+        const l = s * 3;
+        let w =
+          (FIELD_WEIGHTS.title * tfTitle(packed)) / (1 - FIELD_B.title + (FIELD_B.title * lens[l]!) / avg[0]!);
+        if (mode === 0) {
+          w +=
+            (FIELD_WEIGHTS.author * tfAuthor(packed)) / (1 - FIELD_B.author + (FIELD_B.author * lens[l + 1]!) / avg[1]!) +
+            (FIELD_WEIGHTS.abstract * tfAbstract(packed)) /
+              (1 - FIELD_B.abstract + (FIELD_B.abstract * lens[l + 2]!) / avg[2]!);
+        }
+        score[s]! += (idf * w * (K1 + 1)) / (K1 + w);
+      }
+      if (k > 0) out.push({ term, slots: slots.subarray(0, k) });
+    }
+    const slots = out.length === 1 ? out[0]!.slots : unionAll(out.map((a) => a.slots), this.slab);
+    return { alts: out, slots };
+  }
+
+  /** Keeps the slots whose stored text has the phrase: Latin words adjacent, CJK runs in the title or as bigram chains. */
+  private verifyPhrase(item: QueryItem, slots: Int32Array): Int32Array {
+    const latin = item.tokens.filter((t) => t.kind === 'latin').map((t) => t.term);
+    const needle = ` ${latin.join(' ')} `;
+    const out: number[] = [];
+    for (const s of slots) {
+      if (this.titleNorms[s]!.includes(item.text)) out.push(s);
+      else if (latin.length < 2 || ` ${this.latins[s]!} `.includes(needle)) out.push(s);
+    }
+    return Int32Array.from(out);
+  }
+
+  /**
+   * Serialises the index. `revision` is the caller's own number (for example the store's paper count or
+   * change counter) and comes back from `snapshotRevision`, so a stale snapshot can be detected and rebuilt.
+   */
+  toSnapshot(revision: number): Uint8Array {
+    const docs: SnapshotDocs = {
+      ids: this.ids,
+      titles: this.titles,
+      firstAuthors: this.firstAuthors,
+      dates: this.dates,
+      sources: this.sources,
+      titleNorms: this.titleNorms,
+      latins: this.latins,
+      alive: this.alive.subarray(0, this.ids.length),
+      lens: this.lens.subarray(0, this.ids.length * 3),
+    };
+    return encodeSnapshot(revision, docs, this.postings.toArrays());
+  }
+
+  /** Loads a snapshot; throws `SnapshotError` for a foreign or incompatible buffer (then rebuild). */
+  static fromSnapshot(buf: Uint8Array): SearchIndex {
+    const decoded = decodeSnapshot(buf);
+    if (!decoded) throw new SnapshotError('not a search snapshot of a supported format version');
+    const { docs, postings } = decoded;
+    const ix = new SearchIndex();
+    ix.postings = PostingStore.fromArrays(postings);
+    ix.dict = new TermDictionary(() => ix.postings.terms, true);
+    ix.ids = docs.ids;
+    ix.titles = docs.titles;
+    ix.firstAuthors = docs.firstAuthors;
+    ix.dates = docs.dates;
+    ix.sources = docs.sources;
+    ix.titleNorms = docs.titleNorms;
+    ix.latins = docs.latins;
+    const n = docs.ids.length;
+    ix.ensureSlots(n);
+    ix.alive.set(docs.alive);
+    ix.lens.set(docs.lens);
+    for (let s = 0; s < n; s++) {
+      ix.days[s] = dayNumber(docs.dates[s]!);
+      if (!docs.alive[s]) continue;
+      ix.slotOf.set(docs.ids[s]!, s);
+      ix.live++;
+      for (let f = 0; f < 3; f++) ix.totals[f]! += docs.lens[s * 3 + f]!;
+    }
+    return ix;
+  }
+}
+
+function matchedTerms(slot: number, plans: ItemPlan[][]): string[] {
+  const out = new Set<string>();
+  for (const p of plans.flat()) {
+    for (const t of p.tokens) {
+      const hits = t.units.map((u) => u.alts.filter((a) => has(a.slots, slot)).map((a) => a.term));
+      // A CJK run matched in full is reported as the run (so highlighting bolds the whole word).
+      if (t.kind === 'cjk' && t.units.length > 1 && hits.every((h) => h.length > 0)) out.add(t.label);
+      else for (const h of hits) for (const term of h) out.add(term);
+    }
+  }
+  return [...out];
+}
+
+function clampInt(v: number | undefined, dflt: number, min: number, max: number): number {
+  if (v === undefined || !Number.isFinite(v)) return dflt;
+  return Math.max(min, Math.min(max, Math.floor(v)));
+}
+
+function has(sorted: Int32Array, x: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid]!;
+    if (v === x) return true;
+    if (v < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+function lowerBound(arr: string[], x: string): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (arr[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Intersection of two ascending slot lists. */
+export function intersect(a: Int32Array, b: Int32Array, slab: Slab): Int32Array {
+  const out = slab.alloc(Math.min(a.length, b.length));
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      out[k++] = x;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return out.subarray(0, k);
+}
+
+/** Union of ascending slot lists, ascending and without duplicates. */
+export function unionAll(lists: Int32Array[], slab: Slab): Int32Array {
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length === 0) return new Int32Array(0);
+  if (nonEmpty.length === 1) return nonEmpty[0]!;
+  const total = nonEmpty.reduce((n, l) => n + l.length, 0);
+  let max = 0;
+  for (const l of nonEmpty) max = Math.max(max, l[l.length - 1]!);
+  if (total > 4096 && max < total * 64) {
+    // Large unions: a byte map over the slot range and one scan beat sorting the concatenation.
+    const seen = slab.bytes(max + 1);
+    let count = 0;
+    for (const l of nonEmpty) {
+      for (let i = 0; i < l.length; i++) {
+        if (!seen[l[i]!]) {
+          seen[l[i]!] = 1;
+          count++;
+        }
+      }
+    }
+    const out = slab.alloc(count);
+    let k = 0;
+    for (let slot = 0; slot <= max; slot++) {
+      if (seen[slot]) {
+        out[k++] = slot;
+        seen[slot] = 0;
+      }
+    }
+    return out;
+  }
+  const all = slab.alloc(total);
+  let k = 0;
+  for (const l of nonEmpty) {
+    all.set(l, k);
+    k += l.length;
+  }
+  all.sort();
+  let w = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[w++] = all[i]!;
+  return all.subarray(0, w);
+}
+
+/** Elements of `a` not in `b` (both ascending). */
+function subtract(a: Int32Array, b: Int32Array): Int32Array {
+  if (b.length === 0) return a;
+  const out: number[] = [];
+  let j = 0;
+  for (const x of a) {
+    while (j < b.length && b[j]! < x) j++;
+    if (j >= b.length || b[j] !== x) out.push(x);
+  }
+  return Int32Array.from(out);
+}
+
+/**
+ * The best `k` of `items` by `cmp`, sorted. Large result sets are cut first at the k-th best score
+ * (quickselect on a copy of the scores, O(n)), so only about k items are sorted with the full comparator.
+ */
+function topK(
+  items: Int32Array,
+  k: number,
+  score: Float64Array,
+  slab: Slab,
+  cmp: (a: number, b: number) => number,
+): number[] {
+  if (items.length <= k * 2) return Array.from(items).sort(cmp).slice(0, k);
+  // Scores go through the slab's Int32 memory as float64 bits, so no per-query buffer is allocated.
+  const raw = slab.alloc(items.length * 2 + 2);
+  const vals = new Float64Array(raw.buffer, raw.byteOffset + (raw.byteOffset % 8), items.length);
+  for (let i = 0; i < items.length; i++) vals[i] = score[items[i]!]!;
+  const threshold = kthLargest(vals, k);
+  const keep: number[] = [];
+  for (const x of items) if (score[x]! >= threshold - 1e-9) keep.push(x);
+  return keep.sort(cmp).slice(0, k);
+}
+
+/** The k-th largest value (1-based) of `a`, reordering `a` in place (Hoare quickselect). */
+function kthLargest(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return a[target]!;
+}
+
+/** `2025-11-23` → 20251123; anything else → 0 (sorts as oldest). */
+function dayNumber(date: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
+  return m ? Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]) : 0;
+}

@@ -1,0 +1,47 @@
+/**
+ * `/digest status`: one read of everything an admin needs, with each problem phrased as what to do about it.
+ */
+import type { StatusReport } from './app.ts';
+import type { DigestRunner } from './jobs/runner.ts';
+import type { Stores } from './store/index.ts';
+
+/** Builds the status of one guild. */
+export async function buildStatus(deps: { stores: Stores; runner: DigestRunner }, guildId: string): Promise<StatusReport> {
+  const { stores, runner } = deps;
+  const [papers, outboxDepth, last, channels, files, failed] = await Promise.all([
+    stores.papers.count(),
+    stores.outbox.depth(),
+    stores.digests.last(),
+    stores.channels.listByGuild(guildId),
+    stores.files.list(),
+    stores.outbox.failed(),
+  ]);
+  const problems: string[] = [];
+  for (const channel of channels) {
+    if (channel.disabled) {
+      problems.push(
+        `<#${channel.channelId}>: delivery switched off since ${channel.disabled.since.slice(0, 16).replace('T', ' ')} (${channel.disabled.reason}). Give the bot View Channel, Send Messages and Embed Links there, then run /digest channel add again.`,
+      );
+    } else if (channel.failures > 0) {
+      problems.push(`<#${channel.channelId}>: the last ${channel.failures} deliveries failed; check the bot's permissions there.`);
+    }
+  }
+  const guildChannels = new Set(channels.map((c) => c.channelId));
+  const failedHere = failed.filter((e) => e.target.guildId === guildId || (e.target.kind === 'channel' && guildChannels.has(e.target.channelId)));
+  if (failedHere.length) problems.push(`${failedHere.length} messages could not be delivered (last error: ${failedHere.at(-1)?.lastError ?? 'unknown'}).`);
+  const badFiles = files.filter((f) => f.error);
+  for (const file of badFiles.slice(-5)) problems.push(`digest file ${file.path} yielded no papers: ${file.error}. Check the file's format.`);
+  if (badFiles.length > 5) problems.push(`…and ${badFiles.length - 5} more digest files with problems (see the logs).`);
+  for (const problem of runner.lastRun()?.problems ?? []) if (!problems.includes(problem)) problems.push(problem);
+  return {
+    store: stores.backend,
+    papers,
+    outboxDepth,
+    lastDigest: last
+      ? { date: last.date, source: last.source, status: last.status, papers: last.papers, ingestedAt: new Date(last.ingestedAt) }
+      : null,
+    nextRun: runner.nextRun(),
+    channels,
+    problems: problems.slice(0, 15),
+  };
+}

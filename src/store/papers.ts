@@ -1,0 +1,218 @@
+/**
+ * The paper archive. Each paper is its own key; listing goes through explicit indexes rather than
+ * `keyv.iterator()`: one id list per digest date (`papers:by-date:<YYYY-MM-DD>`) plus one small document of
+ * dates with their counts. 100,000 papers are then a few hundred date lists, and listing all is
+ * dates → lists → getMany, with no single giant value rewritten on every ingest.
+ */
+import { z } from 'zod';
+import type { Paper, PaperId } from '../digest/types.ts';
+import type { StoreContext } from './context.ts';
+import { addItems, loadMany, readLists, removeItems, safeKey } from './context.ts';
+import { BATCH_SIZE, decodeValue } from './kv.ts';
+import { SCHEMA_VERSION, storedPaper, withVersion } from './records.ts';
+
+/** What `upsertMany` changed. A paper that was already stored exactly as given is in neither list. */
+export interface UpsertResult {
+  added: Paper[];
+  updated: Paper[];
+}
+
+/** The paper archive. */
+export interface PaperStore {
+  get(id: PaperId): Promise<Paper | undefined>;
+  /** Papers in the order of `ids`, `undefined` where unknown. */
+  getMany(ids: readonly PaperId[]): Promise<(Paper | undefined)[]>;
+  /**
+   * Adds new papers and merges known ones: the first-seen date and source are kept (a missing date is filled in),
+   * a later arXiv version replaces `version` and the links, empty fields are filled; nothing else changes.
+   */
+  upsertMany(papers: readonly Paper[]): Promise<UpsertResult>;
+  /** Number of papers (from the date index; one read). */
+  count(): Promise<number>;
+  /** Paper ids, newest digest date first (undated last), in ingest order within a date. */
+  ids(): AsyncIterable<PaperId>;
+  /** Papers in the order of `ids()`, fetched in batches. */
+  all(): AsyncIterable<Paper>;
+  /** The papers filed under the newest digest date that has any (of `source`, when given). */
+  latest(source?: string): Promise<Paper[]>;
+  /** Digest dates with their paper counts, newest first; `null` stands for undated papers. */
+  dates(): Promise<{ date: string | null; count: number }[]>;
+  /** Increases on every change; the search index compares it with its snapshot's. */
+  revision(): Promise<number>;
+}
+
+const UNDATED = 'undated';
+const DATES_KEY = 'papers:dates';
+const REVISION_KEY = 'papers:revision';
+const storedDates = z
+  .object({ v: z.literal(SCHEMA_VERSION), dates: z.record(z.string(), z.number().int()) })
+  .transform((d) => d.dates);
+const storedRevision = z.object({ v: z.literal(SCHEMA_VERSION), n: z.number().int() }).transform((d) => d.n);
+
+const paperKey = (id: PaperId) => safeKey('paper', id);
+const bucketKey = (bucket: string) => `papers:by-date:${bucket}`;
+const bucketOf = (paper: Paper) => paper.date ?? UNDATED;
+/** Newest first; the undated bucket last. */
+const byNewest = (a: string, b: string) => (a === UNDATED ? 1 : b === UNDATED ? -1 : a < b ? 1 : a > b ? -1 : 0);
+
+/**
+ * Merges a newly seen copy of a paper into the stored one (see `PaperStore.upsertMany`). Pure; exported for tests.
+ */
+export function mergePaper(stored: Paper, seen: Paper): Paper {
+  const merged: Paper = { ...stored };
+  const fill = <K extends keyof Paper>(key: K) => {
+    if ((merged[key] === null || merged[key] === '') && seen[key] !== null && seen[key] !== '') merged[key] = seen[key];
+  };
+  const newer = seen.version !== null && (stored.version === null || seen.version > stored.version);
+  if (newer) {
+    merged.version = seen.version;
+    merged.pdfUrl = seen.pdfUrl ?? merged.pdfUrl;
+    merged.url = seen.url ?? merged.url;
+    merged.codeUrl = seen.codeUrl ?? merged.codeUrl;
+  }
+  for (const key of [
+    'arxivId', 'doi', 'date', 'published', 'titleOriginal', 'abstract', 'abstractOriginal',
+    'pdfUrl', 'url', 'codeUrl', 'notes', 'title',
+  ] as const) {
+    fill(key);
+  }
+  if (merged.authors.length === 0 && seen.authors.length > 0) merged.authors = [...seen.authors];
+  return merged;
+}
+
+/** Field-by-field equality (cheaper than comparing JSON strings, which dominated re-ingest time). */
+function samePaper(a: Paper, b: Paper): boolean {
+  for (const key of Object.keys(a) as (keyof Paper)[]) {
+    if (key === 'authors') {
+      if (a.authors.length !== b.authors.length || a.authors.some((name, i) => name !== b.authors[i])) return false;
+    } else if (a[key] !== b[key]) return false;
+  }
+  return Object.keys(a).length === Object.keys(b).length;
+}
+
+/** The Keyv-backed paper store. */
+export function keyvPaperStore(ctx: StoreContext): PaperStore {
+  async function readDates(): Promise<Record<string, number>> {
+    return decodeValue(storedDates, DATES_KEY, await ctx.kv.get(DATES_KEY), ctx.log) ?? {};
+  }
+  async function revision(): Promise<number> {
+    return decodeValue(storedRevision, REVISION_KEY, await ctx.kv.get(REVISION_KEY), ctx.log) ?? 0;
+  }
+  async function sortedBuckets(): Promise<string[]> {
+    return Object.keys(await readDates()).sort(byNewest);
+  }
+  async function* ids(): AsyncIterable<PaperId> {
+    const buckets = await sortedBuckets();
+    for (let i = 0; i < buckets.length; i += 50) {
+      const page = buckets.slice(i, i + 50);
+      for (const list of await readLists(ctx, page.map(bucketKey))) yield* list;
+    }
+  }
+  async function getMany(list: readonly PaperId[]): Promise<(Paper | undefined)[]> {
+    const keys = list.map(paperKey);
+    const raws = await ctx.kv.getMany(keys);
+    return raws.map((raw, i) => decodeValue(storedPaper, keys[i] ?? '', raw, ctx.log));
+  }
+
+  return {
+    async get(id) {
+      return decodeValue(storedPaper, paperKey(id), await ctx.kv.get(paperKey(id)), ctx.log);
+    },
+    getMany,
+    upsertMany(input) {
+      return ctx.mutex.run('papers', async () => {
+        // Collapse repeats inside the batch first (the same paper in two digests of one file).
+        const incoming = new Map<PaperId, Paper>();
+        for (const paper of input) {
+          const prior = incoming.get(paper.id);
+          incoming.set(paper.id, prior ? mergePaper(prior, paper) : paper);
+        }
+        const ids = [...incoming.keys()];
+        const stored = await getMany(ids);
+        const added: Paper[] = [];
+        const updated: Paper[] = [];
+        const bucketAdds = new Map<string, PaperId[]>();
+        const bucketRemovals = new Map<string, PaperId[]>();
+        const push = (map: Map<string, PaperId[]>, bucket: string, id: PaperId) => {
+          const list = map.get(bucket);
+          if (list) list.push(id);
+          else map.set(bucket, [id]);
+        };
+        ids.forEach((id, i) => {
+          const seen = incoming.get(id) as Paper;
+          const old = stored[i];
+          if (old === undefined) {
+            added.push(seen);
+            push(bucketAdds, bucketOf(seen), id);
+            return;
+          }
+          const merged = mergePaper(old, seen);
+          if (samePaper(merged, old)) return;
+          updated.push(merged);
+          if (bucketOf(merged) !== bucketOf(old)) {
+            push(bucketRemovals, bucketOf(old), id);
+            push(bucketAdds, bucketOf(merged), id);
+          }
+        });
+        if (added.length === 0 && updated.length === 0) return { added, updated };
+
+        // Indexes are written before the records: a failure in between leaves an id without a record, which
+        // listing skips and a retried upsert repairs — never a stored paper that no listing can reach.
+        const touched = [...new Set([...bucketAdds.keys(), ...bucketRemovals.keys()])];
+        if (touched.length > 0) {
+          const [lists, dates] = await Promise.all([readLists(ctx, touched.map(bucketKey)), readDates()]);
+          const writes = touched.map((bucket, i) => {
+            let items = lists[i] ?? [];
+            items = removeItems(items, bucketRemovals.get(bucket) ?? []);
+            items = addItems(items, bucketAdds.get(bucket) ?? []);
+            if (items.length > 0) dates[bucket] = items.length;
+            else delete dates[bucket];
+            return { key: bucketKey(bucket), value: withVersion({ items }) };
+          });
+          await ctx.kv.setMany(writes);
+          await ctx.kv.set(DATES_KEY, { v: SCHEMA_VERSION, dates });
+        }
+        const records = [...added, ...updated].map((p) => ({ key: paperKey(p.id), value: withVersion(p) }));
+        for (let i = 0; i < records.length; i += BATCH_SIZE * 4) {
+          await ctx.kv.setMany(records.slice(i, i + BATCH_SIZE * 4));
+        }
+        await ctx.kv.set(REVISION_KEY, { v: SCHEMA_VERSION, n: (await revision()) + 1 });
+        return { added, updated };
+      });
+    },
+    async count() {
+      return Object.values(await readDates()).reduce((sum, n) => sum + n, 0);
+    },
+    ids,
+    async *all() {
+      let page: PaperId[] = [];
+      const flush = async () => {
+        const papers = await getMany(page);
+        page = [];
+        return papers.filter((p): p is Paper => p !== undefined);
+      };
+      for await (const id of ids()) {
+        page.push(id);
+        if (page.length >= BATCH_SIZE) yield* await flush();
+      }
+      if (page.length > 0) yield* await flush();
+    },
+    async latest(source) {
+      for (const bucket of await sortedBuckets()) {
+        const [list = []] = await readLists(ctx, [bucketKey(bucket)]);
+        const papers = (await loadMany(ctx, storedPaper, list.map(paperKey))).filter(
+          (p) => source === undefined || p.source === source,
+        );
+        if (papers.length > 0) return papers;
+      }
+      return [];
+    },
+    async dates() {
+      const dates = await readDates();
+      return Object.keys(dates)
+        .sort(byNewest)
+        .map((date) => ({ date: date === UNDATED ? null : date, count: dates[date] ?? 0 }));
+    },
+    revision,
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * Every record the store holds, as a zod schema (the stored form, with its schema version `v`) and a TypeScript
+ * type (the form repositories hand out, without `v`). A later release that changes a shape bumps `v` and adds a
+ * migration in `versioned()`'s place; until then, a value with an unknown `v` is reported and skipped.
+ */
+import { z } from 'zod';
+import type { Paper } from '../digest/types.ts';
+
+/** Current schema version of every stored value. */
+export const SCHEMA_VERSION = 1;
+
+/** Wraps a record schema as its stored form `{ v: 1, …record }` and strips `v` when decoding. */
+function versioned<Shape extends z.ZodRawShape>(shape: Shape): z.ZodType<z.output<z.ZodObject<Shape>>> {
+  const schema = z.object({ v: z.literal(SCHEMA_VERSION), ...shape }).transform((value) => {
+    const { v: _v, ...rest } = value as Record<string, unknown>;
+    return rest;
+  });
+  // The generic spread loses zod's inference; the runtime shape is exactly `Shape` without `v`.
+  return schema as unknown as z.ZodType<z.output<z.ZodObject<Shape>>>;
+}
+
+/** Adds the schema version to a record before it is written. */
+export function withVersion<T extends object>(record: T): T & { v: number } {
+  return { v: SCHEMA_VERSION, ...record };
+}
+
+const nullableString = z.string().nullable();
+
+export const paperFields = {
+  id: z.string().min(1),
+  arxivId: nullableString,
+  version: z.number().int().nullable(),
+  doi: nullableString,
+  source: z.string(),
+  date: nullableString,
+  published: nullableString,
+  title: z.string(),
+  titleOriginal: nullableString,
+  authors: z.array(z.string()),
+  abstract: nullableString,
+  abstractOriginal: nullableString,
+  pdfUrl: nullableString,
+  url: nullableString,
+  codeUrl: nullableString,
+  notes: nullableString,
+};
+/** A stored paper: exactly the parser's `Paper`. */
+export const storedPaper = versioned(paperFields) satisfies z.ZodType<Paper>;
+
+/** One digest found in an ingested file, as remembered by the file record. */
+export interface FileDigest {
+  date: string | null;
+  source: string;
+  status: 'ok' | 'empty' | 'failed';
+  message: string | null;
+  paperIds: string[];
+}
+/** What the store remembers about an ingested digest file. */
+export interface FileRecord {
+  path: string;
+  /** Content hash (`contentHash()`); the same path with the same hash is not ingested again. */
+  hash: string;
+  /** ISO timestamp. */
+  ingestedAt: string;
+  digests: FileDigest[];
+  /** Why the file could not be ingested, or null. */
+  error: string | null;
+}
+const digestStatus = z.enum(['ok', 'empty', 'failed']);
+export const storedFile = versioned({
+  path: z.string(),
+  hash: z.string(),
+  ingestedAt: z.string(),
+  digests: z.array(
+    z.object({
+      date: nullableString,
+      source: z.string(),
+      status: digestStatus,
+      message: nullableString,
+      paperIds: z.array(z.string()),
+    }),
+  ),
+  error: nullableString,
+}) satisfies z.ZodType<FileRecord>;
+
+/** One digest (date × source) as seen by ingest. */
+export interface DigestRecord {
+  date: string | null;
+  source: string;
+  status: 'ok' | 'empty' | 'failed';
+  message: string | null;
+  /** Papers listed in the digest, and how many of them were new / updated in the archive. */
+  papers: number;
+  added: number;
+  updated: number;
+  /** The file it came from, or null. */
+  file: string | null;
+  /** ISO timestamp of the (last) ingest. */
+  ingestedAt: string;
+  /** Every paper the digest lists, in digest order (the union over the files that carry this digest). */
+  paperIds: string[];
+}
+export const storedDigest = versioned({
+  date: nullableString,
+  source: z.string(),
+  status: digestStatus,
+  message: nullableString,
+  papers: z.number().int(),
+  added: z.number().int(),
+  updated: z.number().int(),
+  file: nullableString,
+  ingestedAt: z.string(),
+  paperIds: z.array(z.string()),
+}) satisfies z.ZodType<DigestRecord>;
+
+/** Why and since when something is switched off. */
+export interface Suspension {
+  reason: string;
+  /** ISO timestamp. */
+  since: string;
+}
+const suspension = z.object({ reason: z.string(), since: z.string() }).nullable();
+
+/** How a channel receives digests. */
+export type ChannelMode = 'embeds' | 'compact' | 'thread';
+/** A channel that receives digests. */
+export interface ChannelRecord {
+  guildId: string;
+  channelId: string;
+  /** Sources followed (`arxiv`, `biorxiv`…), or null for all. */
+  sources: string[] | null;
+  mode: ChannelMode;
+  /** Post a one-line notice for empty/failed digests. */
+  notices: boolean;
+  /** Set when delivery was switched off after repeated 403/404. */
+  disabled: Suspension | null;
+  /** Consecutive delivery failures. */
+  failures: number;
+  addedBy: string;
+  addedAt: string;
+}
+export const storedChannel = versioned({
+  guildId: z.string(),
+  channelId: z.string(),
+  sources: z.array(z.string()).nullable(),
+  mode: z.enum(['embeds', 'compact', 'thread']),
+  notices: z.boolean(),
+  disabled: suspension,
+  failures: z.number().int(),
+  addedBy: z.string(),
+  addedAt: z.string(),
+}) satisfies z.ZodType<ChannelRecord>;
+
+/** A keyword subscription: for a channel (`channelId`) or, by DM, for a user (`userId`). */
+export interface SubscriptionRecord {
+  id: string;
+  guildId: string;
+  channelId: string | null;
+  userId: string | null;
+  /** The keyword expression as the user typed it. */
+  keywords: string;
+  mentionRoleId: string | null;
+  createdBy: string;
+  createdAt: string;
+  paused: Suspension | null;
+}
+export const storedSubscription = versioned({
+  id: z.string().min(1),
+  guildId: z.string(),
+  channelId: nullableString,
+  userId: nullableString,
+  keywords: z.string(),
+  mentionRoleId: nullableString,
+  createdBy: z.string(),
+  createdAt: z.string(),
+  paused: suspension,
+}) satisfies z.ZodType<SubscriptionRecord>;
+
+/** Where an outbox message goes. */
+export type DeliveryTarget =
+  | { kind: 'channel'; channelId: string; guildId: string }
+  | { kind: 'user'; userId: string; guildId: string };
+
+/** One planned message. */
+export interface OutboxEntry {
+  /** Deterministic id chosen by the planner (the Discord nonce is derived from it). */
+  id: string;
+  target: DeliveryTarget;
+  /** The message body (Discord JSON), opaque to the store. */
+  body: unknown;
+  paperIds: string[];
+  state: 'pending' | 'sent' | 'failed';
+  messageId: string | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+export const deliveryTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('channel'), channelId: z.string(), guildId: z.string() }),
+  z.object({ kind: z.literal('user'), userId: z.string(), guildId: z.string() }),
+]);
+export const storedOutbox = versioned({
+  id: z.string().min(1),
+  target: deliveryTarget,
+  body: z.unknown(),
+  paperIds: z.array(z.string()),
+  state: z.enum(['pending', 'sent', 'failed']),
+  messageId: nullableString,
+  attempts: z.number().int(),
+  lastError: nullableString,
+  createdAt: z.string(),
+  sentAt: nullableString,
+}) satisfies z.ZodType<OutboxEntry>;
+
+/** An index value: a list of member strings (ids, dates, guild ids). */
+export const storedList = versioned({ items: z.array(z.string()) });

@@ -1,0 +1,131 @@
+/** `Stores`: every repository over one opened backend, and how to open one from a URL. */
+import type { Kv, RetryOptions, StoreLogger } from './kv.ts';
+import { keyvKv, silentLogger } from './kv.ts';
+import type { RedisClient } from './backends.ts';
+import { openKeyv } from './backends.ts';
+import type { StoreContext } from './context.ts';
+import { KeyedMutex } from './mutex.ts';
+import type { PaperStore } from './papers.ts';
+import { keyvPaperStore } from './papers.ts';
+import type { FileStore } from './files.ts';
+import { keyvFileStore } from './files.ts';
+import type { DigestStore } from './digests.ts';
+import { keyvDigestStore } from './digests.ts';
+import type { ChannelStore } from './channels.ts';
+import { keyvChannelStore } from './channels.ts';
+import type { SubscriptionStore } from './subscriptions.ts';
+import { keyvSubscriptionStore } from './subscriptions.ts';
+import type { Outbox } from './outbox.ts';
+import { keyvOutbox } from './outbox.ts';
+import type { DeliveryStore } from './deliveries.ts';
+import { keyvDeliveryStore } from './deliveries.ts';
+import type { MetaStore } from './meta.ts';
+import { keyvMetaStore } from './meta.ts';
+import type { ExportLine } from './transfer.ts';
+import { exportAll, importMany } from './transfer.ts';
+
+/** Every repository of the bot over one store. */
+export interface Stores {
+  /** Display name of the backend, credentials redacted (`sqlite://data/arxiv-digest-bot.sqlite`). */
+  backend: string;
+  kind: 'sqlite' | 'redis' | 'postgres' | 'memory';
+  papers: PaperStore;
+  files: FileStore;
+  digests: DigestStore;
+  channels: ChannelStore;
+  subscriptions: SubscriptionStore;
+  outbox: Outbox;
+  deliveries: DeliveryStore;
+  meta: MetaStore;
+  /** The raw key/value layer (tests, maintenance). */
+  kv: Kv;
+  /** The Redis client when the backend is Redis (for the lease of issue 7), else undefined. */
+  redis: RedisClient | undefined;
+  /** Every record as `{ kind, record }` (JSON Lines export), read through the indexes. */
+  exportAll(): AsyncIterable<ExportLine>;
+  /** Puts back one exported record; invalid ones throw. */
+  importRecord(line: ExportLine): Promise<void>;
+  /** Puts back many exported records in batches (much faster than one by one). */
+  importMany(lines: Iterable<ExportLine> | AsyncIterable<ExportLine>): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Options of `openStores`. */
+export interface OpenStoresOptions {
+  /** SQLite file used when the URL is undefined. Default `data/arxiv-digest-bot.sqlite`. */
+  sqlitePath?: string;
+  /** Key prefix separating this bot's data (and test runs) from others in a shared server. */
+  namespace?: string;
+  log?: StoreLogger;
+  retry?: Partial<RetryOptions>;
+  connectTimeoutMs?: number;
+  now?: () => Date;
+}
+
+/** The namespace used unless told otherwise. */
+export const DEFAULT_NAMESPACE = 'arxiv-digest-bot';
+
+/**
+ * Builds the repositories over any `Kv` — `openStores` does this for real backends; tests use it to wrap a `Kv`
+ * with injected faults.
+ */
+export function createStores(
+  kv: Kv,
+  extra: { kind: Stores['kind']; redis?: RedisClient; log: StoreLogger; now: () => Date },
+): Stores {
+  const ctx: StoreContext = { kv, mutex: new KeyedMutex(), log: extra.log, now: extra.now };
+  const stores: Omit<Stores, 'exportAll' | 'importRecord' | 'importMany'> = {
+    backend: kv.backend,
+    kind: extra.kind,
+    papers: keyvPaperStore(ctx),
+    files: keyvFileStore(ctx),
+    digests: keyvDigestStore(ctx),
+    channels: keyvChannelStore(ctx),
+    subscriptions: keyvSubscriptionStore(ctx),
+    outbox: keyvOutbox(ctx),
+    deliveries: keyvDeliveryStore(ctx),
+    meta: keyvMetaStore(ctx),
+    kv,
+    redis: extra.redis,
+    close: () => kv.close(),
+  };
+  return {
+    ...stores,
+    exportAll: () => exportAll(stores),
+    importRecord: async (line) => {
+      await importMany(stores, [line]);
+    },
+    importMany: (lines) => importMany(stores, lines),
+  };
+}
+
+/**
+ * Opens the store named by `url` — undefined or `sqlite://path` (SQLite file, folder created), `redis://…`,
+ * `postgres://…`/`postgresql://…`, `memory://` — and verifies it with a round trip. Throws `StoreOpenError` with
+ * a one-line, credential-free message when it cannot.
+ */
+export async function openStores(url: string | undefined, options: OpenStoresOptions = {}): Promise<Stores> {
+  const log = options.log ?? silentLogger;
+  const opened = await openKeyv(url, {
+    namespace: options.namespace ?? DEFAULT_NAMESPACE,
+    ...(options.sqlitePath !== undefined && { sqlitePath: options.sqlitePath }),
+    ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),
+  });
+  const kv = keyvKv(opened.keyv, {
+    backend: opened.backend,
+    log,
+    ...(options.retry && { retry: options.retry }),
+    ...(opened.onClose && { onClose: opened.onClose }),
+  });
+  return createStores(kv, {
+    kind: opened.kind,
+    ...(opened.redis && { redis: opened.redis }),
+    log,
+    now: options.now ?? (() => new Date()),
+  });
+}
+
+/** In-memory stores (a Keyv over a Map) for tests and the local preview. */
+export function memoryStores(options: Pick<OpenStoresOptions, 'log' | 'now' | 'namespace'> = {}): Promise<Stores> {
+  return openStores('memory://', options);
+}

@@ -1,0 +1,148 @@
+/**
+ * Export and import of the whole archive (issue 7): every repository is walked through its indexes and written
+ * as `{ kind, record }` lines; records carry their schema version so an import can validate (and later migrate)
+ * them. Outbox entries that were already sent are history and are not exported: the deliveries record what
+ * was posted.
+ */
+import { z } from 'zod';
+import type { Paper } from '../digest/types.ts';
+import type { ChannelStore } from './channels.ts';
+import type { DeliveryStore } from './deliveries.ts';
+import type { DigestStore } from './digests.ts';
+import type { FileStore } from './files.ts';
+import type { MetaStore } from './meta.ts';
+import type { Outbox } from './outbox.ts';
+import type { PaperStore } from './papers.ts';
+import type { DigestRecord, FileRecord, OutboxEntry, SubscriptionRecord } from './records.ts';
+import {
+  SCHEMA_VERSION,
+  storedChannel,
+  storedDigest,
+  storedFile,
+  storedOutbox,
+  storedPaper,
+  storedSubscription,
+  withVersion,
+} from './records.ts';
+import type { SubscriptionStore } from './subscriptions.ts';
+
+/** Kinds of exported record. */
+export type ExportKind = 'paper' | 'file' | 'digest' | 'channel' | 'subscription' | 'outbox' | 'delivery' | 'meta';
+
+/** One line of an export: the record in its stored (versioned) form. */
+export interface ExportLine {
+  kind: ExportKind;
+  record: unknown;
+}
+
+/** The repositories export and import work on. */
+export interface TransferStores {
+  papers: PaperStore;
+  files: FileStore;
+  digests: DigestStore;
+  channels: ChannelStore;
+  subscriptions: SubscriptionStore;
+  outbox: Outbox;
+  deliveries: DeliveryStore;
+  meta: MetaStore;
+}
+
+const storedDelivery = z.object({
+  v: z.literal(SCHEMA_VERSION),
+  targetKey: z.string(),
+  paperIds: z.array(z.string()),
+});
+const storedMeta = z.object({ v: z.literal(SCHEMA_VERSION), key: z.string(), value: z.unknown() });
+const DELIVERY_CHUNK = 1000;
+
+/** Every record of every repository, papers newest first. */
+export async function* exportAll(stores: TransferStores): AsyncIterable<ExportLine> {
+  for await (const paper of stores.papers.all()) yield { kind: 'paper', record: withVersion(paper) };
+  for (const file of await stores.files.list()) yield { kind: 'file', record: withVersion(file) };
+  for (const digest of await stores.digests.list()) yield { kind: 'digest', record: withVersion(digest) };
+  for (const channel of await stores.channels.listAll()) yield { kind: 'channel', record: withVersion(channel) };
+  for (const sub of await stores.subscriptions.listAll()) yield { kind: 'subscription', record: withVersion(sub) };
+  for (const entry of [...(await stores.outbox.pending()), ...(await stores.outbox.failed())]) {
+    yield { kind: 'outbox', record: withVersion(entry) };
+  }
+  for (const targetKey of await stores.deliveries.targets()) {
+    const ids = (await stores.deliveries.delivered(targetKey)).sort();
+    for (let i = 0; i < ids.length; i += DELIVERY_CHUNK) {
+      yield { kind: 'delivery', record: withVersion({ targetKey, paperIds: ids.slice(i, i + DELIVERY_CHUNK) }) };
+    }
+  }
+  for (const { key, value } of await stores.meta.entries()) yield { kind: 'meta', record: withVersion({ key, value }) };
+}
+
+/** Parses one exported record, throwing a readable error when it does not match its kind. */
+function parse<T>(schema: z.ZodType<T>, line: ExportLine): T {
+  const result = schema.safeParse(line.record);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new Error(`invalid ${line.kind} record: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);
+}
+
+/** Writes exported records back, batching each kind; returns how many were imported. */
+export async function importMany(
+  stores: TransferStores,
+  lines: Iterable<ExportLine> | AsyncIterable<ExportLine>,
+): Promise<number> {
+  const batch = {
+    paper: [] as Paper[],
+    file: [] as FileRecord[],
+    digest: [] as DigestRecord[],
+    subscription: [] as SubscriptionRecord[],
+    outbox: [] as OutboxEntry[],
+  };
+  let count = 0;
+  const flush = async () => {
+    await stores.papers.upsertMany(batch.paper.splice(0));
+    await stores.files.putMany(batch.file.splice(0));
+    await stores.digests.putMany(batch.digest.splice(0));
+    await stores.subscriptions.addMany(batch.subscription.splice(0));
+    await stores.outbox.restoreMany(batch.outbox.splice(0));
+  };
+  let pending = 0;
+  for await (const line of lines) {
+    count++;
+    pending++;
+    switch (line.kind) {
+      case 'paper':
+        batch.paper.push(parse(storedPaper, line));
+        break;
+      case 'file':
+        batch.file.push(parse(storedFile, line));
+        break;
+      case 'digest':
+        batch.digest.push(parse(storedDigest, line));
+        break;
+      case 'subscription':
+        batch.subscription.push(parse(storedSubscription, line));
+        break;
+      case 'outbox':
+        batch.outbox.push(parse(storedOutbox, line));
+        break;
+      case 'channel':
+        await stores.channels.put(parse(storedChannel, line));
+        break;
+      case 'delivery': {
+        const { targetKey, paperIds } = parse(storedDelivery, line);
+        await stores.deliveries.markDelivered(targetKey, paperIds);
+        break;
+      }
+      case 'meta': {
+        const { key, value } = parse(storedMeta, line);
+        await stores.meta.set(key, value);
+        break;
+      }
+      default:
+        throw new Error(`unknown record kind ${JSON.stringify((line as { kind: unknown }).kind)}`);
+    }
+    if (pending >= 2000) {
+      await flush();
+      pending = 0;
+    }
+  }
+  await flush();
+  return count;
+}

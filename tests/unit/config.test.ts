@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig, redactConfig, redactUrl } from '../../src/config.ts';
+
+describe('config', () => {
+  it('has working defaults for everything but the token', () => {
+    const config = loadConfig({}, null);
+    assert.equal(config.discordToken, undefined);
+    assert.equal(config.discordApiUrl, 'https://discord.com/api');
+    assert.equal(config.digestDir, 'digests');
+    assert.equal(config.digestCron, '*/15 * * * *');
+    assert.equal(config.timeZone, 'UTC');
+    assert.equal(config.logLevel, 'info');
+    assert.deepEqual(config.digestChannelIds, []);
+  });
+
+  it('reports every problem, one line each', () => {
+    assert.throws(
+      () => loadConfig({ DIGEST_CRON: 'every day', TZ: 'Mars/Olympus', DISCORD_API_URL: 'not a url', DIGEST_CHANNEL_IDS: '123,abc' }, null),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 5, error.problems.join('\n'));
+        assert.ok(error.problems.includes('DIGEST_CHANNEL_IDS (item 2): must be a Discord id (17–20 digits)'));
+        assert.ok(error.problems.some((p) => p.startsWith('DIGEST_CRON')));
+        assert.ok(error.problems.some((p) => p.startsWith('TZ')));
+        assert.ok(error.problems.some((p) => p.startsWith('DISCORD_API_URL')));
+        assert.ok(error.problems.some((p) => p.startsWith('DIGEST_CHANNEL_IDS')));
+        return true;
+      },
+    );
+  });
+
+  it('reads .env, lets the real environment win, and treats empty values as unset', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, '.env');
+    writeFileSync(file, 'DIGEST_DIR=from-file\nLOG_LEVEL=debug\nDISCORD_TOKEN=\nDISCORD_API_URL=http://127.0.0.1:9/api/\n');
+    const config = loadConfig({ LOG_LEVEL: 'warn' }, file);
+    assert.equal(config.digestDir, 'from-file');
+    assert.equal(config.logLevel, 'warn');
+    assert.equal(config.discordToken, undefined);
+    assert.equal(config.discordApiUrl, 'http://127.0.0.1:9/api', 'trailing slash removed');
+  });
+
+  it('never prints the token or store passwords', () => {
+    const config = loadConfig({ DISCORD_TOKEN: 'MTIz.secret-token.value', KEYV_URL: 'redis://user:hunter2@127.0.0.1:6379' }, null);
+    const printed = JSON.stringify(redactConfig(config));
+    assert.ok(!printed.includes('secret-token'));
+    assert.ok(!printed.includes('hunter2'));
+    assert.equal(redactUrl('postgresql://bob:pw@db/x'), 'postgresql://bob:***@db/x');
+  });
+});

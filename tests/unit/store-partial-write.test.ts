@@ -1,0 +1,62 @@
+/**
+ * A write interrupted half-way (indexes written, records not) must not lose anything: listing skips the
+ * half-written ids, and the caller's retry of the same call completes it.
+ */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import Keyv from 'keyv';
+import type { Paper } from '../../src/digest/types.ts';
+import type { Kv } from '../../src/store/index.ts';
+import { createStores } from '../../src/store/index.ts';
+import { deserializeValue, keyvKv, serializeValue } from '../../src/store/kv.ts';
+
+function paper(n: number): Paper {
+  return {
+    id: `arxiv:1234.${n}`, arxivId: `1234.${n}`, version: 1, doi: null, source: 'arxiv', date: '2025-11-20',
+    published: null, title: `p${n}`, titleOriginal: null, authors: [], abstract: null, abstractOriginal: null,
+    pdfUrl: null, url: null, codeUrl: null, notes: null,
+  };
+}
+
+/** A memory Kv whose writes of keys matching `pattern` fail while `broken` is true. */
+function faultyKv(pattern: RegExp) {
+  const inner = keyvKv(
+    new Keyv({ store: new Map(), serialize: serializeValue, deserialize: deserializeValue, throwOnErrors: true }),
+    { backend: 'memory://' },
+  );
+  const state = { broken: true };
+  const check = (keys: string[]) => {
+    if (state.broken && keys.some((k) => pattern.test(k))) throw new Error('disk full');
+  };
+  const kv: Kv = {
+    ...inner,
+    set: async (key, value) => (check([key]), inner.set(key, value)),
+    setMany: async (entries) => (check(entries.map((e) => e.key)), inner.setMany(entries)),
+  };
+  return { kv, state };
+}
+
+it('a paper upsert interrupted after the index write is completed by the retry', async () => {
+  const { kv, state } = faultyKv(/^paper:/);
+  const stores = createStores(kv, { kind: 'memory', log: { warn: () => {} }, now: () => new Date() });
+  await assert.rejects(stores.papers.upsertMany([paper(1), paper(2)]), /disk full/);
+  assert.deepEqual(await stores.papers.latest(), [], 'half-written ids are not listed as papers');
+  assert.equal(await stores.papers.revision(), 0);
+  state.broken = false;
+  const retried = await stores.papers.upsertMany([paper(1), paper(2)]);
+  assert.deepEqual(retried.added.map((p) => p.id), [paper(1).id, paper(2).id]);
+  assert.equal(await stores.papers.count(), 2);
+  assert.equal((await stores.papers.latest()).length, 2);
+  assert.equal(await stores.papers.revision(), 1);
+});
+
+it('an outbox enqueue interrupted after the queue write is completed by the retry', async () => {
+  const { kv, state } = faultyKv(/^outbox:m/);
+  const stores = createStores(kv, { kind: 'memory', log: { warn: () => {} }, now: () => new Date() });
+  const entry = { id: 'm1', target: { kind: 'channel' as const, channelId: 'c', guildId: 'g' }, body: 1, paperIds: [] };
+  await assert.rejects(stores.outbox.enqueueMany([entry]), /disk full/);
+  assert.deepEqual(await stores.outbox.pending(), []);
+  state.broken = false;
+  assert.deepEqual(await stores.outbox.enqueueMany([entry]), ['m1']);
+  assert.deepEqual((await stores.outbox.pending()).map((e) => e.id), ['m1']);
+});
