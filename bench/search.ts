@@ -9,10 +9,11 @@
  * are not shared: build (+ snapshot), cold start from the snapshot, and a bigram-vs-segmenter ranking check.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
 import MiniSearch from 'minisearch';
 import type { Paper } from '../src/digest/types.ts';
 import { SearchIndex } from '../src/search/index.ts';
@@ -21,6 +22,7 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 const CORPUS = process.env.BENCH_CORPUS ?? '/work/shared/digests';
 const TARGET = Number(process.env.BENCH_PAPERS ?? 100_000);
 const QUERIES = 300;
+const WARMUP = 200;
 const KNOWN = 300;
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
@@ -29,6 +31,8 @@ interface KnownItem {
   id: string;
 }
 interface BenchData {
+  /** Different queries from the same generator, run first so both engines are measured warm (JIT-compiled). */
+  warmup: string[];
   queries: string[];
   known: KnownItem[];
 }
@@ -169,9 +173,9 @@ function synthesize(real: Paper[], count: number, rand: () => number): Paper[] {
 }
 
 /** A mixed query set derived from real titles: Chinese word windows, English words, prefixes. */
-function makeQueries(real: Paper[], rand: () => number): string[] {
+function makeQueries(real: Paper[], rand: () => number, count: number): string[] {
   const out: string[] = [];
-  while (out.length < QUERIES) {
+  while (out.length < count) {
     const p = real[Math.floor(rand() * real.length)]!;
     const r = rand();
     const eng = words(`${p.titleOriginal ?? ''} ${p.title}`).filter((w) => isLatin(w) && w.length >= 3);
@@ -246,7 +250,7 @@ function ourEngine(ix: SearchIndex): Engine {
 }
 
 function measure(engine: Engine, data: BenchData): Record<string, number> {
-  for (const q of data.queries.slice(0, 30)) engine.search(q, 10); // warm-up
+  for (const q of data.warmup) engine.search(q, 10);
   const times: number[] = [];
   for (const q of data.queries) {
     const t0 = performance.now();
@@ -276,23 +280,40 @@ function memory(): Record<string, number> {
   return { heapMB: m.heapUsed / 2 ** 20, rssMB: m.rss / 2 ** 20 };
 }
 
-/** Builds one engine from papers.json and writes its snapshot; papers go out of scope on return. */
-function build(role: string, dir: string, out: Record<string, unknown>): Engine {
-  const papers = JSON.parse(readFileSync(join(dir, 'papers.json'), 'utf8')) as Paper[];
+/** Papers from papers.ndjson in batches, as a bot would page them out of its store (bounded memory). */
+async function* paperBatches(dir: string, size = 2000): AsyncIterable<Paper[]> {
+  let batch: Paper[] = [];
+  for await (const line of createInterface({ input: createReadStream(join(dir, 'papers.ndjson')) })) {
+    if (!line) continue;
+    batch.push(JSON.parse(line) as Paper);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Builds one engine from the papers file and writes its snapshot. */
+async function build(role: string, dir: string, out: Record<string, unknown>): Promise<Engine> {
   const t0 = performance.now();
+  let count = 0;
   if (role === 'ours-build') {
     const ix = new SearchIndex();
-    ix.add(papers);
+    for await (const batch of paperBatches(dir)) {
+      ix.add(batch);
+      count += batch.length;
+    }
     out.buildS = (performance.now() - t0) / 1000;
     const s0 = performance.now();
-    const snap = ix.toSnapshot(papers.length);
+    const snap = ix.toSnapshot(count);
     writeFileSync(join(dir, 'ours.snap'), snap);
     out.snapshotS = (performance.now() - s0) / 1000;
     out.snapshotMB = snap.length / 2 ** 20;
     return ourEngine(ix);
   }
   const mini = new MiniSearch(miniOptions);
-  mini.addAll(papers);
+  for await (const batch of paperBatches(dir)) mini.addAll(batch);
   out.buildS = (performance.now() - t0) / 1000;
   const s0 = performance.now();
   const json = JSON.stringify(mini);
@@ -307,8 +328,9 @@ async function child(role: string, dir: string): Promise<void> {
   const data = JSON.parse(readFileSync(join(dir, 'queries.json'), 'utf8')) as BenchData;
   const out: Record<string, unknown> = { role };
   if (role === 'ours-build' || role === 'mini-build') {
-    const engine = build(role, dir, out);
-    // The papers were local to build(): only the index is left when memory is measured.
+    const engine = await build(role, dir, out);
+    // Papers were streamed in batches (build time includes reading and parsing them); only the index is
+    // left when memory is measured.
     Object.assign(out, memory(), measure(engine, data));
   } else if (role === 'ours-cold' || role === 'mini-cold') {
     const t0 = performance.now();
@@ -327,7 +349,7 @@ async function child(role: string, dir: string): Promise<void> {
     ixB.add(real);
     const ixS = new SearchIndex();
     ixS.add(real.map((p) => ({ ...p, title: seg(p.title)!, abstract: seg(p.abstract) })));
-    const segData = { queries: data.queries, known: data.known.map((k) => ({ ...k, query: seg(k.query)! })) };
+    const segData = { warmup: data.warmup, queries: data.queries, known: data.known.map((k) => ({ ...k, query: seg(k.query)! })) };
     out.bigram = measure(ourEngine(ixB), data);
     out.segmenter = measure(ourEngine(ixS), segData);
   }
@@ -356,9 +378,13 @@ async function main(): Promise<void> {
   const rand = rng(42);
   const synthetic = synthesize(real, Math.max(0, TARGET - real.length), rand);
   const all = [...real, ...synthetic];
-  const data: BenchData = { queries: makeQueries(real, rand), known: makeKnown(real, rand) };
+  const data: BenchData = {
+    queries: makeQueries(real, rand, QUERIES),
+    known: makeKnown(real, rand),
+    warmup: makeQueries(real, rand, WARMUP),
+  };
   const dir = mkdtempSync(join(tmpdir(), 'search-bench-'));
-  writeFileSync(join(dir, 'papers.json'), JSON.stringify(all));
+  writeFileSync(join(dir, 'papers.ndjson'), all.map((p) => JSON.stringify(p)).join('\n'));
   writeFileSync(join(dir, 'real.json'), JSON.stringify(real));
   writeFileSync(join(dir, 'queries.json'), JSON.stringify(data));
   const withAbstract = real.filter((p) => p.abstract).length;

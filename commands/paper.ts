@@ -13,7 +13,7 @@ import { paperEmbed } from '../src/discord/embeds.ts';
 import { UserError } from '../src/discord/errors.ts';
 import { localize } from '../src/discord/localize.ts';
 import { packEmbeds } from '../src/discord/messages.ts';
-import { oneLine, truncatePlain } from '../src/discord/markdown.ts';
+import { escapeMarkdown, oneLine, truncatePlain } from '../src/discord/markdown.ts';
 import { PAGE_SIZE, queryFromFooter, searchPage } from '../src/discord/search-page.ts';
 import type { AppServices } from '../src/app.ts';
 
@@ -80,7 +80,7 @@ export default {
   async autocomplete(interaction, ctx) {
     const focused = oneLine(String(interaction.options.getFocused())).slice(0, 100);
     // Nothing typed yet: offer the newest papers, the likeliest thing someone wants to open.
-    const choices = focused ? ctx.app.archive.index.suggest(focused, 25) : (await ctx.app.stores.papers.latest()).slice(0, 25);
+    const choices = focused ? byTitlePrefix(ctx.app.archive.index.suggest(focused, 25), focused) : (await ctx.app.stores.papers.latest()).slice(0, 25);
     await interaction.respond(
       choices.slice(0, 25).filter((c) => c.id.length <= 100).map((c) => ({ name: truncatePlain(`${oneLine(c.title)} · ${c.id}`, 100) || c.id, value: c.id })),
     );
@@ -122,10 +122,17 @@ function buildQuery(interaction: ChatInputCommandInteraction): string {
   for (const name of ['from', 'to'] as const) {
     const value = interaction.options.getString(name)?.trim();
     if (!value) continue;
-    if (!DATE.test(value) || Number.isNaN(Date.parse(value))) throw new UserError('error.invalidOption', { option: name, reason: 'YYYY-MM-DD' });
+    if (!isDate(value)) throw new UserError('paper.search.badDate', { option: name, value: escapeMarkdown(truncatePlain(oneLine(value), 20)) });
     parts.push(`${name}:${value}`);
   }
   return parts.join(' ');
+}
+
+/** A real calendar day in YYYY-MM-DD (Date.parse alone accepts 2025-02-30 and rolls it over). */
+function isDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
 }
 
 async function resultsPage(ctx: CommandContext, query: string, page: number, owner: string) {
@@ -151,6 +158,19 @@ async function show(interaction: ChatInputCommandInteraction, ctx: CommandContex
   await ctx.respond({ embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })], ephemeral: !isPublic });
 }
 
+/**
+ * Someone typing a title types its beginning: titles that start with the text come first, then titles that
+ * contain it, then the rest in the index's order (sort is stable).
+ */
+function byTitlePrefix<T extends { title: string }>(choices: T[], typed: string): T[] {
+  const needle = typed.toLowerCase();
+  const rank = (title: string): number => {
+    const text = oneLine(title).toLowerCase();
+    return text.startsWith(needle) ? 0 : text.includes(needle) ? 1 : 2;
+  };
+  return choices.map((c) => ({ c, r: rank(c.title) })).sort((a, b) => a.r - b.r).map(({ c }) => c);
+}
+
 /** Resolves what a user typed — a canonical id, an arXiv id, a DOI, or a link — to a stored paper. */
 export async function findPaper(app: Pick<AppServices, 'stores'>, input: string): Promise<Paper | undefined> {
   const text = input.trim();
@@ -172,6 +192,7 @@ async function latest(interaction: ChatInputCommandInteraction, ctx: CommandCont
   const isPublic = interaction.options.getBoolean('public') ?? false;
   const papers = (await ctx.app.stores.papers.latest(source)).slice(0, Math.min(10, Math.max(1, count)));
   if (papers.length === 0) throw new UserError('paper.latest.empty');
-  const [message] = packEmbeds(papers.map((p) => paperEmbed(p, { locale: ctx.locale })));
-  await ctx.respond({ content: ctx.t('paper.latest.header', { date: papers[0]?.date ?? '—', count: papers.length }), embeds: message?.embeds ?? [], ephemeral: !isPublic });
+  // One reply holds what fits Discord's embed limits; the header counts what is actually shown.
+  const embeds = packEmbeds(papers.map((p) => paperEmbed(p, { locale: ctx.locale })))[0]?.embeds ?? [];
+  await ctx.respond({ content: ctx.t('paper.latest.header', { date: papers[0]?.date ?? '—', count: embeds.length }), embeds, ephemeral: !isPublic });
 }

@@ -91,6 +91,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   try {
     await client.login(token);
   } catch (error) {
+    await client.destroy().catch(() => undefined);
     await stores.close().catch(() => undefined);
     // The cause is not attached: its message (and stack) could carry the token.
     // eslint-disable-next-line preserve-caught-error

@@ -10,6 +10,8 @@ const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   parse: () => import('./cli/parse.ts'),
   ingest: () => import('./cli/ingest.ts'),
   search: () => import('./cli/search.ts'),
+  export: () => import('./cli/export.ts'),
+  import: () => import('./cli/import.ts'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,10 +1,11 @@
 /**
  * `npm start`: the bot. The only file that logs in to Discord (through bot.ts) and installs signal handlers.
- * Without a token it says what to set instead of failing obscurely.
+ * Without a token it says what to set, then serves the local preview instead of failing obscurely.
  */
-import { startBot } from './bot.ts';
-import { ConfigError, loadConfig, redactConfig } from './config.ts';
+import { startBot, type RunningBot } from './bot.ts';
+import { ConfigError, loadConfig, redactConfig, type Config } from './config.ts';
 import { createLogger, scrubSecrets } from './log.ts';
+import { startPreview } from './preview/index.ts';
 
 async function main(): Promise<number> {
   let config;
@@ -24,33 +25,31 @@ async function main(): Promise<number> {
         '  1. Create an application and a bot at https://discord.com/developers/applications (see README.md, "Set up the Discord application").',
         '  2. Copy .env.example to .env and set DISCORD_TOKEN (and DISCORD_APPLICATION_ID).',
         '  3. npm run deploy-commands, then npm start.',
-        'Meanwhile, `npm run cli -- parse digests/` shows what the bot reads from the digests folder.',
+        `Meanwhile, starting the local preview: ${config.digestDir}/ is ingested and shown as the bot would post it.`,
       ].join('\n'),
     );
-    return 1;
+    return preview(config);
   }
   const log = createLogger({ level: config.logLevel, secrets: [config.discordToken] });
   log.info({ config: redactConfig(config) }, 'starting');
-  let bot;
-  try {
-    bot = await startBot(config, log);
-  } catch (error) {
-    log.fatal(scrubSecrets((error as Error).message, [config.discordToken]));
-    console.error(scrubSecrets((error as Error).message, [config.discordToken]));
-    return 1;
-  }
-  const running = bot;
+  // Signals are handled from the start: a stop during start-up exits at once (nothing is in flight yet, and the
+  // outbox keeps whatever was planned), a stop later finishes the work in flight first.
+  let bot: RunningBot | undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    if (!bot) {
+      log.info({ signal }, 'stopped during start-up');
+      process.exit(0);
+    }
     log.info({ signal }, 'shutting down: finishing in-flight work');
     const force = setTimeout(() => {
       log.error('shutdown took too long; exiting');
       process.exit(1);
     }, 20_000);
     force.unref();
-    running.stop().then(
+    bot.stop().then(
       () => {
         log.info('stopped');
         process.exit(0);
@@ -63,6 +62,43 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  try {
+    bot = await startBot(config, log);
+  } catch (error) {
+    const message = scrubSecrets((error as Error).message, [config.discordToken]);
+    log.fatal(message);
+    console.error(message);
+    return 1;
+  }
+  return 0;
+}
+
+/** No token: the local preview until Ctrl-C (see src/preview/). */
+async function preview(config: Config): Promise<number> {
+  const log = createLogger({ level: config.logLevel });
+  let running;
+  try {
+    running = await startPreview(config, log);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 1;
+  }
+  console.log(`Preview: ${running.url} (Ctrl-C stops it)`);
+  const stop = running.stop;
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`error while stopping the preview: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
   return 0;
 }
 
@@ -72,4 +108,5 @@ process.on('unhandledRejection', (reason) => {
 });
 
 const code = await main();
-if (code !== 0) process.exitCode = code;
+// Exit explicitly on failure: a half-opened client or store must not keep a failed start alive.
+if (code !== 0) process.exit(code);

@@ -1,12 +1,14 @@
 /**
  * `cli ingest <path...> [--store URL]`: parse digest files (folders searched for `*.md`) into the store and its
- * search index, posting nothing. Prints `{ files, papers, new, updated, seconds }` (a contract).
+ * search index, posting nothing. Prints `{ files, papers, new, updated, seconds }` (a contract); progress goes
+ * to stderr.
  */
-import { fileListFolder } from '../jobs/digest-folder.ts';
+import { fileListFolder, type DigestFolder } from '../jobs/digest-folder.ts';
 import { ingestFolder } from '../jobs/ingest.ts';
 import { createLogger } from '../log.ts';
 import { openCliArchive, takeOption } from './archive.ts';
 import { collectFiles } from './parse.ts';
+import { createProgress, type Progress } from './progress.ts';
 import { CliError, type CliCommand } from './types.ts';
 
 const command: CliCommand = {
@@ -21,7 +23,10 @@ const command: CliCommand = {
     const archive = await openCliArchive(io, store);
     try {
       const log = createLogger({ level: io.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent', destination: io.stderr });
-      const report = await ingestFolder({ archive, folder: fileListFolder(files), log });
+      const progress = createProgress(io.stderr, { label: 'ingest', unit: 'files', total: files.length });
+      const report = await ingestFolder({ archive, folder: countingReads(fileListFolder(files), progress), log }).finally(() =>
+        progress.finish(),
+      );
       for (const failure of report.failures) io.stderr.write(`warning: ${failure.path}: ${failure.reason}\n`);
       io.stdout.write(
         `${JSON.stringify({ files: report.files, papers: report.papers, new: report.added.length, updated: report.updated.length, seconds: round(report.seconds) })}\n`,
@@ -32,6 +37,20 @@ const command: CliCommand = {
     }
   },
 };
+
+/** The folder, ticking `progress` once per file read (ingest reads each file once, in order). */
+function countingReads(folder: DigestFolder, progress: Progress): DigestFolder {
+  return {
+    ...folder,
+    async read(path) {
+      try {
+        return await folder.read(path);
+      } finally {
+        progress.tick();
+      }
+    },
+  };
+}
 
 function round(seconds: number): number {
   return Math.round(seconds * 1000) / 1000;

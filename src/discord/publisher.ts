@@ -29,7 +29,7 @@ export interface PublisherOptions {
   attempts?: number;
   /** First backoff delay in ms (doubles each attempt). */
   backoffMs?: number;
-  /** Targets served at the same time. */
+  /** Targets served at the same time (Discord limits per channel; discord.js queues the global limit). */
   concurrency?: number;
 }
 
@@ -69,7 +69,7 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
   const disableAfter = options.disableAfter ?? 3;
   const attempts = options.attempts ?? 3;
   const backoffMs = options.backoffMs ?? 1000;
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? 32;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const { stores, discord, log } = deps;
   const dmChannels = new Map<string, string>();

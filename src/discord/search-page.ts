@@ -44,10 +44,12 @@ export function searchPage(input: SearchPageInput): { embeds: APIEmbed[]; compon
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const lines = input.hits.map(({ hit, paper }, i) => resultLines(PAGE_SIZE * page + i + 1, hit, paper));
   const notes = [
-    ...(input.relaxed ? [t('paper.search.relaxed')] : []),
+    // "These match some of the words" only makes sense above results; with none, the empty message says it all.
+    ...(input.relaxed && lines.length ? [t('paper.search.relaxed')] : []),
     ...input.errors.map((e) => `⚠️ ${escapeMarkdown(e)}`),
   ];
-  const description = [...notes, ...lines].join('\n\n') || t('paper.search.empty', { query: escapeMarkdown(truncatePlain(oneLine(query), 100)) });
+  const empty = lines.length ? [] : [t('paper.search.empty', { query: escapeMarkdown(truncatePlain(oneLine(query), 100)) })];
+  const description = [...notes, ...lines, ...empty].join('\n\n');
   const embed: APIEmbed = {
     title: truncate(t('paper.search.title', { query: oneLine(query) }), LIMITS.title),
     description: truncate(description, LIMITS.description, { escape: false }),

@@ -38,6 +38,7 @@ export const enUS = {
   'paper.search.previous': 'Previous',
   'paper.search.next': 'Next',
   'paper.search.open': 'Open a paper…',
+  'paper.search.badDate': 'The {option} date “{value}” is not a date. Use YYYY-MM-DD, e.g. 2025-11-01.',
   'paper.notFound': 'No paper “{id}” in the archive. Pick one from the suggestions, or paste an arXiv id (2511.16674), a DOI or a link.',
   'paper.latest.empty': 'No digest has been ingested yet. An admin can run `/digest run`.',
   'paper.latest.header': '📰 Newest papers ({date}, {count} shown)',

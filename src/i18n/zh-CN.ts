@@ -41,6 +41,7 @@ export const zhCN: Record<MessageKey, string> = {
   'paper.search.previous': '上一页',
   'paper.search.next': '下一页',
   'paper.search.open': '打开一篇论文…',
+  'paper.search.badDate': '{option} 日期“{value}”不是有效日期。请使用 YYYY-MM-DD 格式，例如 2025-11-01。',
   'paper.notFound': '存档中没有论文“{id}”。请从建议中选择，或粘贴 arXiv 编号（2511.16674）、DOI 或链接。',
   'paper.latest.empty': '还没有导入任何日报。管理员可以运行 `/digest run`。',
   'paper.latest.header': '📰 最新论文（{date}，显示 {count} 篇）',

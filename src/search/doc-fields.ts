@@ -55,7 +55,10 @@ export function analyseDoc(p: Paper): AnalysedDoc {
   const latin: string[] = [];
   const titleText = [p.title, p.titleOriginal ?? ''].join('\n');
   const titleNorm = normalizeText(titleText);
-  const lenTitle = addTokens(tokenize(`${titleText}\n${idText(p)}`), 0, tf, latin);
+  // Length normalisation counts the displayed title only: papers that also carry an English original
+  // title (one digest layout does) must not be penalised against papers that do not.
+  const lenTitle = addTokens(tokenize(p.title), 0, tf, latin);
+  addTokens(tokenize(`${p.titleOriginal ?? ''}\n${idText(p)}`), 0, tf, latin);
   latin.push(FIELD_SEP);
   let lenAuthor = 0;
   for (const a of p.authors) {

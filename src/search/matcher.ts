@@ -116,6 +116,8 @@ class PaperView {
   /** Per field, stemmed Latin tokens in order (for phrase adjacency). */
   readonly latinSeqs: string[];
   readonly authors: Set<string>[];
+  /** Normalised author names (their CJK characters are lookup keys too, for `author:张伟`). */
+  readonly authorNames: string[];
   readonly source: string;
   readonly date: string;
 
@@ -128,7 +130,8 @@ class PaperView {
       for (const s of seq) this.stems.add(s);
       return ` ${seq.join(' ')} `;
     });
-    this.authors = p.authors.map((a) => new Set(tokenize(a).map((t) => t.term)));
+    this.authorNames = p.authors.map((a) => normalizeText(a));
+    this.authors = this.authorNames.map((a) => new Set(tokenize(a).map((t) => t.term)));
     for (const a of this.authors) for (const t of a) this.stems.add(t);
     this.source = normalizeText(p.source ?? '');
     this.date = p.date ?? p.published ?? '';
@@ -137,7 +140,7 @@ class PaperView {
   *keys(): Iterable<string> {
     for (const s of this.stems) yield `L:${s}`;
     const seen = new Set<string>();
-    for (const f of this.fields) {
+    for (const f of [...this.fields, ...this.authorNames]) {
       for (const t of tokenize(f)) {
         if (t.kind !== 'cjk') continue;
         for (const k of [...cjkBigrams(t.term), ...Array.from(t.term)]) {

@@ -13,6 +13,7 @@ export function isCjk(ch: string): boolean {
 }
 
 const COMBINING = /\p{M}+/gu;
+const POSSESSIVE = /(?<=\p{L})['’]s\b/gu;
 
 /**
  * Normalises text for comparison. Length-preserving is NOT guaranteed (NFKC may expand), so callers that
@@ -20,5 +21,12 @@ const COMBINING = /\p{M}+/gu;
  */
 export function normalizeText(text: string): string {
   // NFD then drop marks folds Latin accents; NFKC afterwards recomposes anything CJK/compat-related.
-  return text.normalize('NFKC').toLowerCase().normalize('NFD').replace(COMBINING, '').normalize('NFKC');
+  // A possessive `'s` would otherwise become a stray required token `s` (`LLM's` → llm + s).
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(COMBINING, '')
+    .normalize('NFKC')
+    .replace(POSSESSIVE, '');
 }

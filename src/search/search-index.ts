@@ -267,7 +267,7 @@ export class SearchIndex {
     }
     const score = this.scratch;
     const need = offset + limit;
-    const top = topK(kept.subarray(0, nKept), Math.max(need, RERANK), score, this.slab, (a, b) => this.compare(a, b));
+    const top = topK(kept.subarray(0, nKept), Math.max(need, RERANK), score, this.days, this.slab, (a, b) => this.compare(a, b));
     this.applyTitleBonus(top, groupPlans);
     top.sort((a, b) => this.compare(a, b));
     const page = top.slice(offset, need);
@@ -368,7 +368,7 @@ export class SearchIndex {
     item.tokens.forEach((tok, ti) => {
       const isLast = prefixLast && ti === item.tokens.length - 1;
       if (tok.kind === 'latin') {
-        tokens.push({ label: tok.term, kind: 'latin', units: [this.unit(this.latinAlts(tok, isLast), mode)] });
+        tokens.push({ label: tok.term, kind: 'latin', units: [this.unit(this.latinAlts(tok, isLast, mode !== 2), mode)] });
       } else {
         const chars = Array.from(tok.term);
         const units =
@@ -386,15 +386,15 @@ export class SearchIndex {
     return { item, tokens, slots };
   }
 
-  /** Exact stem, plus prefix completions (last word) and typo corrections (rare or unknown words ≥5 letters). */
-  private latinAlts(tok: Token, prefix: boolean): { term: string; weight: number }[] {
+  /** Exact stem, plus prefix completions (last word) and typo corrections (rare or unknown words ≥5 letters; never for exclusions). */
+  private latinAlts(tok: Token, prefix: boolean, typos: boolean): { term: string; weight: number }[] {
     const alts = new Map<string, number>([[tok.term, 1]]);
     const exactDf = this.postings.df(this.postings.lookup(tok.term));
     // A complete common word needs no completion; completing it would only add noise and work.
     if (prefix && tok.surface.length >= this.minPrefix && exactDf < PREFIX_MAX_DF) {
       for (const a of this.prefixAlts(tok.surface, 2, false)) if (!alts.has(a.term)) alts.set(a.term, a.weight);
     }
-    if (tok.surface.length >= 5 && exactDf < 3 && !/\d/.test(tok.surface)) {
+    if (typos && tok.surface.length >= 5 && tok.term.length >= 5 && exactDf < 3 && !/\d/.test(tok.surface)) {
       for (const v of this.dict.edits1(tok.term)) {
         if (!alts.has(v) && this.postings.df(this.postings.lookup(v)) > exactDf) alts.set(v, TYPO_WEIGHT);
       }
@@ -633,6 +633,7 @@ function topK(
   items: Int32Array,
   k: number,
   score: Float64Array,
+  days: Uint32Array,
   slab: Slab,
   cmp: (a: number, b: number) => number,
 ): number[] {
@@ -643,7 +644,23 @@ function topK(
   for (let i = 0; i < items.length; i++) vals[i] = score[items[i]!]!;
   const threshold = kthLargest(vals, k);
   const keep: number[] = [];
-  for (const x of items) if (score[x]! >= threshold - 1e-9) keep.push(x);
+  const ties: number[] = [];
+  for (const x of items) {
+    const v = score[x]!;
+    if (v > threshold + 1e-9) keep.push(x);
+    else if (v >= threshold - 1e-9) ties.push(x);
+  }
+  if (ties.length > k * 4) {
+    // Many equal scores (filter-only queries score 0): pick the newest of the ties by a numeric key
+    // (day · 2^24 + slot, exact in a double) before sorting, instead of sorting them all.
+    const need = k - keep.length;
+    const keys = new Float64Array(ties.length);
+    for (let i = 0; i < ties.length; i++) keys[i] = days[ties[i]!]! * 16_777_216 + ties[i]!;
+    const cut = kthLargest(keys.slice(), need);
+    for (let i = 0; i < ties.length; i++) if (keys[i]! >= cut) keep.push(ties[i]!);
+  } else {
+    for (const x of ties) keep.push(x);
+  }
   return keep.sort(cmp).slice(0, k);
 }
 

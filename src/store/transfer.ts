@@ -1,8 +1,10 @@
 /**
  * Export and import of the whole archive (issue 7): every repository is walked through its indexes and written
  * as `{ kind, record }` lines; records carry their schema version so an import can validate (and later migrate)
- * them. Outbox entries that were already sent are history and are not exported: the deliveries record what
- * was posted.
+ * them. Outbox entries that were already sent are history and are mostly not exported (the deliveries record
+ * what was posted, and the outbox keeps no list of sent entries to walk) — except a sent thread header that an
+ * open entry still points at: the publisher needs the header's message id to post the rest of the thread, so
+ * without it those entries would stay pending for ever after a move.
  */
 import { z } from 'zod';
 import type { Paper } from '../digest/types.ts';
@@ -54,6 +56,13 @@ const storedDelivery = z.object({
 });
 const storedMeta = z.object({ v: z.literal(SCHEMA_VERSION), key: z.string(), value: z.unknown() });
 const DELIVERY_CHUNK = 1000;
+/** The part of an outbox body the store looks at: a thread message names the entry of its header. */
+const threadBody = z.object({ thread: z.object({ headerId: z.string() }) });
+
+/** An exported record that does not match its kind (or an unknown kind); the import stops at it. */
+export class InvalidRecordError extends Error {
+  override name = 'InvalidRecordError';
+}
 
 /** Every record of every repository, papers newest first. */
 export async function* exportAll(stores: TransferStores): AsyncIterable<ExportLine> {
@@ -62,8 +71,15 @@ export async function* exportAll(stores: TransferStores): AsyncIterable<ExportLi
   for (const digest of await stores.digests.list()) yield { kind: 'digest', record: withVersion(digest) };
   for (const channel of await stores.channels.listAll()) yield { kind: 'channel', record: withVersion(channel) };
   for (const sub of await stores.subscriptions.listAll()) yield { kind: 'subscription', record: withVersion(sub) };
-  for (const entry of [...(await stores.outbox.pending()), ...(await stores.outbox.failed())]) {
-    yield { kind: 'outbox', record: withVersion(entry) };
+  const open = [...(await stores.outbox.pending()), ...(await stores.outbox.failed())];
+  const exported = new Set(open.map((entry) => entry.id));
+  for (const entry of open) yield { kind: 'outbox', record: withVersion(entry) };
+  for (const entry of open) {
+    const body = threadBody.safeParse(entry.body);
+    if (!body.success || exported.has(body.data.thread.headerId)) continue;
+    exported.add(body.data.thread.headerId);
+    const header = await stores.outbox.get(body.data.thread.headerId);
+    if (header) yield { kind: 'outbox', record: withVersion(header) };
   }
   for (const targetKey of await stores.deliveries.targets()) {
     const ids = (await stores.deliveries.delivered(targetKey)).sort();
@@ -79,10 +95,14 @@ function parse<T>(schema: z.ZodType<T>, line: ExportLine): T {
   const result = schema.safeParse(line.record);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw new Error(`invalid ${line.kind} record: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);
+  throw new InvalidRecordError(`invalid ${line.kind} record: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);
 }
 
-/** Writes exported records back, batching each kind; returns how many were imported. */
+/**
+ * Writes exported records back, batching each kind; returns how many were imported. When a record is invalid
+ * (`InvalidRecordError`) or `lines` itself throws (a bad input line), the valid records before it are written
+ * first and the error is rethrown: importing the same lines again is safe, so a fixed file can simply be re-run.
+ */
 export async function importMany(
   stores: TransferStores,
   lines: Iterable<ExportLine> | AsyncIterable<ExportLine>,
@@ -95,53 +115,57 @@ export async function importMany(
     outbox: [] as OutboxEntry[],
   };
   let count = 0;
+  let pending = 0;
   const flush = async () => {
+    pending = 0;
     await stores.papers.upsertMany(batch.paper.splice(0));
     await stores.files.putMany(batch.file.splice(0));
     await stores.digests.putMany(batch.digest.splice(0));
     await stores.subscriptions.addMany(batch.subscription.splice(0));
     await stores.outbox.restoreMany(batch.outbox.splice(0));
   };
-  let pending = 0;
-  for await (const line of lines) {
-    count++;
-    pending++;
-    switch (line.kind) {
-      case 'paper':
-        batch.paper.push(parse(storedPaper, line));
-        break;
-      case 'file':
-        batch.file.push(parse(storedFile, line));
-        break;
-      case 'digest':
-        batch.digest.push(parse(storedDigest, line));
-        break;
-      case 'subscription':
-        batch.subscription.push(parse(storedSubscription, line));
-        break;
-      case 'outbox':
-        batch.outbox.push(parse(storedOutbox, line));
-        break;
-      case 'channel':
-        await stores.channels.put(parse(storedChannel, line));
-        break;
-      case 'delivery': {
-        const { targetKey, paperIds } = parse(storedDelivery, line);
-        await stores.deliveries.markDelivered(targetKey, paperIds);
-        break;
+  try {
+    for await (const line of lines) {
+      switch (line.kind) {
+        case 'paper':
+          batch.paper.push(parse(storedPaper, line));
+          break;
+        case 'file':
+          batch.file.push(parse(storedFile, line));
+          break;
+        case 'digest':
+          batch.digest.push(parse(storedDigest, line));
+          break;
+        case 'subscription':
+          batch.subscription.push(parse(storedSubscription, line));
+          break;
+        case 'outbox':
+          batch.outbox.push(parse(storedOutbox, line));
+          break;
+        case 'channel':
+          await stores.channels.put(parse(storedChannel, line));
+          break;
+        case 'delivery': {
+          const { targetKey, paperIds } = parse(storedDelivery, line);
+          await stores.deliveries.markDelivered(targetKey, paperIds);
+          break;
+        }
+        case 'meta': {
+          const { key, value } = parse(storedMeta, line);
+          await stores.meta.set(key, value);
+          break;
+        }
+        default:
+          throw new InvalidRecordError(`unknown record kind ${JSON.stringify((line as { kind: unknown }).kind)}`);
       }
-      case 'meta': {
-        const { key, value } = parse(storedMeta, line);
-        await stores.meta.set(key, value);
-        break;
-      }
-      default:
-        throw new Error(`unknown record kind ${JSON.stringify((line as { kind: unknown }).kind)}`);
+      count++;
+      if (++pending >= 2000) await flush();
     }
-    if (pending >= 2000) {
-      await flush();
-      pending = 0;
-    }
+  } catch (error) {
+    // Keep what was valid before the failure (best effort: a store that is down fails again, and the caller
+    // hears about the first error, not this one).
+    await flush().catch(() => undefined);
+    throw error;
   }
   await flush();
   return count;

@@ -24,7 +24,7 @@ import { DISCORD_LIMITS } from './limits.ts';
 import type { MessageLimits } from './limits.ts';
 import { DISCORD_RATE_LIMITS, RateLimiter } from './limiter.ts';
 import type { RateLimitConfig } from './limiter.ts';
-import { guildCreatePayload } from './payloads.ts';
+import { guildCreatePayload, guildPayload } from './payloads.ts';
 import { handleRest } from './rest.ts';
 import type { RequestLogEntry } from './rest.ts';
 import { commandRoutes } from './routes-commands.ts';
@@ -93,6 +93,8 @@ export interface FakeDiscord {
   addChannel(guildId: Snowflake, input: { name: string; overwrites?: OverwriteInput[]; type?: ChannelType.GuildText | ChannelType.GuildAnnouncement }): APIChannel;
   /** Replaces a channel's overwrites (dispatches CHANNEL_UPDATE so the bot's cache follows). */
   setOverwrites(channelId: Snowflake, overwrites: OverwriteInput[]): void;
+  /** Sets (or clears, with null) a guild's system channel; dispatches GUILD_UPDATE. */
+  setSystemChannel(guildId: Snowflake, channelId: Snowflake | null): void;
   /** Creates a user and makes them a member of a guild. */
   addMember(guildId: Snowflake, input?: MemberInput): APIGuildMember & { user: APIUser };
   /** Creates a user who is in no guild (for DMs). */
@@ -236,6 +238,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (!target || !('permission_overwrites' in target)) throw new Error(`fake discord: no guild channel ${channelId}`);
       (target as { permission_overwrites: unknown }).permission_overwrites = toOverwrites(overwrites);
       gateway.dispatchForGuild(target.guild_id, GatewayDispatchEvents.ChannelUpdate, target);
+    },
+    setSystemChannel(guildId, channelId) {
+      const target = state.requireGuild(guildId);
+      if (channelId !== null && !target.channelIds.has(channelId)) throw new Error(`fake discord: channel ${channelId} is not in guild ${guildId}`);
+      target.systemChannelId = channelId;
+      gateway.dispatchForGuild(guildId, GatewayDispatchEvents.GuildUpdate, guildPayload(target));
     },
     addMember(guildId, input = {}) {
       const user = state.addUser({ ...(input.username ? { username: input.username } : {}), ...(input.acceptsDms === undefined ? {} : { acceptsDms: input.acceptsDms }) });

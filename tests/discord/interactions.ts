@@ -118,7 +118,7 @@ export function buildInteraction(state: DiscordState, input: InteractionInput): 
     }
     case 'button':
     case 'select': {
-      const message = state.findMessage(channel.id, input.messageId);
+      const message = state.findMessage(channel.id, input.messageId) ?? state.findEphemeral(channel.id, input.messageId);
       if (!message) throw new Error(`fake discord: no message ${input.messageId} in channel ${channel.id}`);
       base.type = InteractionType.MessageComponent;
       base.message = message;

@@ -26,7 +26,7 @@ export function guildPayload(guild: GuildRecord): APIGuild {
     features: [],
     mfa_level: GuildMFALevel.None,
     application_id: null,
-    system_channel_id: null,
+    system_channel_id: guild.systemChannelId,
     system_channel_flags: 0 as GuildSystemChannelFlags,
     rules_channel_id: null,
     vanity_url_code: null,
@@ -97,9 +97,7 @@ export function messagePayload(state: DiscordState, input: {
     timestamp: new Date().toISOString(),
     edited_timestamp: null,
     tts: body.tts === true,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
+    ...resolveMentions(state, typeof body.content === 'string' ? body.content : '', body.allowed_mentions as AllowedMentions | undefined),
     attachments: [],
     embeds,
     pinned: false,
@@ -110,6 +108,38 @@ export function messagePayload(state: DiscordState, input: {
   if (input.nonce !== undefined) message.nonce = input.nonce;
   if (input.webhookId) message.webhook_id = input.webhookId;
   return message;
+}
+
+interface AllowedMentions {
+  parse?: Array<'users' | 'roles' | 'everyone'>;
+  users?: Snowflake[];
+  roles?: Snowflake[];
+}
+
+/**
+ * Who a message pings, as Discord fills `mentions`, `mention_roles` and `mention_everyone`: the mentions in the
+ * content that `allowed_mentions` lets through (everything when it is absent). Tests read these to check that a
+ * message pings exactly whom it should.
+ */
+export function resolveMentions(
+  state: DiscordState,
+  content: string,
+  allowed: AllowedMentions | undefined,
+): Pick<APIMessage, 'mentions' | 'mention_roles' | 'mention_everyone'> {
+  const parse = allowed ? (allowed.parse ?? []) : ['users', 'roles', 'everyone'];
+  const userOk = (id: string): boolean => parse.includes('users') || (allowed?.users ?? []).includes(id);
+  const roleOk = (id: string): boolean => parse.includes('roles') || (allowed?.roles ?? []).includes(id);
+  const userIds = [...new Set([...content.matchAll(/<@!?(\d{17,20})>/g)].map((m) => m[1] as string))];
+  const roleIds = [...new Set([...content.matchAll(/<@&(\d{17,20})>/g)].map((m) => m[1] as string))];
+  const knownRole = (id: string): boolean => [...state.guilds.values()].some((g) => g.roles.has(id));
+  return {
+    mentions: userIds.filter(userOk).flatMap((id) => {
+      const user = state.users.get(id)?.user;
+      return user ? [user] : [];
+    }),
+    mention_roles: roleIds.filter((id) => roleOk(id) && knownRole(id)),
+    mention_everyone: parse.includes('everyone') && /@(everyone|here)\b/.test(content),
+  };
 }
 
 /** Applies an edit body to a stored message (only the fields present change, as on Discord). */

@@ -111,6 +111,8 @@ function callback(ctx: RouteContext): { status: number; body?: unknown } {
       if (!isEphemeral(message)) {
         core.state.storeMessage(message);
         if (!deferred) dispatchMessageEvent(core, GatewayDispatchEvents.MessageCreate, message);
+      } else {
+        core.state.rememberEphemeral(message);
       }
       break;
     }
@@ -159,6 +161,8 @@ function followup(ctx: RouteContext): { status: number; body?: unknown } {
   if (!isEphemeral(message)) {
     ctx.core.state.storeMessage(message);
     dispatchMessageEvent(ctx.core, GatewayDispatchEvents.MessageCreate, message);
+  } else {
+    ctx.core.state.rememberEphemeral(message);
   }
   notify(record);
   return ctx.query.get('wait') === 'true' ? { status: 200, body: message } : { status: 204 };

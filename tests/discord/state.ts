@@ -22,6 +22,8 @@ export interface GuildRecord {
   name: string;
   ownerId: Snowflake;
   preferredLocale: string;
+  /** Where Discord posts system messages (and bots tell admins about problems); null when unset. */
+  systemChannelId: Snowflake | null;
   roles: Map<Snowflake, APIRole>;
   members: Map<Snowflake, APIGuildMember>;
   channelIds: Set<Snowflake>;
@@ -55,6 +57,11 @@ export class DiscordState {
   /** DM channel id per recipient user id. */
   readonly dmChannels = new Map<Snowflake, Snowflake>();
   private readonly nonces = new Map<string, NonceEntry>();
+  /**
+   * Ephemeral interaction replies by id: not in any channel (no REST route can read them), but their buttons and
+   * menus can still be used by the one user who sees them, so component interactions must find them.
+   */
+  private readonly ephemeral = new Map<Snowflake, APIMessage>();
 
   readonly botUser: APIUser;
   readonly applicationId: Snowflake;
@@ -82,6 +89,7 @@ export class DiscordState {
       name: input.name ?? `guild ${id.slice(-4)}`,
       ownerId: input.ownerId ?? this.addUser({ username: 'owner' }).id,
       preferredLocale: input.preferredLocale ?? 'en-US',
+      systemChannelId: null,
       roles: new Map(),
       members: new Map(),
       channelIds: new Set(),
@@ -204,6 +212,17 @@ export class DiscordState {
   /** Finds a stored message by channel and id. */
   findMessage(channelId: Snowflake, messageId: Snowflake): APIMessage | undefined {
     return this.messages.get(channelId)?.find((m) => m.id === messageId);
+  }
+
+  /** Remembers an ephemeral reply so components on it can be used (the same object, so edits show). */
+  rememberEphemeral(message: APIMessage): void {
+    this.ephemeral.set(message.id, message);
+  }
+
+  /** An ephemeral reply in this channel, by id. */
+  findEphemeral(channelId: Snowflake, messageId: Snowflake): APIMessage | undefined {
+    const message = this.ephemeral.get(messageId);
+    return message?.channel_id === channelId ? message : undefined;
   }
 
   /** Removes a stored message; false when there was none. */

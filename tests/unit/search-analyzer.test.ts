@@ -47,3 +47,7 @@ test('punctuation, digits and empty input', () => {
   assert.deepEqual(analyze('Qwen2.5-VL'), ['qwen2', '5', 'vl']);
   assert.deepEqual(analyze('2511.16674'), ['2511', '16674']);
 });
+
+test('a possessive does not leave a stray token', () => {
+  assert.deepEqual(analyze("LLM's Alzheimer’s"), ['llm', 'alzheimer']);
+});

@@ -203,6 +203,10 @@ test('many papers: pending and compressed postings agree', () => {
   assert.equal(ix.search('lattice').total, expectLattice);
   assert.equal(ix.search('量子').total, many.filter((_, i) => i % 5 === 0).length);
   assert.equal(ix.search('lattice 量子').total, many.filter((_, i) => i % 35 === 0).length);
+  // Filter-only: every paper scores 0, so the order is newest first, then latest added.
+  const filtered = ix.search('source:arxiv', { limit: 5 });
+  assert.equal(filtered.total, many.length);
+  assert.deepEqual(filtered.results.map((r) => r.id), [8999, 8990, 8981, 8972, 8963].map((i) => many[i]!.id));
   const loaded = SearchIndex.fromSnapshot(ix.toSnapshot(0));
   assert.equal(loaded.search('lattice').total, expectLattice);
   assert.deepEqual(loaded.search('lattice', { limit: 5 }), ix.search('lattice', { limit: 5 }));

@@ -1,0 +1,140 @@
+/**
+ * `npm run cli -- export` / `import` as a user runs them (a subprocess): stdout is the JSON contract, stderr gets
+ * one line on failure, the exit code says which.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { openStores } from '../../src/store/index.ts';
+import { buildArchive } from './transfer-archive.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'adb-transfer-cli-'));
+const sourceUrl = `sqlite://${join(dir, 'source.sqlite')}`;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI with `args`, feeding `stdin`. */
+function cli(args: string[], stdin = ''): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent' };
+  delete env.KEYV_URL;
+  delete env.DEBUG;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+function jsonLines(text: string): unknown[] {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as unknown);
+}
+
+describe('cli export / import', () => {
+  let papers: number;
+  let exported: string;
+
+  before(async () => {
+    const stores = await openStores(sourceUrl);
+    try {
+      papers = (await buildArchive(stores, 15)).papers;
+    } finally {
+      await stores.close();
+    }
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exports the archive as JSON Lines on stdout, nothing on stderr', async () => {
+    const run = await cli(['export', '--store', sourceUrl]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, '');
+    const lines = jsonLines(run.stdout) as { kind: string; record: { v: number } }[];
+    assert.equal(lines.filter((l) => l.kind === 'paper').length, papers);
+    assert.ok(lines.every((l) => l.record.v === 1));
+    exported = run.stdout;
+  });
+
+  it('exports to a file with --out and prints a summary', async () => {
+    const out = join(dir, 'archive.jsonl');
+    const run = await cli(['export', '--store', sourceUrl, '--out', out]);
+    assert.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.stdout) as { records: number; kinds: Record<string, number>; out: string };
+    assert.equal(summary.out, out);
+    assert.equal(summary.kinds.paper, papers);
+    assert.equal(readFileSync(out, 'utf8'), exported);
+    assert.equal(summary.records, jsonLines(exported).length);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.partial')), []);
+  });
+
+  it('imports a file into another store, and exporting that gives the same records', async () => {
+    const target = `sqlite://${join(dir, 'target.sqlite')}`;
+    const run = await cli(['import', '--store', target, join(dir, 'archive.jsonl')]);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as { records: number; kinds: Record<string, number>; store: string };
+    assert.equal(report.records, jsonLines(exported).length);
+    assert.equal(report.kinds.paper, papers);
+    assert.match(report.store, /target\.sqlite/);
+    const again = await cli(['export', '--store', target]);
+    assert.equal(again.stdout, exported);
+  });
+
+  it('imports from stdin with -', async () => {
+    const target = `sqlite://${join(dir, 'stdin.sqlite')}`;
+    const run = await cli(['import', '--store', target, '-'], exported);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as { records: number }).records, jsonLines(exported).length);
+  });
+
+  it('stops at a bad line with its number, one line on stderr, no stack trace', async () => {
+    const target = `sqlite://${join(dir, 'bad.sqlite')}`;
+    const [first, second] = exported.split('\n');
+    const notJson = join(dir, 'not-json.jsonl');
+    writeFileSync(notJson, `${first}\n\n${second}\n{"kind": "paper", "record":\n`);
+    const run = await cli(['import', '--store', target, notJson]);
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /^error: line 4: not JSON .*the 2 records before it were imported/);
+    assert.equal(run.stderr.trim().split('\n').length, 1);
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
+
+    const invalid = join(dir, 'invalid.jsonl');
+    writeFileSync(invalid, `${first}\n{"kind":"paper","record":{"v":1,"id":"x"}}\n`);
+    const bad = await cli(['import', '--store', target, invalid]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^error: line 2: invalid paper record: \w+: .*the 1 records before it were imported/);
+
+    const kind = await cli(['import', '--store', target, '-'], '{"kind":"planet","record":{}}\n');
+    assert.equal(kind.code, 1);
+    assert.match(kind.stderr, /^error: line 1: unknown record kind "planet"/);
+  });
+
+  it('refuses bad arguments in one line', async () => {
+    const missing = await cli(['import', join(dir, 'nope.jsonl')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^error: cannot read .*nope\.jsonl: ENOENT\n$/);
+    const option = await cli(['export', '--bogus']);
+    assert.equal(option.code, 1);
+    assert.match(option.stderr, /^error: unexpected argument --bogus\n$/);
+    const store = await cli(['export', '--store', 'ftp://example']);
+    assert.equal(store.code, 1);
+    assert.match(store.stderr, /^error: /);
+    assert.doesNotMatch(store.stderr, /\n\s+at /);
+    assert.equal(existsSync(join(dir, 'data')), false, 'a refused command creates no default store');
+  });
+});
