@@ -97,6 +97,7 @@ async function status(interaction: ChatInputCommandInteraction<'cached'>, ctx: C
   const embed = new EmbedBuilder()
     .setTitle(t('digest.status.title'))
     .setColor(report.problems.length ? 0xe67e22 : 0x2ecc71)
+    .setFooter({ text: report.instance })
     .addFields(
       { name: t('digest.status.store'), value: report.store, inline: true },
       { name: t('digest.status.papers'), value: String(report.papers), inline: true },

@@ -32,4 +32,6 @@ export interface StatusReport {
   channels: ChannelRecord[];
   /** Each a sentence saying what is wrong and what to do. */
   problems: string[];
+  /** Which process answered: its shards and whether it runs the job (several bot processes). */
+  instance: string;
 }

@@ -2,6 +2,8 @@
  * Wires the bot: store, archive, Discord client, commands, publisher and the scheduled job. main.ts calls
  * {@link startBot}; nothing else logs in to Discord.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
 import type { AppServices } from './app.ts';
 import { diskSnapshotFile, openArchive } from './archive.ts';
@@ -13,6 +15,8 @@ import { inviteUrl } from './discord/invite.ts';
 import { createRouter } from './discord/router.ts';
 import { diskDigestFolder } from './jobs/digest-folder.ts';
 import { ingestFolder } from './jobs/ingest.ts';
+import { createCluster, type Cluster } from './jobs/cluster.ts';
+import { localLease, redisLease } from './jobs/lease.ts';
 import { planDeliveries } from './jobs/plan.ts';
 import { createRunner } from './jobs/runner.ts';
 import { scrubSecrets, type Logger } from './log.ts';
@@ -34,7 +38,11 @@ export interface RunningBot {
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   const token = config.discordToken;
   if (!token) throw new Error('DISCORD_TOKEN is not set');
-  const stores = await openStores(config.keyvUrl, { sqlitePath: sqlitePathIn(config.dataDir), log: log.child({ part: 'store' }) });
+  const stores = await openStores(config.keyvUrl, {
+    sqlitePath: sqlitePathIn(config.dataDir),
+    namespace: config.keyvNamespace,
+    log: log.child({ part: 'store' }),
+  });
   const archive = await openArchive({ stores, snapshot: diskSnapshotFile(snapshotPathIn(config.dataDir, stores.backend)), log });
   log.info({ store: stores.backend, papers: archive.index.size, index: archive.origin }, 'archive open');
 
@@ -43,26 +51,50 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     rest: { api: config.discordApiUrl },
     // Belt and braces: every message also sets allowed_mentions itself.
     allowedMentions: { parse: [] },
+    ...(config.shardIds && config.shardCount ? { shards: config.shardIds, shardCount: config.shardCount } : {}),
   });
-  const publisher = createPublisher({ stores, discord: restDiscordPort(client.rest), log: log.child({ part: 'publisher' }) });
+
+  // Several processes may share a Redis store (sharding): the job and the outbox then run on the lease holder only.
+  const owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const lease = stores.redis ? redisLease(stores.redis, { prefix: config.keyvNamespace, owner, ttlMs: config.leaseTtlMs }) : localLease();
+  const publisher = createPublisher({
+    stores,
+    discord: restDiscordPort(client.rest),
+    log: log.child({ part: 'publisher' }),
+    ...(stores.redis ? { fence: () => lease.stillHeld() } : {}),
+  });
   const folder = diskDigestFolder(config.digestDir);
-  const runner = createRunner({
+  let cluster: Cluster | null = null;
+  const inner = createRunner({
     log: log.child({ part: 'job' }),
     schedule: config.digestCron,
     timeZone: config.timeZone,
+    gate: async () => (await lease.acquire()) !== null,
     steps: {
-      ingest: () => ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }) }),
+      async ingest() {
+        const report = await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }) });
+        await cluster?.announcePapers([...report.added, ...report.updated]);
+        return report;
+      },
       plan: (ingest) => planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog }, ingest),
       publisher,
     },
   });
+  if (stores.redis) {
+    cluster = createCluster({ redis: stores.redis, prefix: config.keyvNamespace, owner, lease, inner, archive, log: log.child({ part: 'cluster' }) });
+  }
+  const runner = cluster?.runner ?? inner;
+  const instance = () => {
+    const shards = config.shardIds ? `shard ${config.shardIds.join(',')}/${config.shardCount}` : 'single process';
+    return cluster ? `${shards} · ${cluster.isLeader() ? 'runs the schedule' : 'schedule runs in another process'}` : shards;
+  };
   const app: AppServices = {
     config,
     stores,
     archive,
     runner,
     now: () => new Date(),
-    status: (guildId) => buildStatus({ stores, runner }, guildId),
+    status: (guildId) => buildStatus({ stores, runner, instance }, guildId),
   };
 
   const commands = await loadCommands();
@@ -80,8 +112,10 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       log.info({ user: ready.user.tag, guilds: ready.guilds.cache.size, invite: inviteUrl(ready.application.id) }, 'logged in to Discord');
       void (async () => {
         await registerEnvChannels(client, app, log);
+        await cluster?.start();
         runner.start();
-        await runner.run('startup');
+        // Gated by the lease: with several processes only the holder runs it.
+        await inner.run('startup');
       })()
         .catch((error: unknown) => log.error({ err: error }, 'start-up run failed'))
         .finally(resolve);
@@ -103,7 +137,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     client,
     startupRun,
     async stop() {
-      await runner.stop();
+      await (cluster ?? runner).stop();
       await Promise.allSettled([...inFlight]);
       await archive.saveSnapshot().catch((error: unknown) => log.warn({ err: error }, 'could not save the search index snapshot'));
       await client.destroy();

@@ -23,6 +23,15 @@ const schema = z.object({
     .default('https://discord.com/api')
     .transform((url) => url.replace(/\/+$/, '')),
   KEYV_URL: z.string().trim().min(1).optional(),
+  KEYV_NAMESPACE: z.string().trim().regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, _ . or -').default('arxiv-digest-bot'),
+  SHARD_COUNT: z.coerce.number().int().min(1).max(1000).optional(),
+  SHARD_IDS: z
+    .string()
+    .trim()
+    .regex(/^\d+(\s*,\s*\d+)*$/, 'must be a comma-separated list of shard numbers such as 0,1')
+    .transform((list) => list.split(',').map((n) => Number(n.trim())))
+    .optional(),
+  LEASE_TTL_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
   DATA_DIR: z.string().trim().min(1).default('data'),
   DIGEST_DIR: z.string().trim().min(1).default('digests'),
   DIGEST_CRON: z
@@ -57,6 +66,13 @@ export interface Config {
   discordApiUrl: string;
   /** Keyv store URL; undefined selects the default SQLite file under {@link dataDir}. */
   keyvUrl: string | undefined;
+  /** Key prefix of this bot's data in a shared store (and of its Redis lease and channels). */
+  keyvNamespace: string;
+  /** Discord shards this process runs (with `shardCount`), or undefined for all (a single process). */
+  shardIds: number[] | undefined;
+  shardCount: number | undefined;
+  /** How long a dead job holder blocks the other processes (Redis lease time to live). */
+  leaseTtlMs: number;
   dataDir: string;
   digestDir: string;
   digestCron: string;
@@ -99,11 +115,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
     );
   }
   const c = parsed.data;
+  if ((c.SHARD_IDS === undefined) !== (c.SHARD_COUNT === undefined)) {
+    throw new ConfigError(['SHARD_IDS and SHARD_COUNT: set both (e.g. SHARD_IDS=0 SHARD_COUNT=2) or neither']);
+  }
+  const badShard = c.SHARD_IDS?.find((id) => id >= (c.SHARD_COUNT ?? 0));
+  if (badShard !== undefined) throw new ConfigError([`SHARD_IDS: shard ${badShard} does not exist with SHARD_COUNT=${c.SHARD_COUNT}`]);
   return {
     discordToken: c.DISCORD_TOKEN,
     applicationId: c.DISCORD_APPLICATION_ID,
     discordApiUrl: c.DISCORD_API_URL,
     keyvUrl: c.KEYV_URL,
+    keyvNamespace: c.KEYV_NAMESPACE,
+    shardIds: c.SHARD_IDS,
+    shardCount: c.SHARD_COUNT,
+    leaseTtlMs: c.LEASE_TTL_MS,
     dataDir: c.DATA_DIR,
     digestDir: c.DIGEST_DIR,
     digestCron: c.DIGEST_CRON,

@@ -6,7 +6,7 @@ import type { DigestRunner } from './jobs/runner.ts';
 import type { Stores } from './store/index.ts';
 
 /** Builds the status of one guild. */
-export async function buildStatus(deps: { stores: Stores; runner: DigestRunner }, guildId: string): Promise<StatusReport> {
+export async function buildStatus(deps: { stores: Stores; runner: DigestRunner; instance: () => string }, guildId: string): Promise<StatusReport> {
   const { stores, runner } = deps;
   const [papers, outboxDepth, last, channels, files, failed] = await Promise.all([
     stores.papers.count(),
@@ -43,5 +43,6 @@ export async function buildStatus(deps: { stores: Stores; runner: DigestRunner }
     nextRun: runner.nextRun(),
     channels,
     problems: problems.slice(0, 15),
+    instance: deps.instance(),
   };
 }

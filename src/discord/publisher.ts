@@ -51,6 +51,11 @@ export interface PublisherDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Counts for /metrics. */
   observe?: (event: 'sent' | 'failed' | 'retry') => void;
+  /**
+   * Asked before each send when several processes share the store: false once this process has lost the job lease,
+   * so a process that was paused past its lease never keeps sending on stale authority.
+   */
+  fence?: () => Promise<boolean>;
 }
 
 /** Discord's nonce is at most 25 characters; derive it from the entry id so every retry carries the same one. */
@@ -97,8 +102,9 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
   }
 
   /** Sends one entry, retrying transient failures; returns how it ended. */
-  async function sendOne(entry: OutboxEntry): Promise<'sent' | 'target' | 'request' | 'transient'> {
+  async function sendOne(entry: OutboxEntry): Promise<'sent' | 'target' | 'request' | 'transient' | 'fenced'> {
     for (let attempt = 1; ; attempt++) {
+      if (deps.fence && !(await deps.fence().catch(() => false))) return 'fenced';
       try {
         const channelId = await channelOf(entry);
         const message = await discord.createMessage(channelId, (entry.body as OutboxBody).message, nonceFor(entry.id));
@@ -220,6 +226,11 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
             report.problems.push(`a message for ${targetKeyOf(entry.target)} was rejected by Discord (see the logs)`);
           } else if (outcome === 'target') {
             await refused(queue.slice(i), report);
+            break;
+          } else if (outcome === 'fenced') {
+            report.pending += queue.length - i;
+            report.problems.push('stopped delivering: another process holds the job now');
+            queues.length = 0;
             break;
           } else {
             report.pending += queue.length - i;

@@ -21,6 +21,8 @@ export interface RunReport {
   messagesSent: number;
   /** Problems for `/digest status` and the reply to `/digest run`. */
   problems: string[];
+  /** True when this process did not run the job because another one holds it (several bot processes). */
+  skipped?: boolean;
 }
 
 /** The steps a run performs, injected so the runner itself is only scheduling. */
@@ -52,6 +54,8 @@ export function createRunner(deps: {
   timeZone: string;
   /** After a run that left messages pending (an outage), retry delivery this soon instead of at the next tick. */
   retryDeliveryMs?: number;
+  /** Asked before every run: false when another process holds the job (see lease.ts). Default: always run. */
+  gate?: () => Promise<boolean>;
 }): DigestRunner {
   const { steps, log } = deps;
   let current: Promise<RunReport> | null = null;
@@ -64,6 +68,9 @@ export function createRunner(deps: {
   async function execute(trigger: string): Promise<RunReport> {
     const startedAt = new Date();
     const problems: string[] = [];
+    if (deps.gate && !(await deps.gate().catch(() => false))) {
+      return { trigger, startedAt, seconds: 0, filesChanged: 0, newPapers: 0, messagesPlanned: 0, messagesSent: 0, problems, skipped: true };
+    }
     let ingest: IngestReport | null = null;
     let planned = 0;
     let drain: DrainReport = { sent: 0, failed: 0, pending: 0, problems: [] };

@@ -67,7 +67,7 @@ export async function handlePreviewRequest(content: PreviewContent, req: Incomin
       const html = renderPage({
         mode,
         query: '',
-        notice: `${total} ${total === 1 ? 'digest' : 'digests'} and ${content.papers()} papers in the archive · each digest as a new channel in “${mode}” mode receives it, newest first`,
+        notice: `${total} ${total === 1 ? 'digest' : 'digests'} and ${content.papers()} papers in the archive · each digest as a new channel in “${mode}” mode would receive it, newest first`,
         posts,
         pager: { newer: page > 0 ? link(page - 1) : null, older: hasOlder ? link(page + 1) : null },
       });

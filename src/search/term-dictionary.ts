@@ -1,7 +1,7 @@
 /**
- * The term dictionary's sorted view, for prefix completion and typo correction. Sorting 500k terms takes a
- * few hundred milliseconds, so the sorted list is kept and only terms added since are scanned linearly
- * (and merged in once they are many); a snapshot stores its terms already sorted.
+ * The term dictionary's sorted view, for prefix completion. Sorting 500k terms takes a few hundred
+ * milliseconds, so the sorted list is kept, terms added since are scanned linearly and merged in once they
+ * are many; a snapshot stores its terms already sorted. Also generates typo candidates.
  */
 
 const MERGE_AT = 4096;
@@ -27,7 +27,17 @@ export class TermDictionary {
   refresh(): void {
     const all = this.terms();
     if (all.length - this.covered >= MERGE_AT) {
-      this.sorted = this.sorted.concat(all.slice(this.covered)).sort();
+      // Sort only the new terms, then merge: re-sorting everything after every batch costs seconds.
+      const fresh = all.slice(this.covered).sort();
+      const old = this.sorted;
+      const merged: string[] = new Array<string>(old.length + fresh.length);
+      let i = 0;
+      let j = 0;
+      let k = 0;
+      while (i < old.length && j < fresh.length) merged[k++] = old[i]! < fresh[j]! ? old[i++]! : fresh[j++]!;
+      while (i < old.length) merged[k++] = old[i++]!;
+      while (j < fresh.length) merged[k++] = fresh[j++]!;
+      this.sorted = merged;
       this.covered = all.length;
     }
   }

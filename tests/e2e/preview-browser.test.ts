@@ -22,7 +22,8 @@ import { unescapeMarkdown } from '../../src/discord/markdown.ts';
 import { startPreview, type RunningPreview } from '../../src/preview/index.ts';
 import { silentLog } from '../helpers/log.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's chromium; CHROMIUM_PATH points elsewhere (or nowhere, to check the skip).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SAMPLE = 'digests/2025-11-23-arxiv.md';
 const SCREENSHOT = 'docs/preview.png';
 const QUERY = '视频事件预测';
@@ -84,10 +85,11 @@ describe('preview in a browser', () => {
     const titles = await page.locator('.embed .embed-title').allInnerTexts();
     assert.deepEqual(titles, expectedTitles(), 'the ten paper embeds, in digest order, titles as Discord shows them');
     assert.equal(await page.locator('.embed').count(), 10);
-    const links = await page.locator('.embed a.embed-title').evaluateAll((els) => els.map((a) => (a as HTMLAnchorElement).href));
-    assert.ok(links.every((href) => href.startsWith('https://arxiv.org/')), `title links: ${links.join(' ')}`);
+    const links = await Promise.all((await page.locator('.embed a.embed-title').all()).map((a) => a.getAttribute('href')));
+    assert.ok(links.length === 10 && links.every((href) => href?.startsWith('https://arxiv.org/abs/')), `title links: ${links.join(' ')}`);
     // The embed's colour shows as its left border (arXiv red).
-    const border = await page.locator('.embed').first().evaluate((el) => getComputedStyle(el).borderLeftColor);
+    // (A string: the tests are compiled without the DOM library.)
+    const border = await page.evaluate("getComputedStyle(document.querySelector('.embed')).borderLeftColor");
     assert.equal(border, 'rgb(179, 27, 27)');
     const header = await page.locator('.message.first .content').first().innerText();
     assert.equal(header, '📰 arXiv · 2025-11-23 · 10 papers');

@@ -102,36 +102,38 @@ describe('cli export / import', () => {
   });
 
   it('stops at a bad line with its number, one line on stderr, no stack trace', async () => {
-    const target = `sqlite://${join(dir, 'bad.sqlite')}`;
     const [first, second] = exported.split('\n');
     const notJson = join(dir, 'not-json.jsonl');
     writeFileSync(notJson, `${first}\n\n${second}\n{"kind": "paper", "record":\n`);
-    const run = await cli(['import', '--store', target, notJson]);
+    const invalid = join(dir, 'invalid.jsonl');
+    writeFileSync(invalid, `${first}\n{"kind":"paper","record":{"v":1,"id":"x"}}\n`);
+    const target = (name: string) => `sqlite://${join(dir, `${name}.sqlite`)}`;
+    const [run, bad, kind] = await Promise.all([
+      cli(['import', '--store', target('bad1'), notJson]),
+      cli(['import', '--store', target('bad2'), invalid]),
+      cli(['import', '--store', target('bad3'), '-'], '{"kind":"planet","record":{}}\n'),
+    ]);
     assert.equal(run.code, 1);
     assert.equal(run.stdout, '');
     assert.match(run.stderr, /^error: line 4: not JSON .*the 2 records before it were imported/);
     assert.equal(run.stderr.trim().split('\n').length, 1);
     assert.doesNotMatch(run.stderr, /\n\s+at /);
-
-    const invalid = join(dir, 'invalid.jsonl');
-    writeFileSync(invalid, `${first}\n{"kind":"paper","record":{"v":1,"id":"x"}}\n`);
-    const bad = await cli(['import', '--store', target, invalid]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /^error: line 2: invalid paper record: \w+: .*the 1 records before it were imported/);
-
-    const kind = await cli(['import', '--store', target, '-'], '{"kind":"planet","record":{}}\n');
     assert.equal(kind.code, 1);
     assert.match(kind.stderr, /^error: line 1: unknown record kind "planet"/);
   });
 
   it('refuses bad arguments in one line', async () => {
-    const missing = await cli(['import', join(dir, 'nope.jsonl')]);
+    const [missing, option, store] = await Promise.all([
+      cli(['import', join(dir, 'nope.jsonl')]),
+      cli(['export', '--bogus']),
+      cli(['export', '--store', 'ftp://example']),
+    ]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^error: cannot read .*nope\.jsonl: ENOENT\n$/);
-    const option = await cli(['export', '--bogus']);
     assert.equal(option.code, 1);
     assert.match(option.stderr, /^error: unexpected argument --bogus\n$/);
-    const store = await cli(['export', '--store', 'ftp://example']);
     assert.equal(store.code, 1);
     assert.match(store.stderr, /^error: /);
     assert.doesNotMatch(store.stderr, /\n\s+at /);
