@@ -8,15 +8,30 @@ import type { Stores } from './store/index.ts';
 /** Builds the status of one guild. */
 export async function buildStatus(deps: { stores: Stores; runner: DigestRunner; instance: () => string }, guildId: string): Promise<StatusReport> {
   const { stores, runner } = deps;
-  const [papers, outboxDepth, last, channels, files, failed] = await Promise.all([
-    stores.papers.count(),
-    stores.outbox.depth(),
-    stores.digests.last(),
-    stores.channels.listByGuild(guildId),
-    stores.files.list(),
-    stores.outbox.failed(),
-  ]);
   const problems: string[] = [];
+  // Each read on its own: a store that is down must still give an admin a status that says so.
+  let storeDown = false;
+  const read = async <T>(what: Promise<T>, fallback: T): Promise<T> => {
+    try {
+      return await what;
+    } catch (error) {
+      if (!storeDown) {
+        storeDown = true;
+        problems.push(
+          `The store (${stores.backend}) is not answering (${(error as { code?: string }).code ?? (error as Error).message}). Check that it is running and reachable; the bot keeps retrying, and nothing waiting to be posted is lost.`,
+        );
+      }
+      return fallback;
+    }
+  };
+  const [papers, outboxDepth, last, channels, files, failed] = await Promise.all([
+    read(stores.papers.count(), 0),
+    read(stores.outbox.depth(), 0),
+    read(stores.digests.last(), undefined),
+    read(stores.channels.listByGuild(guildId), []),
+    read(stores.files.list(), []),
+    read(stores.outbox.failed(), []),
+  ]);
   for (const channel of channels) {
     if (channel.disabled) {
       problems.push(
