@@ -184,7 +184,10 @@ async function remove(interaction: ChatInputCommandInteraction<'cached'>, ctx: C
   const id = interaction.options.getString('id', true).trim();
   const sub = await ctx.app.stores.subscriptions.get(id);
   if (!sub || sub.guildId !== interaction.guildId) throw new UserError('subscribe.notFound', { id: escapeMarkdown(id) });
-  const canManage = sub.channelId !== null && interaction.member.permissionsIn(sub.channelId).has(PermissionFlagsBits.ManageChannels);
+  // A deleted channel cannot be resolved for channel permissions; then the server-wide permission decides.
+  const channel = sub.channelId === null ? undefined : interaction.guild.channels.cache.get(sub.channelId);
+  const canManage =
+    sub.channelId !== null && (channel ? interaction.member.permissionsIn(channel) : interaction.member.permissions).has(PermissionFlagsBits.ManageChannels);
   if (!removable(sub, interaction.user.id, canManage)) throw new UserError('error.missingPermission', { permission: 'Manage Channels' });
   await ctx.app.stores.subscriptions.remove(id);
   await ctx.respond({ content: ctx.t('subscribe.removed', { keywords: escapeMarkdown(sub.keywords) }), ephemeral: true });

@@ -9,6 +9,7 @@
  * run starts no earlier than greedy's, it is a sub-run of a run greedy could have extended), so greedy never
  * uses more messages than an optimal order-preserving plan.
  */
+import type { ChannelMode } from '../store/records.ts';
 import type { APIAllowedMentions, APIEmbed, RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
 import type { Paper, Source } from '../digest/types.ts';
 import { EMBED_STRINGS, digestHeader, paperEmbed, paperUrl, sourceColor, sourceName, type LocaleOptions, type PaperEmbedOptions } from './embeds.ts';
@@ -18,8 +19,8 @@ import { maskedLink, oneLineHead, truncate, truncatePlain } from './markdown.ts'
 /** A message body as sent to `POST /channels/{id}/messages`. */
 export type MessageBody = RESTPostAPIChannelMessageJSONBody;
 
-/** How a channel receives digests. */
-export type ChannelMode = 'embeds' | 'compact' | 'thread';
+/** How a channel receives digests (the setting stored with each channel). */
+export type { ChannelMode };
 
 /** The papers of one digest to post (usually only those the channel has not had yet). */
 export interface DigestBatch {

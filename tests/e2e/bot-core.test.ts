@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { PermissionFlagsBits, type APIEmbed } from 'discord-api-types/v10';
 import type { RunningBot } from '../../src/bot.ts';
 import { createWorld, type TestWorld } from '../helpers/bot.ts';
+import { reply } from '../helpers/replies.ts';
 
 describe('bot core against the local Discord', () => {
   let world: TestWorld;
@@ -118,10 +119,15 @@ describe('bot core against the local Discord', () => {
     }
   });
 
-  it('survives faults: a 5xx on the reply is retried, and a dropped gateway resumes', async () => {
+  it('survives faults: a 5xx on the reply is retried, a 429 burst is waited out, and a dropped gateway resumes', async () => {
     world.discord.faults.inject({ route: /\/interactions\//, status: 502, times: 1 });
     const record = await world.discord.interact({ kind: 'command', name: 'paper', options: [{ type: 1, name: 'help' }], channelId: world.discord.channelId, userId: member });
     assert.match((record.initial?.data as { content?: string })?.content ?? '', /paper search/);
+
+    world.discord.faults.inject({ route: /\/interactions\//, status: 429, times: 2, retryAfter: 0.2 });
+    const limited = await world.discord.interact({ kind: 'command', name: 'paper', options: [{ type: 1, name: 'help' }], channelId: world.discord.channelId, userId: member });
+    assert.deepEqual(limited.refused, []);
+    assert.match(reply(limited).content, /paper search/, 'a 429 burst on the callback is waited out within the 3 s window');
 
     world.discord.dropGateway(0, 'close-4000');
     await world.discord.waitForGateway(10_000);

@@ -265,6 +265,13 @@ describe('/paper against the local Discord', () => {
     assert.ok(answers.every((a) => a.ms < 3000), JSON.stringify(answers));
     assert.equal(report.newPapers, 3000, JSON.stringify(report).slice(0, 300));
     assert.match(footer(await search('大规模论文')), /3000 results/);
+    const started = Date.now();
+    const completed = await world.discord.interact({
+      kind: 'autocomplete', name: 'paper', channelId: world.discord.channelId, userId: alice,
+      options: [{ type: 1, name: 'show', options: [{ type: 3, name: 'id', value: '大规模论文', focused: true }] }] as never,
+    });
+    assert.ok(Date.now() - started < 1000, 'autocomplete over 3,000+ papers is quick');
+    assert.equal((completed.initial?.data as { choices: unknown[] }).choices.length, 25);
     assert.deepEqual(world.discord.violations(), []);
   });
 });

@@ -2,7 +2,7 @@
  * The local preview for real (issue 7, "the first five minutes"):
  * - in Debian's headless chromium (driven by playwright-core), the page shows the sample digest's ten papers as
  *   Discord embeds, with no raw markdown visible, and the search box finds a paper; a screenshot goes to
- *   docs/preview.png for the README;
+ *   docs/preview.png for the README (with UPDATE_SCREENSHOT=1; a temp file otherwise);
  * - `npm start`'s entry point with no DISCORD_TOKEN prints what to set, serves the preview, and exits on SIGINT.
  *
  * Without chromium the browser test is skipped with a message, except when REQUIRE_SERVERS is set (CI).
@@ -25,7 +25,8 @@ import { silentLog } from '../helpers/log.ts';
 // Debian's chromium; CHROMIUM_PATH points elsewhere (or nowhere, to check the skip).
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SAMPLE = 'digests/2025-11-23-arxiv.md';
-const SCREENSHOT = 'docs/preview.png';
+// The README's screenshot is refreshed on request (UPDATE_SCREENSHOT=1), so a test run leaves the tree clean.
+const SCREENSHOT = process.env.UPDATE_SCREENSHOT ? 'docs/preview.png' : join(tmpdir(), `adb-preview-${process.pid}.png`);
 const QUERY = '视频事件预测';
 const FOUND = '视频即答案：基于联合GRPO的下一视频事件预测与生成';
 
