@@ -166,7 +166,9 @@ function synthesize(real: Paper[], count: number, rand: () => number): Paper[] {
     const tw: string[] = [];
     for (let k = 0; k < len; k++) tw.push(pick(pick(titleWords).length ? pick(titleWords) : ['模型']) ?? '模型');
     const title = tw.map((w, k) => (k > 0 && isLatin(w) && isLatin(tw[k - 1]!) ? ` ${w}` : w)).join('');
-    const abstract = base.abstract && sentences.length ? Array.from({ length: 3 + Math.floor(rand() * 5) }, () => pick(sentences)).join('') : null;
+    // BENCH_ABSTRACTS=all gives every synthetic paper an abstract (a heavier, abstract-rich archive).
+    const withAbstract = base.abstract || process.env.BENCH_ABSTRACTS === 'all';
+    const abstract = withAbstract && sentences.length ? Array.from({ length: 3 + Math.floor(rand() * 5) }, () => pick(sentences)).join('') : null;
     out.push({ ...base, id: `arxiv:9${String(i).padStart(6, '0')}.syn`, arxivId: null, title, titleOriginal: null, abstract, authors: pick(real).authors });
   }
   return out;

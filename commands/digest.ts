@@ -14,6 +14,7 @@ import type { ChannelMode } from '../src/app.ts';
 import type { Command, CommandContext } from '../src/discord/command.ts';
 import { UserError } from '../src/discord/errors.ts';
 import { localize } from '../src/discord/localize.ts';
+import { pickLocale } from '../src/i18n/index.ts';
 import { missingPostPermissions } from '../src/discord/permissions.ts';
 
 const MODES: { value: ChannelMode; en: string; zh: string }[] = [
@@ -160,6 +161,8 @@ async function addChannel(interaction: ChatInputCommandInteraction<'cached'>, ct
     failures: 0,
     addedBy: interaction.user.id,
     addedAt: existing?.addedAt ?? ctx.app.now().toISOString(),
+    // Posts are read by the whole server: its language, not the admin's.
+    locale: pickLocale(interaction.guildLocale ?? interaction.locale),
   });
   await ctx.respond({
     content: ctx.t('digest.channel.added', { channel: `<#${channel.id}>`, mode, sources: sources?.join(', ') ?? ctx.t('digest.channel.allSources') }),

@@ -14,6 +14,7 @@ import type { Paper } from '../src/digest/types.ts';
 import type { Command, CommandContext } from '../src/discord/command.ts';
 import { UserError } from '../src/discord/errors.ts';
 import { localize } from '../src/discord/localize.ts';
+import { pickLocale } from '../src/i18n/index.ts';
 import { escapeMarkdown, oneLine, truncatePlain } from '../src/discord/markdown.ts';
 import { missingPostPermissions } from '../src/discord/permissions.ts';
 import { compileSubscriptions, parseQuery } from '../src/search/index.ts';
@@ -153,6 +154,8 @@ async function add(interaction: ChatInputCommandInteraction<'cached'>, ctx: Comm
     keywords,
     mentionRoleId: role?.id ?? null,
     createdBy: interaction.user.id,
+    // A DM is read by the subscriber (their language); a channel by the server (its language).
+    locale: channel ? pickLocale(interaction.guildLocale ?? interaction.locale) : ctx.locale,
   });
   await ctx.respond({
     content: channel

@@ -14,7 +14,7 @@ import type { APIAllowedMentions, APIEmbed, RESTPostAPIChannelMessageJSONBody } 
 import type { Paper, Source } from '../digest/types.ts';
 import { EMBED_STRINGS, digestHeader, paperEmbed, paperUrl, sourceColor, sourceName, type LocaleOptions, type PaperEmbedOptions } from './embeds.ts';
 import { LIMITS, codePoints, embedLength, fieldLength } from './limits.ts';
-import { maskedLink, oneLineHead, truncate, truncatePlain } from './markdown.ts';
+import { escapeMarkdown, maskedLink, oneLineHead, truncate, truncatePlain } from './markdown.ts';
 
 /** A message body as sent to `POST /channels/{id}/messages`. */
 export type MessageBody = RESTPostAPIChannelMessageJSONBody;
@@ -202,29 +202,37 @@ export function packDigestMessages(batch: DigestBatch, mode: ChannelMode, opts: 
   }
 }
 
-/** Whom a message may mention: one role (a channel subscription) or one user. */
+/** Whom a message may mention: a role (a channel subscription) or a user. */
 export type MentionTarget = { roleId: string } | { userId: string };
 
 const SNOWFLAKE = /^\d{17,20}$/;
 
 /**
- * The body with a mention of exactly one role or user prepended to its content, and `allowed_mentions`
- * allowing that one and nothing else (no `@everyone`, no other role or user even if the text names them).
+ * The body with mentions of exactly the given roles or users prepended to its content, and `allowed_mentions`
+ * allowing those and nothing else (no `@everyone`, no other role or user even if the text names them).
  * Throws on an id that is not a snowflake, since it would end up inside the mention markup.
  */
-export function withMention(body: MessageBody, target: MentionTarget): MessageBody {
-  const id = 'roleId' in target ? target.roleId : target.userId;
-  if (!SNOWFLAKE.test(id)) throw new Error(`cannot mention ${JSON.stringify(id)}: not a Discord id (a snowflake of 17-20 digits)`);
-  const mention = 'roleId' in target ? `<@&${id}>` : `<@${id}>`;
+export function withMention(body: MessageBody, target: MentionTarget | readonly MentionTarget[]): MessageBody {
+  const targets = Array.isArray(target) ? (target as readonly MentionTarget[]) : [target as MentionTarget];
+  const roles: string[] = [];
+  const users: string[] = [];
+  for (const t of targets) {
+    const id = 'roleId' in t ? t.roleId : t.userId;
+    if (!SNOWFLAKE.test(id)) throw new Error(`cannot mention ${JSON.stringify(id)}: not a Discord id (a snowflake of 17-20 digits)`);
+    const list = 'roleId' in t ? roles : users;
+    if (!list.includes(id)) list.push(id);
+  }
+  if (roles.length + users.length === 0) return body;
+  const mention = [...roles.map((id) => `<@&${id}>`), ...users.map((id) => `<@${id}>`)].join(' ');
   const rest = body.content ? truncate(body.content, LIMITS.content - mention.length - 1, { escape: false }) : '';
-  const allowed: APIAllowedMentions = 'roleId' in target ? { parse: [], roles: [id] } : { parse: [], users: [id] };
+  const allowed: APIAllowedMentions = { parse: [], ...(roles.length ? { roles } : {}), ...(users.length ? { users } : {}) };
   return { ...body, content: rest ? `${mention} ${rest}` : mention, allowed_mentions: allowed };
 }
 
 /** Options for {@link subscriptionMessage}. */
 export interface SubscriptionMessageOptions extends LocaleOptions {
-  /** Mention this role or user in the first message (allowed explicitly; nothing else is). */
-  mention?: MentionTarget;
+  /** Mention these roles or users in the first message (allowed explicitly; nothing else is). */
+  mention?: MentionTarget | readonly MentionTarget[];
   /** First line of the post; defaults to "🔔 N new papers match your subscription". Must be markdown-safe. */
   header?: string;
   /** Per-embed budget, as for {@link paperEmbed}. */
@@ -247,4 +255,26 @@ export function subscriptionMessage(
   const messages = packEmbeds(embeds, header);
   const [first, ...rest] = messages;
   return first && opts.mention ? [withMention(first, opts.mention), ...rest] : messages;
+}
+
+/**
+ * A short note for papers a channel already received with its daily digest: "🔔 2 papers above match your
+ * subscription (diffusion): 1. [title](url) …" as content (≤2000), so a subscription's role ping is not lost in
+ * a digest channel. Keywords and titles are escaped; the caller adds the mention with {@link withMention}.
+ */
+export function subscriptionPing(papers: readonly Paper[], keywords: readonly string[], opts: LocaleOptions = {}): MessageBody {
+  const s = opts.strings ?? EMBED_STRINGS[opts.locale ?? 'en-US'];
+  const head = `${s.subscriptionHeader(papers.length)} (${escapeMarkdown(truncatePlain(keywords.join(', '), 200))})`;
+  const lines: string[] = [];
+  let used = head.length + 64; // room for the mentions
+  for (const [i, paper] of papers.entries()) {
+    const line = compactLine(paper, i + 1);
+    if (used + line.length + 1 > LIMITS.content - 8) {
+      lines.push('…');
+      break;
+    }
+    lines.push(line);
+    used += line.length + 1;
+  }
+  return { content: [head, ...lines].join('\n'), allowed_mentions: noMentions() };
 }

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Paper } from '../digest/types.ts';
-import { packDigestMessages, subscriptionMessage, type MessageBody } from '../discord/messages.ts';
+import { packDigestMessages, subscriptionMessage, subscriptionPing, withMention, type MessageBody } from '../discord/messages.ts';
 import type { OutboxBody } from '../discord/publisher.ts';
 import type { Locale } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
@@ -132,7 +132,10 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
   const papers = (await stores.papers.getMany(paperIds)).filter((p): p is Paper => p !== undefined);
 
   // target key → papers with the keywords that matched them, and the role to mention (if any subscription asks).
-  const perTarget = new Map<string, { target: DeliveryTarget; papers: Map<string, { paper: Paper; keywords: Set<string> }>; roleId: string | null; locale: Locale }>();
+  const perTarget = new Map<
+    string,
+    { target: DeliveryTarget; papers: Map<string, { paper: Paper; keywords: Set<string> }>; roleIds: Set<string>; locale: Locale }
+  >();
   for (const paper of papers) {
     for (const match of matcher.match(paper)) {
       const sub = byId.get(match.subscriptionId);
@@ -141,8 +144,9 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
         ? { kind: 'channel', channelId: sub.channelId, guildId: sub.guildId }
         : { kind: 'user', userId: sub.userId ?? sub.createdBy, guildId: sub.guildId };
       const key = targetKeyOf(target);
-      const slot = perTarget.get(key) ?? { target, papers: new Map(), roleId: null, locale: 'en-US' as Locale };
-      slot.roleId ??= sub.mentionRoleId;
+      const slot = perTarget.get(key) ?? { target, papers: new Map(), roleIds: new Set<string>(), locale: localeOf(sub) };
+      // Every subscription that matched and asked for a role gets its role pinged (once).
+      if (sub.mentionRoleId) slot.roleIds.add(sub.mentionRoleId);
       const entry = slot.papers.get(paper.id) ?? { paper, keywords: new Set<string>() };
       for (const keyword of match.matchedKeywords) entry.keywords.add(keyword);
       slot.papers.set(paper.id, entry);
@@ -154,25 +158,56 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
   for (const [key, slot] of perTarget) {
     const due = new Set(await stores.deliveries.filterUndelivered(key, [...slot.papers.keys()]));
     const items = [...slot.papers.values()].filter((item) => due.has(item.paper.id));
-    if (items.length === 0) continue;
-    const messages = subscriptionMessage(
-      items.map((i) => i.paper),
-      items.map((i) => [...i.keywords]),
-      { locale: slot.locale, ...(slot.roleId ? { mention: { roleId: slot.roleId } } : {}) },
-    );
-    const ids = splitIds(messages, items.map((it) => it.paper), 'embeds');
-    const base = `sub:${key}:${hashIds(items.map((i) => i.paper.id))}`;
-    const entries = messages.map((message, i): NewOutboxEntry => ({
-      id: `${base}:${i}`,
-      target: slot.target,
-      body: { message } satisfies OutboxBody,
-      paperIds: ids[i] ?? [],
-    }));
-    await stores.outbox.enqueueMany(entries);
-    await stores.deliveries.markDelivered(key, [...due]);
-    planned += entries.length;
+    const mention = [...slot.roleIds].map((roleId) => ({ roleId }));
+    if (items.length > 0) {
+      const messages = subscriptionMessage(
+        items.map((i) => i.paper),
+        items.map((i) => [...i.keywords]),
+        { locale: slot.locale, mention },
+      );
+      const ids = splitIds(messages, items.map((it) => it.paper), 'embeds');
+      const base = `sub:${key}:${hashIds(items.map((i) => i.paper.id))}`;
+      const entries = messages.map((message, i): NewOutboxEntry => ({
+        id: `${base}:${i}`,
+        target: slot.target,
+        body: { message } satisfies OutboxBody,
+        paperIds: ids[i] ?? [],
+      }));
+      await stores.outbox.enqueueMany(entries);
+      await stores.deliveries.markDelivered(key, [...due, ...(mention.length ? [...due].map(pingId) : [])]);
+      planned += entries.length;
+    }
+    if (mention.length) planned += await planPing(deps, key, slot, due, mention);
   }
   return planned;
+}
+
+const pingId = (paperId: string) => `ping:${paperId}`;
+
+/**
+ * A channel that receives the daily digest already has the matching papers, so a subscription there adds no
+ * embeds; but a subscription that asked for a role must still ping it. This plans one short message mentioning
+ * the roles, with the matching titles linked, once per paper.
+ */
+async function planPing(
+  deps: PlanDeps,
+  key: string,
+  slot: { target: DeliveryTarget; papers: Map<string, { paper: Paper; keywords: Set<string> }>; locale: Locale },
+  justPosted: Set<string>,
+  mention: { roleId: string }[],
+): Promise<number> {
+  const already = [...slot.papers.values()].filter((item) => !justPosted.has(item.paper.id));
+  if (already.length === 0) return 0;
+  const unpinged = new Set(await deps.stores.deliveries.filterUndelivered(key, already.map((i) => pingId(i.paper.id))));
+  const items = already.filter((i) => unpinged.has(pingId(i.paper.id)));
+  if (items.length === 0) return 0;
+  const keywords = [...new Set(items.flatMap((i) => [...i.keywords]))];
+  const message = withMention(subscriptionPing(items.map((i) => i.paper), keywords, { locale: slot.locale }), mention);
+  await deps.stores.outbox.enqueueMany([
+    { id: `ping:${key}:${hashIds(items.map((i) => i.paper.id))}`, target: slot.target, body: { message } satisfies OutboxBody, paperIds: items.map((i) => i.paper.id) },
+  ]);
+  await deps.stores.deliveries.markDelivered(key, [...unpinged]);
+  return 1;
 }
 
 /**
@@ -194,6 +229,6 @@ function hashIds(ids: readonly string[]): string {
   return createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 16);
 }
 
-function localeOf(_channel: ChannelRecord): Locale {
-  return 'en-US';
+function localeOf(record: { locale?: Locale | undefined }): Locale {
+  return record.locale ?? 'en-US';
 }

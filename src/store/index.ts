@@ -23,6 +23,7 @@ export type { MetaStore } from './meta.ts';
 export type { ExportLine, ExportKind } from './transfer.ts';
 export type {
   ChannelMode,
+  PostLocale,
   ChannelRecord,
   DeliveryTarget,
   DigestRecord,

@@ -123,6 +123,9 @@ const suspension = z.object({ reason: z.string(), since: z.string() }).nullable(
 
 /** How a channel receives digests. */
 export type ChannelMode = 'embeds' | 'compact' | 'thread';
+/** The language posts are written in (the bot speaks these two). */
+export type PostLocale = 'en-US' | 'zh-CN';
+const postLocale = z.enum(['en-US', 'zh-CN']).default('en-US');
 /** A channel that receives digests. */
 export interface ChannelRecord {
   guildId: string;
@@ -138,6 +141,8 @@ export interface ChannelRecord {
   failures: number;
   addedBy: string;
   addedAt: string;
+  /** Language of the posts (the server's, when the channel was added). Absent in older records: en-US. */
+  locale?: PostLocale;
 }
 export const storedChannel = versioned({
   guildId: z.string(),
@@ -149,6 +154,7 @@ export const storedChannel = versioned({
   failures: z.number().int(),
   addedBy: z.string(),
   addedAt: z.string(),
+  locale: postLocale,
 }) satisfies z.ZodType<ChannelRecord>;
 
 /** A keyword subscription: for a channel (`channelId`) or, by DM, for a user (`userId`). */
@@ -163,6 +169,8 @@ export interface SubscriptionRecord {
   createdBy: string;
   createdAt: string;
   paused: Suspension | null;
+  /** Language of the deliveries (the subscriber's, or the server's for a channel). Absent in older records: en-US. */
+  locale?: PostLocale;
 }
 export const storedSubscription = versioned({
   id: z.string().min(1),
@@ -174,6 +182,7 @@ export const storedSubscription = versioned({
   createdBy: z.string(),
   createdAt: z.string(),
   paused: suspension,
+  locale: postLocale,
 }) satisfies z.ZodType<SubscriptionRecord>;
 
 /** Where an outbox message goes. */

@@ -65,6 +65,7 @@ export function keyvSubscriptionStore(ctx: StoreContext): SubscriptionStore {
         id: input.id ?? newSubscriptionId(),
         createdAt: input.createdAt ?? ctx.now().toISOString(),
         paused: input.paused ?? null,
+        locale: input.locale ?? 'en-US',
       }),
     );
     const byIndex = new Map<string, string[]>();

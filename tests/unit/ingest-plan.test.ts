@@ -143,4 +143,34 @@ describe('planning', () => {
     assert.deepEqual(dms.flatMap((e) => e.paperIds), ['arxiv:2601.00003'], 'GAN matches GANs, not Organ');
     assert.equal(await planDeliveries({ stores, log, backlog: 3 }, report), 0, 'nothing twice');
   });
+
+  it('pings every role whose subscription matched, once, and writes in the subscription’s language', async () => {
+    const { stores, archive, folder } = await setup({ 's.md': digestMarkdown('2026-01-02', [{ arxivId: '2601.00009', title: '扩散模型用于GAN蒸馏' }]) });
+    const c = '111111111111111111';
+    await stores.subscriptions.add({ guildId: 'g', channelId: c, userId: null, keywords: '扩散模型', mentionRoleId: '222222222222222222', createdBy: 'u', locale: 'zh-CN' });
+    await stores.subscriptions.add({ guildId: 'g', channelId: c, userId: null, keywords: 'GAN', mentionRoleId: '444444444444444444', createdBy: 'u' });
+    await stores.subscriptions.add({ guildId: 'g', channelId: c, userId: null, keywords: '蒸馏', mentionRoleId: '222222222222222222', createdBy: 'u' });
+    await planDeliveries({ stores, log, backlog: 3 }, await ingestFolder({ archive, folder, log }));
+    const [entry, ...more] = await stores.outbox.pending();
+    assert.equal(more.length, 0, 'one message for the channel');
+    const message = (entry?.body as OutboxBody).message;
+    assert.deepEqual(message.allowed_mentions, { parse: [], roles: ['222222222222222222', '444444444444444444'] });
+    assert.match(message.content ?? '', /^<@&222222222222222222> <@&444444444444444444> 🔔 有 1 篇新论文/);
+  });
+
+  it('in a channel that already got the paper with its digest, a role subscription still pings, once', async () => {
+    const { stores, archive, folder } = await setup({ 'd.md': digestMarkdown('2026-01-03', rows(3, 700, '扩散模型论文')) });
+    const c = '111111111111111111';
+    await stores.channels.put(channel(c));
+    await stores.subscriptions.add({ guildId: 'g', channelId: c, userId: null, keywords: '扩散模型', mentionRoleId: '222222222222222222', createdBy: 'u' });
+    const report = await ingestFolder({ archive, folder, log });
+    await planDeliveries({ stores, log, backlog: 3 }, report);
+    const pending = await stores.outbox.pending();
+    assert.equal(pending.length, 2, 'the digest post, then the ping');
+    const ping = (pending[1]?.body as OutboxBody).message;
+    assert.match(ping.content ?? '', /^<@&222222222222222222> 🔔 3 new papers match your subscription \(扩散模型\)\n\*\*1\.\*\* \[/);
+    assert.deepEqual(ping.allowed_mentions, { parse: [], roles: ['222222222222222222'] });
+    assert.deepEqual(pending[0]?.paperIds.length, 3);
+    assert.equal(await planDeliveries({ stores, log, backlog: 3 }, report), 0, 'no second ping');
+  });
 });
