@@ -14,9 +14,10 @@ import {
 } from 'discord-api-types/v10';
 import type { Paper } from '../digest/types.ts';
 import type { Translate } from '../i18n/index.ts';
-import { highlight, type SearchHit } from '../search/index.ts';
+import type { SearchHit } from '../search/index.ts';
 import { encodeCustomId } from './custom-id.ts';
 import { authorLine, paperUrl, sourceColor } from './embeds.ts';
+import { highlight } from './highlight.ts';
 import { LIMITS } from './limits.ts';
 import { escapeMarkdown, maskedLink, oneLine, truncate, truncatePlain } from './markdown.ts';
 

@@ -11,6 +11,5 @@ export { parseQuery, MAX_QUERY_LENGTH } from './query.ts';
 export type { ParsedQuery, QueryItem } from './query.ts';
 export { compileSubscriptions } from './matcher.ts';
 export type { SubscriptionInput, SubscriptionMatch, SubscriptionMatcher } from './matcher.ts';
-export { highlight, escapeMarkdown } from './highlight.ts';
 export { analyze, tokenize } from './analyzer.ts';
 export type { Token } from './analyzer.ts';

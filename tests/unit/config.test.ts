@@ -51,4 +51,17 @@ describe('config', () => {
     assert.ok(!printed.includes('hunter2'));
     assert.equal(redactUrl('postgresql://bob:pw@db/x'), 'postgresql://bob:***@db/x');
   });
+
+  it('accepts the shipped .env.example as it is (a copied example must start)', () => {
+    const config = loadConfig({}, '.env.example');
+    assert.equal(config.discordToken, undefined);
+    assert.equal(config.digestCron, '*/15 * * * *');
+    assert.equal(config.shardIds, undefined);
+  });
+
+  it('requires SHARD_IDS and SHARD_COUNT together, and shards that exist', () => {
+    assert.throws(() => loadConfig({ SHARD_IDS: '0' }, null), /set both/);
+    assert.throws(() => loadConfig({ SHARD_IDS: '0,2', SHARD_COUNT: '2' }, null), /shard 2 does not exist/);
+    assert.deepEqual(loadConfig({ SHARD_IDS: '0, 1', SHARD_COUNT: '2' }, null).shardIds, [0, 1]);
+  });
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { highlight, escapeMarkdown } from '../../src/search/highlight.ts';
+import { highlight } from '../../src/discord/highlight.ts';
+import { escapeMarkdown } from '../../src/discord/markdown.ts';
 
 test('matched words are bold, stems and CJK runs included', () => {
   assert.equal(highlight('Diffusion Models beat GANs', ['model', 'gan']), 'Diffusion **Models** beat **GANs**');

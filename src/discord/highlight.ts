@@ -1,22 +1,18 @@
 /**
  * Result snippets for Discord: a window of the text around the first match, matched words in **bold**,
- * every other markdown character escaped so a title like `A*B_C` cannot turn the embed into italics.
+ * every other markdown character escaped (the embeds' own escaping) so a title like `A*B_C` cannot turn the embed
+ * into italics. It lives with the Discord code because its output is Discord markdown; the search module only says
+ * which terms matched.
  */
-import { CJK_CHAR, normalizeText } from './normalize.ts';
-import { stem } from './stem.ts';
+import { CJK_CHAR, normalizeText } from '../search/normalize.ts';
+import { stem } from '../search/stem.ts';
+import { escapeMarkdown } from './markdown.ts';
 
 const TOKEN = new RegExp(
   // `v` flag for set subtraction (Latin-like letters minus CJK); built at run time because tsc targets ES2023.
   String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+|[[\p{L}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]]+`,
   'gv',
 );
-const MARKDOWN = /[\\*_~`|>[\]()<#-]/g;
-
-/** Escapes Discord markdown. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(MARKDOWN, (c) => `\\${c}`);
-}
-
 /**
  * Returns at most `maxLen` characters of `text` (plus `…` marks where cut) with the words matching
  * `matchedTerms` (as returned by `SearchIndex.search`: Latin stems and CJK runs) in bold.
