@@ -20,6 +20,7 @@ import { localLease, redisLease } from './jobs/lease.ts';
 import { planDeliveries } from './jobs/plan.ts';
 import { createRunner } from './jobs/runner.ts';
 import { scrubSecrets, type Logger } from './log.ts';
+import { wireMetrics } from './metrics/wire.ts';
 import { snapshotPathIn, sqlitePathIn } from './paths.ts';
 import { buildStatus } from './status.ts';
 import { openStores } from './store/index.ts';
@@ -38,6 +39,8 @@ export interface RunningBot {
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
   const token = config.discordToken;
   if (!token) throw new Error('DISCORD_TOKEN is not set');
+  // First, before anything is opened: a malformed command module is a one-line start-up error.
+  const commands = await loadCommands();
   const stores = await openStores(config.keyvUrl, {
     sqlitePath: sqlitePathIn(config.dataDir),
     namespace: config.keyvNamespace,
@@ -54,6 +57,11 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     ...(config.shardIds && config.shardCount ? { shards: config.shardIds, shardCount: config.shardCount } : {}),
   });
 
+  const metrics = await wireMetrics({ client, stores, config, log: log.child({ part: 'metrics' }) }).catch(async (error: unknown) => {
+    await stores.close().catch(() => undefined);
+    throw error;
+  });
+
   // Several processes may share a Redis store (sharding): the job and the outbox then run on the lease holder only.
   const owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const lease = stores.redis ? redisLease(stores.redis, { prefix: config.keyvNamespace, owner, ttlMs: config.leaseTtlMs }) : localLease();
@@ -61,6 +69,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     stores,
     discord: restDiscordPort(client.rest),
     log: log.child({ part: 'publisher' }),
+    observe: metrics.publisherObserve,
     ...(stores.redis ? { fence: () => lease.stillHeld() } : {}),
   });
   const folder = diskDigestFolder(config.digestDir);
@@ -72,7 +81,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     gate: async () => (await lease.acquire()) !== null,
     steps: {
       async ingest() {
-        const report = await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }) });
+        const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }) }));
         await cluster?.announcePapers([...report.added, ...report.updated]);
         return report;
       },
@@ -97,8 +106,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     status: (guildId) => buildStatus({ stores, runner, instance }, guildId),
   };
 
-  const commands = await loadCommands();
-  const route = createRouter({ commands, app, log: log.child({ part: 'router' }) });
+  const route = createRouter({ commands, app, log: log.child({ part: 'router' }), observe: metrics.routerObserve });
   const inFlight = new Set<Promise<void>>();
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
     const handling = route(interaction).finally(() => inFlight.delete(handling));
@@ -126,6 +134,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     await client.login(token);
   } catch (error) {
     await client.destroy().catch(() => undefined);
+    await metrics.close().catch(() => undefined);
     await stores.close().catch(() => undefined);
     // The cause is not attached: its message (and stack) could carry the token.
     // eslint-disable-next-line preserve-caught-error
@@ -141,6 +150,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       await Promise.allSettled([...inFlight]);
       await archive.saveSnapshot().catch((error: unknown) => log.warn({ err: error }, 'could not save the search index snapshot'));
       await client.destroy();
+      await metrics.close();
       await stores.close();
     },
   };

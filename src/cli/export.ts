@@ -9,7 +9,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { loadConfig, ConfigError } from '../config.ts';
 import { sqlitePathIn } from '../paths.ts';
-import { openStores, StoreOpenError, type Stores } from '../store/index.ts';
+import { openStores, StoreOpenError, type StoreLogger, type Stores } from '../store/index.ts';
 import { takeOption } from './archive.ts';
 import { createProgress } from './progress.ts';
 import { CliError, type CliCommand, type CliIo } from './types.ts';
@@ -67,7 +67,14 @@ export async function exportTo(stores: Stores, stream: NodeJS.WritableStream, io
   let records = 0;
   const progress = createProgress(io.stderr, { label: 'export', unit: 'records' });
   let buffer = '';
+  // A write error (EPIPE from `| head`) may come while no one waits for a drain: keep it and stop at the next write.
+  let failure: unknown;
+  const onError = (error: unknown) => {
+    failure ??= error;
+  };
+  stream.on('error', onError);
   const write = async (text: string) => {
+    if (failure) throw new CliError(`cannot write the export: ${(failure as Error).message ?? String(failure)}`);
     if (!stream.write(text)) await drained(stream);
   };
   for await (const line of stores.exportAll()) {
@@ -82,8 +89,9 @@ export async function exportTo(stores: Stores, stream: NodeJS.WritableStream, io
     }
   }
   if (buffer) await write(buffer);
+  stream.off('error', onError);
   progress.finish();
-  return { records, kinds, seconds: Math.round((performance.now() - started) / 1000 * 1000) / 1000 };
+  return { records, kinds, seconds: Math.round(performance.now() - started) / 1000 };
 }
 
 /** Waits for a full stream to drain; a stream closed meanwhile (`| head`) ends the export instead of hanging it. */
@@ -105,6 +113,22 @@ function drained(stream: NodeJS.WritableStream): Promise<void> {
 }
 
 /**
+ * Store warnings on stderr: a value that does not decode is skipped by every listing, so an export would silently
+ * leave it out — the user moving an archive must hear about it (and retries of a flaky server, likewise).
+ */
+function stderrLogger(io: Pick<CliIo, 'stderr'>): StoreLogger {
+  return {
+    warn(obj, msg) {
+      const detail = Object.entries(obj)
+        .filter(([, value]) => typeof value === 'string' || typeof value === 'number')
+        .map(([key, value]) => `${key}=${String(value)}`)
+        .join(' ');
+      io.stderr.write(`warning: ${msg}${detail ? ` (${detail})` : ''}\n`);
+    },
+  };
+}
+
+/**
  * Opens just the store (no search index: export and import do not search) from `--store`, else `KEYV_URL`, else
  * the default SQLite file; problems become one CliError line.
  */
@@ -117,7 +141,7 @@ export async function openCliStores(io: CliIo, storeUrl: string | undefined): Pr
     throw error;
   }
   try {
-    return await openStores(storeUrl ?? config.keyvUrl, { sqlitePath: sqlitePathIn(config.dataDir) });
+    return await openStores(storeUrl ?? config.keyvUrl, { sqlitePath: sqlitePathIn(config.dataDir), log: stderrLogger(io) });
   } catch (error) {
     if (error instanceof StoreOpenError) throw new CliError(error.message);
     throw error;

@@ -14,7 +14,8 @@ export interface ParsedFileJson {
   file: string;
   digests: Array<{ date: string | null; source: string; status: string; message: string | null; papers: number }>;
   papers: Paper[];
-  warnings: ParseWarning[];
+  /** `{ line, message }` exactly as the contract shows; the kind is counted by `--summary` only. */
+  warnings: Pick<ParseWarning, 'line' | 'message'>[];
 }
 
 /** Totals printed by `--summary`. */
@@ -71,7 +72,7 @@ function describe(error: unknown): string {
 }
 
 /** Read and parse one file into its printed shape. */
-export async function parseFile(file: string): Promise<{ json: ParsedFileJson; bytes: number }> {
+export async function parseFile(file: string): Promise<{ json: ParsedFileJson; bytes: number; kinds: WarningKind[] }> {
   let buffer: Buffer;
   try {
     buffer = await readFile(file);
@@ -81,11 +82,12 @@ export async function parseFile(file: string): Promise<{ json: ParsedFileJson; b
   const result = parseDigest({ text: buffer.toString('utf8'), fileName: file });
   return {
     bytes: buffer.length,
+    kinds: result.warnings.map((w) => w.kind),
     json: {
       file,
       digests: result.digests.map((d) => ({ date: d.date, source: d.source, status: d.status, message: d.message, papers: d.papers.length })),
       papers: result.papers,
-      warnings: result.warnings,
+      warnings: result.warnings.map(({ line, message }) => ({ line, message })),
     },
   };
 }
@@ -112,13 +114,13 @@ const command: CliCommand = {
     const ids = new Set<string>();
     if (!summary) await write(io.stdout, '{"files":[');
     for (const [i, file] of files.entries()) {
-      const { json, bytes } = await parseFile(file);
+      const { json, bytes, kinds } = await parseFile(file);
       totals.files++;
       totals.bytes += bytes;
       totals.digests += json.digests.length;
       totals.papers += json.papers.length;
       for (const p of json.papers) ids.add(p.id);
-      for (const w of json.warnings) totals.warnings[w.kind] = (totals.warnings[w.kind] ?? 0) + 1;
+      for (const kind of kinds) totals.warnings[kind] = (totals.warnings[kind] ?? 0) + 1;
       // One file at a time, so a whole corpus never sits in memory as one string.
       if (!summary) await write(io.stdout, (i === 0 ? '' : ',') + JSON.stringify(json));
     }

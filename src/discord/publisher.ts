@@ -143,7 +143,10 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
     if (first.target.kind === 'user') {
       // DMs closed: give up on these messages, pause the user's subscriptions (so we stop trying) and say so once.
       const { userId, guildId } = first.target;
-      for (const entry of entries) await stores.outbox.markFailed(entry.id, reason);
+      for (const entry of entries) {
+        await stores.outbox.markFailed(entry.id, reason);
+        deps.observe?.('failed');
+      }
       report.failed += entries.length;
       report.problems.push(`cannot DM <@${userId}> (${reason}); their subscriptions are paused`);
       await pauseUser(userId, guildId, reason);
@@ -152,9 +155,11 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
     const channelId = first.target.channelId;
     const updated = await stores.channels.update(channelId, (c) => ({ ...c, failures: c.failures + 1 }));
     if (!updated || updated.failures >= disableAfter) {
-      for (const entry of entries) await stores.outbox.markFailed(entry.id, reason);
+      for (const entry of entries) {
+        await stores.outbox.markFailed(entry.id, reason);
+        deps.observe?.('failed');
+      }
       report.failed += entries.length;
-      deps.observe?.('failed');
       if (updated && !updated.disabled) {
         await stores.channels.update(channelId, (c) => ({ ...c, disabled: { reason, since: new Date().toISOString() } }));
         log.error({ channel: channelId, guild: updated.guildId, reason }, 'channel delivery switched off after repeated refusals');

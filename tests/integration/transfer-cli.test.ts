@@ -124,6 +124,22 @@ describe('cli export / import', () => {
     assert.match(kind.stderr, /^error: line 1: unknown record kind "planet"/);
   });
 
+  it('warns on stderr about a stored value that cannot be exported', async () => {
+    const url = `sqlite://${join(dir, 'corrupt.sqlite')}`;
+    const stores = await openStores(url);
+    try {
+      await stores.importMany(jsonLines(exported).slice(0, 3) as never);
+      const [first] = jsonLines(exported) as { record: { id: string } }[];
+      await stores.kv.set(`paper:${first?.record.id ?? ''}`, { v: 1, id: 5 });
+    } finally {
+      await stores.close();
+    }
+    const run = await cli(['export', '--store', url]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /^warning: store: skipped a value that does not decode \(key=paper:arxiv:2601\.\d+ issue=id: /);
+    assert.equal(jsonLines(run.stdout).length, 2);
+  });
+
   it('refuses bad arguments in one line', async () => {
     const [missing, option, store] = await Promise.all([
       cli(['import', join(dir, 'nope.jsonl')]),

@@ -30,6 +30,17 @@ test('parse prints one JSON object with the contract shape', () => {
   for (const w of file.warnings as Array<Record<string, unknown>>) assert.equal(typeof w.line, 'number');
 });
 
+test('warnings are { line, message }, exactly as the contract shows', () => {
+  const run = cli('parse', 'tests/fixtures/digest-unclosed-row/input.md');
+  assert.equal(run.status, 0, run.stderr);
+  const warnings = (JSON.parse(run.stdout) as { files: { warnings: Record<string, unknown>[] }[] }).files[0]!.warnings;
+  assert.ok(warnings.length > 0);
+  for (const w of warnings) {
+    assert.deepEqual(Object.keys(w), ['line', 'message']);
+    assert.equal(typeof w.line, 'number');
+  }
+});
+
 test('folders are searched recursively; --summary prints totals', () => {
   const run = cli('parse', '--summary', 'digests', 'tests/fixtures/digest-summary-sections');
   assert.equal(run.status, 0, run.stderr);
