@@ -14,7 +14,7 @@ import { UserError } from '../src/discord/errors.ts';
 import { localize } from '../src/discord/localize.ts';
 import { packEmbeds } from '../src/discord/messages.ts';
 import { escapeMarkdown, oneLine, truncatePlain } from '../src/discord/markdown.ts';
-import { PAGE_SIZE, queryFromFooter, searchPage } from '../src/discord/search-page.ts';
+import { queryFromFooter, searchResultsPage } from '../src/discord/search-page.ts';
 import type { AppServices } from '../src/app.ts';
 
 const SOURCES = [
@@ -136,18 +136,7 @@ function isDate(value: string): boolean {
 }
 
 async function resultsPage(ctx: CommandContext, query: string, page: number, owner: string) {
-  const result = ctx.app.archive.index.search(query, { limit: PAGE_SIZE, offset: page * PAGE_SIZE });
-  const papers = await ctx.app.stores.papers.getMany(result.results.map((r) => r.id));
-  return searchPage({
-    query,
-    page,
-    total: result.total,
-    relaxed: result.relaxed,
-    errors: result.errors,
-    hits: result.results.map((hit, i) => ({ hit, paper: papers[i] })),
-    owner,
-    t: ctx.t,
-  });
+  return (await searchResultsPage(ctx.app.archive, { query, page, owner, t: ctx.t })).message;
 }
 
 async function show(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {

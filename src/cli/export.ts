@@ -7,10 +7,8 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { loadConfig, ConfigError } from '../config.ts';
-import { sqlitePathIn } from '../paths.ts';
-import { openStores, StoreOpenError, type StoreLogger, type Stores } from '../store/index.ts';
-import { takeOption } from './archive.ts';
+import type { Stores } from '../store/index.ts';
+import { openCliStores, takeOption } from './archive.ts';
 import { createProgress } from './progress.ts';
 import { CliError, type CliCommand, type CliIo } from './types.ts';
 
@@ -110,42 +108,6 @@ function drained(stream: NodeJS.WritableStream): Promise<void> {
     stream.on('close', onClose);
     stream.on('error', settle);
   });
-}
-
-/**
- * Store warnings on stderr: a value that does not decode is skipped by every listing, so an export would silently
- * leave it out — the user moving an archive must hear about it (and retries of a flaky server, likewise).
- */
-function stderrLogger(io: Pick<CliIo, 'stderr'>): StoreLogger {
-  return {
-    warn(obj, msg) {
-      const detail = Object.entries(obj)
-        .filter(([, value]) => typeof value === 'string' || typeof value === 'number')
-        .map(([key, value]) => `${key}=${String(value)}`)
-        .join(' ');
-      io.stderr.write(`warning: ${msg}${detail ? ` (${detail})` : ''}\n`);
-    },
-  };
-}
-
-/**
- * Opens just the store (no search index: export and import do not search) from `--store`, else `KEYV_URL`, else
- * the default SQLite file; problems become one CliError line.
- */
-export async function openCliStores(io: CliIo, storeUrl: string | undefined): Promise<Stores> {
-  let config;
-  try {
-    config = loadConfig(io.env);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.problems.join('; '));
-    throw error;
-  }
-  try {
-    return await openStores(storeUrl ?? config.keyvUrl, { sqlitePath: sqlitePathIn(config.dataDir), log: stderrLogger(io) });
-  } catch (error) {
-    if (error instanceof StoreOpenError) throw new CliError(error.message);
-    throw error;
-  }
 }
 
 export default command;

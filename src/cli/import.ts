@@ -8,8 +8,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { InvalidRecordError, type ExportKind, type ExportLine } from '../store/transfer.ts';
-import { takeOption } from './archive.ts';
-import { openCliStores } from './export.ts';
+import { openCliStores, takeOption } from './archive.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { CliError, type CliCommand } from './types.ts';
 

@@ -12,6 +12,7 @@ import {
   type APIComponentInMessageActionRow,
   type APIEmbed,
 } from 'discord-api-types/v10';
+import type { Archive } from '../archive.ts';
 import type { Paper } from '../digest/types.ts';
 import type { Translate } from '../i18n/index.ts';
 import type { SearchHit } from '../search/index.ts';
@@ -81,6 +82,26 @@ export function searchPage(input: SearchPageInput): { embeds: APIEmbed[]; compon
     }
   }
   return { embeds: [embed], components };
+}
+
+/**
+ * Runs `query` and builds its results page: the one way `/paper search`, its paging buttons and the local preview
+ * get a page. Looks the hits up in the store for their links, authors and abstracts (the index keeps only titles).
+ */
+export async function searchResultsPage(
+  archive: Pick<Archive, 'index' | 'stores'>,
+  input: { query: string; page: number; owner: string; t: Translate },
+): Promise<{ message: ReturnType<typeof searchPage>; total: number }> {
+  const result = archive.index.search(input.query, { limit: PAGE_SIZE, offset: input.page * PAGE_SIZE });
+  const papers = await archive.stores.papers.getMany(result.results.map((r) => r.id));
+  const message = searchPage({
+    ...input,
+    total: result.total,
+    relaxed: result.relaxed,
+    errors: result.errors,
+    hits: result.results.map((hit, i) => ({ hit, paper: papers[i] })),
+  });
+  return { message, total: result.total };
 }
 
 /** The query of a results message, read back from its footer (for paging). */

@@ -1,13 +1,13 @@
 /**
  * What the preview shows, read from the archive with the bot's own builders: each digest packed by
- * `packDigestMessages` exactly as the planner packs it for a channel, and search results built by `searchPage`
+ * `packDigestMessages` exactly as the planner packs it for a channel, and search results built by `searchResultsPage`
  * from `archive.index.search` exactly as `/paper search` builds them.
  */
 import type { Archive } from '../archive.ts';
 import type { Paper } from '../digest/types.ts';
 import { sourceName } from '../discord/embeds.ts';
 import { packDigestMessages, type ChannelMode } from '../discord/messages.ts';
-import { PAGE_SIZE, searchPage } from '../discord/search-page.ts';
+import { searchResultsPage } from '../discord/search-page.ts';
 import { oneLine } from '../discord/markdown.ts';
 import { translator, type Locale } from '../i18n/index.ts';
 import type { PreviewBody, PreviewPost } from './render.ts';
@@ -67,19 +67,8 @@ export function previewContent(archive: Archive, locale: Locale = 'en-US'): Prev
       // As `/paper search` does: the option is one line of at most 200 characters.
       const query = oneLine(rawQuery).slice(0, MAX_QUERY);
       const page = Math.max(0, Math.floor(rawPage) || 0);
-      const result = archive.index.search(query, { limit: PAGE_SIZE, offset: page * PAGE_SIZE });
-      const papers = await archive.stores.papers.getMany(result.results.map((r) => r.id));
-      const body = searchPage({
-        query,
-        page,
-        total: result.total,
-        relaxed: result.relaxed,
-        errors: result.errors,
-        hits: result.results.map((hit, i) => ({ hit, paper: papers[i] })),
-        owner: '*',
-        t,
-      });
-      return { body, total: result.total };
+      const { message: body, total } = await searchResultsPage(archive, { query, page, owner: '*', t });
+      return { body, total };
     },
   };
 }

@@ -8,13 +8,7 @@
  */
 import { z } from 'zod';
 import type { Paper } from '../digest/types.ts';
-import type { ChannelStore } from './channels.ts';
-import type { DeliveryStore } from './deliveries.ts';
-import type { DigestStore } from './digests.ts';
-import type { FileStore } from './files.ts';
-import type { MetaStore } from './meta.ts';
-import type { Outbox } from './outbox.ts';
-import type { PaperStore } from './papers.ts';
+import type { Stores } from './stores.ts';
 import type { DigestRecord, FileRecord, OutboxEntry, SubscriptionRecord } from './records.ts';
 import {
   SCHEMA_VERSION,
@@ -26,7 +20,6 @@ import {
   storedSubscription,
   withVersion,
 } from './records.ts';
-import type { SubscriptionStore } from './subscriptions.ts';
 
 /** Kinds of exported record. */
 export type ExportKind = 'paper' | 'file' | 'digest' | 'channel' | 'subscription' | 'outbox' | 'delivery' | 'meta';
@@ -38,16 +31,7 @@ export interface ExportLine {
 }
 
 /** The repositories export and import work on. */
-export interface TransferStores {
-  papers: PaperStore;
-  files: FileStore;
-  digests: DigestStore;
-  channels: ChannelStore;
-  subscriptions: SubscriptionStore;
-  outbox: Outbox;
-  deliveries: DeliveryStore;
-  meta: MetaStore;
-}
+export type TransferStores = Pick<Stores, 'papers' | 'files' | 'digests' | 'channels' | 'subscriptions' | 'outbox' | 'deliveries' | 'meta'>;
 
 const storedDelivery = z.object({
   v: z.literal(SCHEMA_VERSION),
