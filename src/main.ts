@@ -75,7 +75,8 @@ async function main(): Promise<number> {
 
 /** No token: the local preview until Ctrl-C (see src/preview/). */
 async function preview(config: Config): Promise<number> {
-  const log = createLogger({ level: config.logLevel });
+  // The preview is something a person watches in a terminal: only problems, unless LOG_LEVEL asks for more.
+  const log = createLogger({ level: process.env.LOG_LEVEL ? config.logLevel : 'warn' });
   let running;
   try {
     running = await startPreview(config, log);
