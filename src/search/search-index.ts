@@ -6,7 +6,7 @@
 import type { Paper, PaperId } from '../digest/types.ts';
 import { cjkBigrams, type Token } from './analyzer.ts';
 import { analyseDoc, FIELD_B, FIELD_SEP, FIELD_WEIGHTS, K1 } from './doc-fields.ts';
-import { normalizeText } from './normalize.ts';
+import { CJK_CHAR, normalizeText } from './normalize.ts';
 import { PostingStore, packTf, tfAbstract, tfAuthor, tfTitle } from './postings.ts';
 import { Slab } from './slab.ts';
 import { parseQuery, isEmptyQuery, type ParsedQuery, type QueryItem } from './query.ts';
@@ -57,6 +57,8 @@ const TYPO_WEIGHT = 0.35;
 const PREFIX_WEIGHT = 0.7;
 /** The last word is completed as a prefix only while the word itself is rarer than this. */
 const PREFIX_MAX_DF = 50;
+/** Score multiplier for a title holding every exact query form (see `applyTitleBonus`). */
+const TITLE_BONUS = Number(process.env.TB ?? 0.5);
 /** Results re-ranked with the exact-title bonus (cheap string checks on a short list only). */
 const RERANK = 200;
 
@@ -291,23 +293,29 @@ export class SearchIndex {
     return dd !== 0 ? dd : b - a;
   }
 
-  /** A query CJK run found verbatim in the title outranks its bigrams scattered around the text. */
+  /**
+   * Exact forms as typed outrank stems, bigrams and completions: a title that contains the query's CJK run
+   * verbatim, its Latin word as a whole word in its unstemmed form (`paint` is a better clue than
+   * `painting`, which shares the stem), or its phrase, is boosted.
+   */
   private applyTitleBonus(slots: number[], plans: ItemPlan[][]): void {
-    // Exact forms as typed: CJK runs of 3+ characters, phrases, and Latin words unstemmed (`rounds` is a
-    // better clue than the stem `round` when looking for a known title).
     const runs: string[] = [];
+    const latin: string[] = [];
     for (const p of plans.flat()) {
       for (const t of p.item.tokens) {
         if (t.kind === 'cjk' && t.term.length >= 3) runs.push(t.term);
-        else if (t.kind === 'latin' && t.surface.length >= 3 && t.surface !== t.term) runs.push(t.surface);
+        else if (t.kind === 'latin' && t.surface.length >= 3) latin.push(t.surface);
       }
       if (p.item.phrase) runs.push(p.item.text);
     }
-    if (runs.length === 0) return;
+    const n = runs.length + latin.length;
+    if (n === 0) return;
     for (const slot of slots) {
+      const title = this.titleNorms[slot]!;
       let bonus = 0;
-      for (const r of runs) if (this.titleNorms[slot]!.includes(r)) bonus += 1;
-      this.scratch[slot]! *= 1 + (0.5 * bonus) / runs.length;
+      for (const r of runs) if (title.includes(r)) bonus += 1;
+      for (const w of latin) if (hasWord(title, w)) bonus += 1;
+      this.scratch[slot]! *= 1 + (TITLE_BONUS * bonus) / n;
     }
   }
 
@@ -521,6 +529,19 @@ function matchedTerms(slot: number, plans: ItemPlan[][]): string[] {
     }
   }
   return [...out];
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** True when `word` occurs in `text` with no letter or digit of a Latin-like script on either side. */
+function hasWord(text: string, word: string): boolean {
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+    const before = text[i - 1];
+    const after = text[i + word.length];
+    const edge = (c: string | undefined): boolean => c === undefined || !WORD_CHAR.test(c) || CJK_CHAR.test(c);
+    if (edge(before) && edge(after)) return true;
+  }
+  return false;
 }
 
 function clampInt(v: number | undefined, dflt: number, min: number, max: number): number {

@@ -1,0 +1,65 @@
+/**
+ * `npm run deploy-commands [-- --guild ID]` as a user runs it (a subprocess configured by the environment), against
+ * the strict local Discord: global and per-server bulk overwrite, the application id read from the API, and clear
+ * one-line failures that never print the token.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { after, before, describe, it } from 'node:test';
+import { createWorld, type TestWorld } from '../helpers/bot.ts';
+
+describe('deploy-commands', () => {
+  let world: TestWorld;
+  before(async () => {
+    world = await createWorld();
+  });
+  after(async () => {
+    await world.close();
+  });
+
+  // Asynchronous on purpose: the local Discord runs in this process and must keep answering meanwhile.
+  const deploy = async (env: Record<string, string>, ...args: string[]) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/deploy-commands.ts', ...args], {
+      env: { ...process.env, ...world.env, DISCORD_APPLICATION_ID: '', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [status] = (await once(child, 'exit')) as [number | null];
+    return { status, stdout, stderr };
+  };
+
+  it('registers the commands in one server, reading the application id from the API', async () => {
+    const run = await deploy({}, '--guild', world.discord.guildId);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout.trim(), `registered 3 commands in server ${world.discord.guildId}`);
+    assert.deepEqual(world.discord.commands(world.discord.guildId).map((c) => c.name).sort(), ['digest', 'paper', 'subscribe']);
+  });
+
+  it('registers them globally without --guild, and a second run overwrites rather than duplicates', async () => {
+    for (let i = 0; i < 2; i++) {
+      const run = await deploy({});
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /registered 3 commands in all servers \(global\)/);
+    }
+    assert.equal(world.discord.commands().length, 3);
+    assert.deepEqual(world.discord.violations(), []);
+  });
+
+  it('fails with one clear line: no token, a bad --guild, a token Discord refuses (never printed)', async () => {
+    const noToken = await deploy({ DISCORD_TOKEN: '' });
+    assert.equal(noToken.status, 1);
+    assert.match(noToken.stderr, /DISCORD_TOKEN is not set/);
+    const badGuild = await deploy({}, '--guild', 'general');
+    assert.equal(badGuild.status, 1);
+    assert.match(badGuild.stderr, /--guild needs a server id/);
+    const secret = 'MTIzNDU2Nzg5.not-the-right.token-value';
+    const refused = await deploy({ DISCORD_TOKEN: secret });
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /deploy-commands failed: .*401|Unauthorized/);
+    assert.ok(!refused.stderr.includes(secret) && !refused.stdout.includes(secret), 'the token is never printed');
+    assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
+  });
+});
