@@ -59,6 +59,8 @@ const PREFIX_WEIGHT = 0.7;
 const PREFIX_MAX_DF = 50;
 /** Score multiplier for a title holding every exact query form (see `applyTitleBonus`). */
 const TITLE_BONUS = Number(process.env.TB ?? 0.5);
+const PERFIELD = process.env.PF === '1';
+const DPLUS = Number(process.env.DP ?? 0);
 /** Results re-ranked with the exact-title bonus (cheap string checks on a short list only). */
 const RERANK = 200;
 
@@ -433,6 +435,41 @@ export class SearchIndex {
       const packs = this.packBuf;
       const df = this.postings.df(id);
       const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5)) * weight;
+      if (PERFIELD) {
+        let dT = 0;
+        let dA = 0;
+        let dB = 0;
+        for (let i = 0; i < slots.length; i++) {
+          const packed = packs[i]!;
+          if (tfTitle(packed) > 0) dT++;
+          if (tfAuthor(packed) > 0) dA++;
+          if (tfAbstract(packed) > 0) dB++;
+        }
+        const fidf = (d: number): number => Math.log(1 + (N - d + 0.5) / (d + 0.5)) * weight;
+        const iT = fidf(dT) * FIELD_WEIGHTS.title;
+        const iA = fidf(dA) * FIELD_WEIGHTS.author;
+        const iB = fidf(dB) * FIELD_WEIGHTS.abstract;
+        for (let i = 0; i < slots.length; i++) {
+          const s = slots[i]!;
+          const packed = packs[i]!;
+          const t = tfTitle(packed);
+          if (mode === 1 && t === 0) continue;
+          slots[k++] = s;
+          if (mode === 2) continue;
+          const l = s * 3;
+          let sc = 0;
+          if (t > 0) sc += iT * (DPLUS + (t * (K1 + 1)) / (t + K1 * (1 - FIELD_B.title + (FIELD_B.title * lens[l]!) / avg[0]!)));
+          if (mode === 0) {
+            const a = tfAuthor(packed);
+            const b = tfAbstract(packed);
+            if (a > 0) sc += iA * (DPLUS + (a * (K1 + 1)) / (a + K1 * (1 - FIELD_B.author + (FIELD_B.author * lens[l + 1]!) / avg[1]!)));
+            if (b > 0) sc += iB * (DPLUS + (b * (K1 + 1)) / (b + K1 * (1 - FIELD_B.abstract + (FIELD_B.abstract * lens[l + 2]!) / avg[2]!)));
+          }
+          score[s]! += sc;
+        }
+        if (k > 0) out.push({ term, slots: slots.subarray(0, k) });
+        continue;
+      }
       let k = 0;
       for (let i = 0; i < slots.length; i++) {
         const s = slots[i]!;
