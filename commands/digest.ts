@@ -133,6 +133,10 @@ async function run(ctx: CommandContext): Promise<void> {
   // Defer at once: ingesting and delivering can take far longer than Discord's 3 seconds.
   await ctx.defer({ ephemeral: true });
   const report = await ctx.app.runner.run('command');
+  if (report.skipped) {
+    await ctx.respond(`${ctx.t('digest.run.skipped')}${report.problems.length ? `\n${report.problems.map((p) => `• ${p}`).join('\n')}` : ''}`.slice(0, 1900));
+    return;
+  }
   await ctx.respond(
     ctx.t('digest.run.done', { files: report.filesChanged, papers: report.newPapers, messages: report.messagesSent }) +
       (report.problems.length ? `\n${report.problems.map((p) => `• ${p}`).join('\n')}`.slice(0, 1500) : ''),
@@ -164,8 +168,14 @@ async function addChannel(interaction: ChatInputCommandInteraction<'cached'>, ct
     // Posts are read by the whole server: its language, not the admin's.
     locale: pickLocale(interaction.guildLocale ?? interaction.locale),
   });
+  // Re-adding a channel that was switched off: what could not be delivered then is delivered now, once.
+  const retried = existing?.disabled
+    ? await ctx.app.stores.outbox.retryFailed((e) => e.target.kind === 'channel' && e.target.channelId === channel.id)
+    : 0;
   await ctx.respond({
-    content: ctx.t('digest.channel.added', { channel: `<#${channel.id}>`, mode, sources: sources?.join(', ') ?? ctx.t('digest.channel.allSources') }),
+    content:
+      ctx.t('digest.channel.added', { channel: `<#${channel.id}>`, mode, sources: sources?.join(', ') ?? ctx.t('digest.channel.allSources') }) +
+      (retried ? `\n${ctx.t('digest.channel.retried', { count: retried })}` : ''),
     ephemeral: true,
   });
 }
@@ -175,7 +185,10 @@ async function removeChannel(interaction: ChatInputCommandInteraction<'cached'>,
   const known = await ctx.app.stores.channels.get(channel.id);
   const removed = known?.guildId === interaction.guildId && (await ctx.app.stores.channels.remove(channel.id));
   await ctx.respond({
-    content: ctx.t(removed ? 'digest.channel.removed' : 'digest.channel.notConfigured', { channel: `<#${channel.id}>` }),
+    content:
+      ctx.t(removed ? 'digest.channel.removed' : 'digest.channel.notConfigured', { channel: `<#${channel.id}>` }) +
+      // A channel from DIGEST_CHANNEL_IDS comes back at the next start unless it is taken out of the environment too.
+      (removed && known?.addedBy === 'DIGEST_CHANNEL_IDS' ? `\n${ctx.t('digest.channel.fromEnvironment')}` : ''),
     ephemeral: true,
   });
 }

@@ -108,6 +108,8 @@ export default {
 
 async function search(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const isPublic = interaction.options.getBoolean('public') ?? false;
+  // A public answer is deferred publicly at once: a slow search must not end up private through the safety deferral.
+  if (isPublic) await ctx.defer({ ephemeral: false });
   const query = buildQuery(interaction);
   await ctx.respond({ ...(await resultsPage(ctx, query, 0, isPublic ? '*' : interaction.user.id)), ephemeral: !isPublic });
 }

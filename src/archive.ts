@@ -47,18 +47,31 @@ export function memorySnapshotFile(): SnapshotFile {
   };
 }
 
-/** The store plus the live search index over it. */
+/**
+ * Which store changes a batch of papers accounts for: the store's paper revision before and after, and how many
+ * writes (upserts that changed something) happened in between. The index adopts `to` only when it was at `from`
+ * and nobody else wrote meanwhile, so it can never claim to cover papers it has not seen.
+ */
+export interface RevisionRange {
+  from: number;
+  to: number;
+  writes: number;
+}
+
+/** The store plus the live search index. */
 export interface Archive {
   stores: Stores;
   index: SearchIndex;
+  /** The store revision the index is known to cover. */
+  readonly revision: number;
   /**
-   * Adds (or replaces) papers in the index; call after this process stored them. The store's revision is taken
-   * as seen, so `refresh()` does not rebuild for this process's own writes.
+   * Adds (or replaces) papers in the index. Returns false when `range` shows changes the index has not seen (another
+   * writer, a missed announcement): the index then stays behind and `refresh()` rebuilds it from the store.
    */
-  indexPapers(papers: readonly Paper[]): Promise<void>;
+  indexPapers(papers: readonly Paper[], range: RevisionRange): boolean;
   /** Rebuilds the index if the store changed behind its back (another process ingested); true if it did. */
   refresh(): Promise<boolean>;
-  /** Saves the index snapshot if it changed since the last save. */
+  /** Saves the index snapshot, stamped with the revision the index covers, if that changed since the last save. */
   saveSnapshot(): Promise<void>;
 }
 
@@ -72,27 +85,30 @@ export async function openArchive(deps: {
   log?: Logger;
 }): Promise<Archive & { origin: IndexOrigin }> {
   const { stores, snapshot, log } = deps;
-  let revision = await stores.papers.revision();
+  let revision = -1;
   let savedRevision = -1;
   let index: SearchIndex | undefined;
   let origin: IndexOrigin = 'rebuilt';
 
+  const current = await stores.papers.revision();
   const data = await snapshot.read().catch((error: unknown) => {
     log?.warn({ err: error }, 'could not read the search index snapshot; rebuilding');
     return undefined;
   });
-  if (data && snapshotRevision(data) === revision) {
+  if (data && snapshotRevision(data) === current) {
     try {
       index = SearchIndex.fromSnapshot(data);
       origin = 'snapshot';
-      savedRevision = revision;
+      revision = savedRevision = current;
     } catch (error) {
       log?.warn({ err: error }, 'search index snapshot unreadable; rebuilding');
     }
   }
 
-  async function rebuild(): Promise<SearchIndex> {
+  /** A fresh index of every stored paper, with the revision read before reading (it covers at least that). */
+  async function rebuild(): Promise<{ index: SearchIndex; revision: number }> {
     const started = performance.now();
+    const covers = await stores.papers.revision();
     const next = new SearchIndex();
     let batch: Paper[] = [];
     for await (const paper of stores.papers.all()) {
@@ -104,35 +120,37 @@ export async function openArchive(deps: {
     }
     next.add(batch);
     log?.info({ papers: next.size, seconds: (performance.now() - started) / 1000 }, 'search index rebuilt from the store');
-    return next;
+    return { index: next, revision: covers };
   }
 
-  if (!index) index = await rebuild();
-  const live = index;
+  if (!index) ({ index, revision } = await rebuild());
+  let live: SearchIndex = index;
 
   const archive: Archive & { origin: IndexOrigin } = {
     stores,
     origin,
     get index() {
-      return index ?? live;
+      return live;
     },
-    async indexPapers(papers) {
-      (index ?? live).add(papers);
-      revision = await stores.papers.revision();
+    get revision() {
+      return revision;
+    },
+    indexPapers(papers, range) {
+      live.add(papers);
+      if (revision !== range.from || range.to - range.from !== range.writes) return false;
+      revision = range.to;
+      return true;
     },
     async refresh() {
-      const current = await stores.papers.revision();
-      if (current === revision) return false;
-      revision = current;
-      index = await rebuild();
+      if ((await stores.papers.revision()) === revision) return false;
+      ({ index: live, revision } = await rebuild());
       return true;
     },
     async saveSnapshot() {
-      const current = await stores.papers.revision();
-      revision = current;
-      if (current === savedRevision) return;
-      await snapshot.write((index ?? live).toSnapshot(current));
-      savedRevision = current;
+      if (revision === savedRevision) return;
+      const covered = revision;
+      await snapshot.write(live.toSnapshot(covered));
+      savedRevision = covered;
     },
   };
   if (origin === 'rebuilt') await archive.saveSnapshot().catch((error: unknown) => log?.warn({ err: error }, 'could not save the search index snapshot'));

@@ -82,10 +82,10 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     steps: {
       async ingest() {
         const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }) }));
-        await cluster?.announcePapers([...report.added, ...report.updated]);
+        await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);
         return report;
       },
-      plan: (ingest) => planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog }, ingest),
+      plan: () => planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog }),
       publisher,
     },
   });
@@ -93,6 +93,17 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     cluster = createCluster({ redis: stores.redis, prefix: config.keyvNamespace, owner, lease, inner, archive, log: log.child({ part: 'cluster' }) });
   }
   const runner = cluster?.runner ?? inner;
+  // Papers stored by someone else (`cli ingest` into the same store) reach this index too: the cluster checks for
+  // followers; a single process checks here.
+  const refreshTimer = cluster
+    ? null
+    : setInterval(() => {
+        archive.refresh().then(
+          (rebuilt) => rebuilt && log.info('search index rebuilt: the store changed outside this process'),
+          (error: unknown) => log.warn({ err: error }, 'search index refresh failed'),
+        );
+      }, 60_000);
+  refreshTimer?.unref();
   const instance = () => {
     const shards = config.shardIds ? `shard ${config.shardIds.join(',')}/${config.shardCount}` : 'single process';
     return cluster ? `${shards} · ${cluster.isLeader() ? 'runs the schedule' : 'schedule runs in another process'}` : shards;
@@ -146,6 +157,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     client,
     startupRun,
     async stop() {
+      if (refreshTimer) clearInterval(refreshTimer);
       await (cluster ?? runner).stop();
       await Promise.allSettled([...inFlight]);
       await archive.saveSnapshot().catch((error: unknown) => log.warn({ err: error }, 'could not save the search index snapshot'));

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { redactUrl } from './store/backends.ts';
 
 /** Log levels pino understands. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -144,13 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
 
 /** A copy safe to log: the token replaced, credentials in the store URL masked. */
 export function redactConfig(config: Config): Record<string, unknown> {
-  return { ...config, discordToken: config.discordToken ? '[set]' : '[unset]', keyvUrl: redactUrl(config.keyvUrl) };
-}
-
-/** Masks the password of a URL (`redis://:secret@host` → `redis://:***@host`); leaves other strings alone. */
-export function redactUrl(url: string | undefined): string | undefined {
-  if (!url) return url;
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@:]*):([^/@]*)@/i, (_m, scheme: string, user: string) => `${scheme}${user}:***@`);
+  return { ...config, discordToken: config.discordToken ? '[set]' : '[unset]', keyvUrl: config.keyvUrl && redactUrl(config.keyvUrl) };
 }
 
 function isTimeZone(zone: string): boolean {

@@ -1,6 +1,6 @@
 /**
  * Structured logging (pino). Secrets never reach a log line: known secret fields are redacted by path, and every
- * string that contains the live token is scrubbed by {@link scrubSecrets} before it is logged or shown.
+ * finished line is scrubbed of the live token by {@link scrubSecrets} before it is written.
  */
 import { pino, type Logger } from 'pino';
 
@@ -14,12 +14,8 @@ export function createLogger(options: { level: string; secrets?: string[]; desti
       level: options.level,
       redact: { paths: ['token', '*.token', 'discordToken', '*.discordToken', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
-      hooks: {
-        // Scrub secrets from the message and from serialized errors, wherever they were embedded.
-        logMethod(args, method) {
-          method.apply(this, secrets.length ? (args.map((a) => scrubDeep(a, secrets)) as typeof args) : args);
-        },
-      },
+      // Scrub the finished line: whatever nesting, error or stack a secret hides in, it never reaches the output.
+      hooks: secrets.length ? { streamWrite: (line: string) => scrubSecrets(line, secrets) } : {},
     },
     (options.destination as pino.DestinationStream | undefined) ?? pino.destination(1),
   );
@@ -30,17 +26,4 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
   return out;
-}
-
-function scrubDeep(value: unknown, secrets: readonly string[], depth = 0): unknown {
-  if (typeof value === 'string') return scrubSecrets(value, secrets);
-  if (depth > 4 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) {
-    const copy = new Error(scrubSecrets(value.message, secrets));
-    copy.name = value.name;
-    copy.stack = value.stack ? scrubSecrets(value.stack, secrets) : undefined;
-    return copy;
-  }
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, secrets, depth + 1)]));
 }

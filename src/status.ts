@@ -47,7 +47,10 @@ export async function buildStatus(deps: { stores: Stores; runner: DigestRunner; 
   const badFiles = files.filter((f) => f.error);
   for (const file of badFiles.slice(-5)) problems.push(`digest file ${file.path} yielded no papers: ${file.error}. Check the file's format.`);
   if (badFiles.length > 5) problems.push(`…and ${badFiles.length - 5} more digest files with problems (see the logs).`);
-  for (const problem of runner.lastRun()?.problems ?? []) if (!problems.includes(problem)) problems.push(problem);
+  // The last run's problems are the whole bot's: keep only those that name no channel or user (another server's).
+  for (const problem of runner.lastRun()?.problems ?? []) {
+    if (!/<[#@]/.test(problem) && !problems.includes(problem)) problems.push(problem);
+  }
   return {
     store: stores.backend,
     papers,

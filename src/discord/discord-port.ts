@@ -31,6 +31,8 @@ const TARGET_CODES = new Set([10003, 10013, 50001, 50013, 50007, 50278]);
 /** Classifies an error thrown by a {@link DiscordPort} call. */
 export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof DiscordAPIError) {
+    // Unknown Message (a thread's header deleted): that message's fault, not the channel's.
+    if (error.code === 10008) return 'request';
     if (typeof error.code === 'number' && TARGET_CODES.has(error.code)) return 'target';
     if (error.status === 403 || error.status === 404) return 'target';
     if (error.status === 429 || error.status >= 500) return 'transient';

@@ -58,6 +58,14 @@ export interface PublisherDeps {
   fence?: () => Promise<boolean>;
 }
 
+/** An entry that can never be sent because one it depends on (a thread's header) failed. */
+class DependencyFailed extends Error {
+  override name = 'DependencyFailed';
+}
+
+/** Digest posts (not subscription deliveries) stop when their channel is removed or switched off. */
+const isDigestPost = (entry: OutboxEntry) => entry.id.startsWith('digest:') || entry.id.startsWith('notice:');
+
 /** Discord's nonce is at most 25 characters; derive it from the entry id so every retry carries the same one. */
 export function nonceFor(entryId: string): string {
   return createHash('sha256').update(entryId).digest('base64url').slice(0, 25);
@@ -78,15 +86,23 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const { stores, discord, log } = deps;
   const dmChannels = new Map<string, string>();
+  /** Thread ids by header entry: one start per thread (after a restart, Discord's 160004 gives it back). */
+  const threads = new Map<string, string>();
   let running: Promise<DrainReport> | null = null;
 
   async function channelOf(entry: OutboxEntry): Promise<string> {
     const body = entry.body as OutboxBody;
     if (body.thread) {
+      const known = threads.get(body.thread.headerId);
+      if (known) return known;
       const header = await stores.outbox.get(body.thread.headerId);
-      if (!header?.messageId) throw new Error(`thread header ${body.thread.headerId} not sent yet`);
+      // The header was given up on: its thread will never exist, so these messages cannot be delivered either.
+      if (!header || header.state === 'failed') throw new DependencyFailed(`the thread's header message could not be posted (${header?.lastError ?? 'missing'})`);
+      if (!header.messageId) throw new Error(`thread header ${body.thread.headerId} not sent yet`);
       const parent = entry.target.kind === 'channel' ? entry.target.channelId : await dmOf(entry.target.userId);
-      return discord.startThread(parent, header.messageId, body.thread.name);
+      const thread = await discord.startThread(parent, header.messageId, body.thread.name);
+      threads.set(body.thread.headerId, thread);
+      return thread;
     }
     if (entry.target.kind === 'channel') return entry.target.channelId;
     return dmOf(entry.target.userId);
@@ -104,7 +120,15 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
   /** Sends one entry, retrying transient failures; returns how it ended. */
   async function sendOne(entry: OutboxEntry): Promise<'sent' | 'target' | 'request' | 'transient' | 'fenced'> {
     for (let attempt = 1; ; attempt++) {
-      if (deps.fence && !(await deps.fence().catch(() => false))) return 'fenced';
+      if (deps.fence) {
+        // A store blip is not a lost lease: retry it like any transient failure, and only stop when it really moved.
+        const held = await deps.fence().catch((error: unknown) => error as Error);
+        if (held instanceof Error) {
+          log.warn({ err: held }, 'could not check the job lease before sending');
+          return 'transient';
+        }
+        if (!held) return 'fenced';
+      }
       try {
         const channelId = await channelOf(entry);
         const message = await discord.createMessage(channelId, (entry.body as OutboxBody).message, nonceFor(entry.id));
@@ -112,7 +136,7 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
         deps.observe?.('sent');
         return 'sent';
       } catch (error) {
-        const kind = classifyFailure(error);
+        const kind = error instanceof DependencyFailed ? 'request' : classifyFailure(error);
         const reason = describeFailure(error);
         if (kind !== 'transient') {
           log.warn({ entry: entry.id, target: targetKeyOf(entry.target), reason }, 'Discord refused an outbox message');
@@ -154,6 +178,23 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
     }
     const channelId = first.target.channelId;
     const updated = await stores.channels.update(channelId, (c) => ({ ...c, failures: c.failures + 1 }));
+    if (!updated) {
+      // Not a digest channel: a subscription's. Pause the channel's subscriptions so we stop trying, and say so once.
+      for (const entry of entries) {
+        await stores.outbox.markFailed(entry.id, reason);
+        deps.observe?.('failed');
+      }
+      report.failed += entries.length;
+      report.problems.push(`<#${channelId}>: ${reason} — its subscriptions are paused; fix the permissions, then add them again with /subscribe add`);
+      let paused = 0;
+      for (const sub of await stores.subscriptions.listByChannel(channelId)) {
+        if (sub.paused) continue;
+        await stores.subscriptions.update(sub.id, (x) => ({ ...x, paused: { reason, since: new Date().toISOString() } }));
+        paused += 1;
+      }
+      if (paused) await tellGuild(first.target.guildId, channelId, reason, 'subscribe.channelPaused');
+      return;
+    }
     if (!updated || updated.failures >= disableAfter) {
       for (const entry of entries) {
         await stores.outbox.markFailed(entry.id, reason);
@@ -195,13 +236,18 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
     }
   }
 
-  async function tellGuild(guildId: string, channelId: string, reason: string): Promise<void> {
+  async function tellGuild(
+    guildId: string,
+    channelId: string,
+    reason: string,
+    key: 'digest.channel.disabledNotice' | 'subscribe.channelPaused' = 'digest.channel.disabledNotice',
+  ): Promise<void> {
     try {
       const system = await discord.systemChannel(guildId);
       if (!system || system.channelId === channelId) return;
       const t = translator(pickLocale(system.locale));
       await discord.createMessage(system.channelId, {
-        content: `⚠️ ${t('digest.channel.disabledNotice', { channel: `<#${channelId}>`, reason: reason.replace(/[`*_~|<>@]/g, '') })}`,
+        content: `⚠️ ${t(key, { channel: `<#${channelId}>`, reason: reason.replace(/[`*_~|<>@]/g, '') })}`,
         allowed_mentions: { parse: [] },
       });
     } catch (error) {
@@ -216,6 +262,19 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
     for (const entry of pending) {
       const key = targetKeyOf(entry.target);
       byTarget.set(key, [...(byTarget.get(key) ?? []), entry]);
+    }
+    // A channel removed (or switched off) since these posts were planned gets none of them.
+    for (const [key, queue] of byTarget) {
+      const first = queue[0];
+      if (!first || first.target.kind !== 'channel' || !queue.some(isDigestPost)) continue;
+      const channel = await stores.channels.get(first.target.channelId);
+      if (channel && !channel.disabled) continue;
+      const dropped = queue.filter(isDigestPost);
+      for (const entry of dropped) await stores.outbox.markFailed(entry.id, channel ? 'channel switched off' : 'channel no longer receives the digest');
+      report.failed += dropped.length;
+      const rest = queue.filter((e) => !isDigestPost(e));
+      if (rest.length) byTarget.set(key, rest);
+      else byTarget.delete(key);
     }
     const queues = [...byTarget.values()];
     const workers = Array.from({ length: Math.min(concurrency, queues.length) }, async () => {

@@ -79,7 +79,8 @@ async function reportError(error: unknown, replier: Replier, t: Translate, log: 
     text = t(error.key, error.params);
     log.info({ reason: error.key }, 'interaction refused');
   } else if (error instanceof DiscordAPIError) {
-    text = t('error.discord', { reason: error.message });
+    // Discord's messages can be long (a whole "Invalid Form Body" tree); the reply must stay well inside 2000.
+    text = t('error.discord', { reason: error.message.slice(0, 300) });
     log.warn({ err: error }, 'Discord rejected a request while handling an interaction');
   } else if (isStoreError(error)) {
     text = t('error.store');
@@ -138,6 +139,11 @@ function createReplier(interaction: RepliableInteraction, ephemeralByDefault: bo
       } else {
         await interaction.reply({ ...body, allowedMentions, ...(flags ? { flags } : {}) } as Parameters<typeof interaction.reply>[0]);
       }
+    } else if (state === 'deferred' && interaction.isMessageComponent() && ephemeral === true) {
+      // After a deferUpdate, editing would overwrite the message the button sits on (for everyone, if public):
+      // a private answer goes out as its own ephemeral follow-up instead.
+      state = 'replied';
+      await interaction.followUp({ ...body, allowedMentions, flags: MessageFlags.Ephemeral } as Parameters<typeof interaction.followUp>[0]);
     } else if (state === 'deferred') {
       state = 'replied';
       await interaction.editReply({ ...body, allowedMentions });

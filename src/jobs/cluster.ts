@@ -5,7 +5,7 @@
  * papers the holder ingests (Redis pub/sub, with a periodic revision check for anything missed).
  */
 import { randomUUID } from 'node:crypto';
-import type { Archive } from '../archive.ts';
+import type { Archive, RevisionRange } from '../archive.ts';
 import type { Paper } from '../digest/types.ts';
 import type { Logger } from '../log.ts';
 import type { RedisClient } from '../store/index.ts';
@@ -16,7 +16,7 @@ type ControlMessage =
   | { kind: 'run'; id: string; trigger: string; from: string }
   | { kind: 'accepted'; id: string }
   | { kind: 'done'; id: string; report: RunReport }
-  | { kind: 'papers'; from: string; ids: string[] };
+  | { kind: 'papers'; from: string; ids: string[]; range: RevisionRange };
 
 /** The cluster seen from one process. */
 export interface Cluster {
@@ -24,8 +24,8 @@ export interface Cluster {
   runner: DigestRunner;
   /** True while this process holds the job lease. */
   isLeader(): boolean;
-  /** Tells the other processes about papers this process stored, so they index them. */
-  announcePapers(papers: readonly Paper[]): Promise<void>;
+  /** Tells the other processes about papers this process stored (and which store revisions that spans). */
+  announcePapers(papers: readonly Paper[], range: RevisionRange | undefined): Promise<void>;
   start(): Promise<void>;
   /** Stops, and releases the lease so another process takes over at once. */
   stop(): Promise<void>;
@@ -88,8 +88,12 @@ export function createCluster(deps: ClusterDeps): Cluster {
       await publish({ kind: 'done', id: message.id, report });
     } else if (message.kind === 'papers' && message.from !== deps.owner) {
       const papers = (await deps.archive.stores.papers.getMany(message.ids)).filter((p): p is Paper => p !== undefined);
-      await deps.archive.indexPapers(papers);
-      log.debug({ papers: papers.length }, 'indexed papers another process ingested');
+      if (deps.archive.indexPapers(papers, message.range)) {
+        log.debug({ papers: papers.length }, 'indexed papers another process ingested');
+      } else if (await deps.archive.refresh()) {
+        // The announcement does not follow on from what this index covers (one was missed): start afresh.
+        log.info('search index rebuilt: an announcement was missed');
+      }
     }
   }
 
@@ -139,9 +143,9 @@ export function createCluster(deps: ClusterDeps): Cluster {
   return {
     runner,
     isLeader: () => leader,
-    async announcePapers(papers) {
-      if (papers.length === 0) return;
-      await publish({ kind: 'papers', from: deps.owner, ids: papers.map((p) => p.id) });
+    async announcePapers(papers, range) {
+      if (papers.length === 0 || !range) return;
+      await publish({ kind: 'papers', from: deps.owner, ids: papers.map((p) => p.id), range });
     },
     async start() {
       await subscriber.connect();

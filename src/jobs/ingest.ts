@@ -3,12 +3,13 @@
  * ingested is skipped, so running ingest twice changes nothing. A file that cannot be read or parsed is recorded
  * with its reason and the others go on.
  */
-import type { Archive } from '../archive.ts';
+import type { Archive, RevisionRange } from '../archive.ts';
 import { parseDigest } from '../digest/index.ts';
 import type { Paper, ParseResult } from '../digest/types.ts';
 import type { Logger } from '../log.ts';
 import { contentHash, isUnchanged, type DigestRecord, type FileRecord } from '../store/index.ts';
 import type { DigestFolder } from './digest-folder.ts';
+import { rememberUnmatched } from './unmatched.ts';
 
 /** One digest that a run added to or changed in the archive. */
 export interface IngestedDigest {
@@ -37,6 +38,8 @@ export interface IngestReport {
   /** Files that could not be ingested, with the reason. */
   failures: { path: string; reason: string }[];
   seconds: number;
+  /** The store revisions this run's paper writes span (for other processes' indexes); absent when nothing was parsed. */
+  revisions?: RevisionRange;
 }
 
 /** What ingest needs. */
@@ -77,7 +80,16 @@ export async function ingestFolder(deps: IngestDeps, paths?: readonly string[]):
     const ingestedAt = now().toISOString();
     const papers = uniqueById(parsed.papers);
     report.papers += parsed.papers.length;
+    const from = await stores.papers.revision();
     const { added, updated } = await stores.papers.upsertMany(papers);
+    const to = await stores.papers.revision();
+    // Before anything else can fail: these papers must reach subscriptions and the index even if this run dies now.
+    await rememberUnmatched(stores, added.map((p) => p.id));
+    const writes = added.length + updated.length > 0 ? 1 : 0;
+    deps.archive.indexPapers([...added, ...updated], { from, to, writes });
+    report.revisions = report.revisions
+      ? { from: report.revisions.from, to, writes: report.revisions.writes + writes }
+      : { from, to, writes };
     report.added.push(...added);
     report.updated.push(...updated);
     const addedIds = new Set(added.map((p) => p.id));
@@ -122,7 +134,6 @@ export async function ingestFolder(deps: IngestDeps, paths?: readonly string[]):
     }
   }
   if (report.added.length || report.updated.length) {
-    await deps.archive.indexPapers([...report.added, ...report.updated]);
     await deps.archive.saveSnapshot().catch((error: unknown) => deps.log.warn({ err: error }, 'could not save the search index snapshot'));
   }
   report.seconds = (performance.now() - started) / 1000;

@@ -11,7 +11,6 @@
  * doubled. Papers awaiting subscription matching are kept in the store until planned, for the same reason.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { Paper } from '../digest/types.ts';
 import { packDigestMessages, subscriptionMessage, subscriptionPing, withMention, type MessageBody } from '../discord/messages.ts';
 import type { OutboxBody } from '../discord/publisher.ts';
@@ -19,11 +18,8 @@ import type { Locale } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import { compileSubscriptions } from '../search/index.ts';
 import { targetKeyOf, type ChannelRecord, type DeliveryTarget, type DigestRecord, type NewOutboxEntry, type Stores } from '../store/index.ts';
-import type { IngestReport } from './ingest.ts';
+import { forgetUnmatched, unmatchedPapers } from './unmatched.ts';
 
-/** Meta key holding ids of new papers not yet matched against subscriptions. */
-const UNMATCHED_KEY = 'plan:unmatched-papers';
-const idList = z.array(z.string());
 
 /** What planning needs. */
 export interface PlanDeps {
@@ -35,22 +31,26 @@ export interface PlanDeps {
   servesGuild?: (guildId: string) => boolean;
 }
 
-/** Plans everything due after `ingest`; returns the number of outbox entries enqueued. */
-export async function planDeliveries(deps: PlanDeps, ingest: Pick<IngestReport, 'added'>): Promise<number> {
-  // Remember new papers first: if we crash before matching them, the next run still will.
-  const unmatched = new Set([...((await deps.stores.meta.get(UNMATCHED_KEY, idList)) ?? []), ...ingest.added.map((p) => p.id)]);
-  if (ingest.added.length) await deps.stores.meta.set(UNMATCHED_KEY, [...unmatched]);
-  let planned = await planChannels(deps);
-  planned += await planSubscriptions(deps, [...unmatched]);
-  if (unmatched.size) await deps.stores.meta.set(UNMATCHED_KEY, []);
+/**
+ * Plans everything due; returns the number of outbox entries enqueued. New papers come from the store's waiting
+ * list (see unmatched.ts) rather than from one ingest report, so none is missed after a crash.
+ */
+export async function planDeliveries(deps: PlanDeps): Promise<number> {
+  const unmatched = await unmatchedPapers(deps.stores);
+  const due = newestPerSource(await deps.stores.digests.list({ limit: 500 }), deps.backlog);
+  let planned = await planChannels(deps, due);
+  // Subscriptions get new papers of the same recent digests channels get: importing an archive of old digests
+  // must not send every subscriber years of papers.
+  const recent = new Set(due.flatMap((d) => d.paperIds));
+  planned += await planSubscriptions(deps, unmatched.filter((id) => recent.has(id)));
+  await forgetUnmatched(deps.stores, unmatched);
   return planned;
 }
 
-async function planChannels(deps: PlanDeps): Promise<number> {
+async function planChannels(deps: PlanDeps, digests: DigestRecord[]): Promise<number> {
   const { stores } = deps;
   const channels = (await stores.channels.listAll()).filter((c) => !c.disabled && (deps.servesGuild?.(c.guildId) ?? true));
   if (channels.length === 0) return 0;
-  const digests = newestPerSource(await stores.digests.list({ limit: 500 }), deps.backlog);
   let planned = 0;
   for (const channel of channels) {
     const target: DeliveryTarget = { kind: 'channel', channelId: channel.channelId, guildId: channel.guildId };
@@ -125,7 +125,11 @@ async function planNotice(deps: PlanDeps, channel: ChannelRecord, target: Delive
 async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<number> {
   if (paperIds.length === 0) return 0;
   const { stores } = deps;
-  const subscriptions = (await stores.subscriptions.listAll()).filter((s) => !s.paused && (deps.servesGuild?.(s.guildId) ?? true));
+  // A channel switched off for refusing digests refuses subscription posts too: don't queue more for it.
+  const switchedOff = new Set((await stores.channels.listAll()).filter((c) => c.disabled).map((c) => c.channelId));
+  const subscriptions = (await stores.subscriptions.listAll()).filter(
+    (s) => !s.paused && !(s.channelId && switchedOff.has(s.channelId)) && (deps.servesGuild?.(s.guildId) ?? true),
+  );
   if (subscriptions.length === 0) return 0;
   const matcher = compileSubscriptions(subscriptions.map((s) => ({ id: s.id, expression: s.keywords })));
   const byId = new Map(subscriptions.map((s) => [s.id, s]));

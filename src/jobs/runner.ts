@@ -29,7 +29,7 @@ export interface RunReport {
 export interface RunSteps {
   ingest(): Promise<IngestReport>;
   /** Plans outbox entries for everything due; returns how many were planned. */
-  plan(ingest: IngestReport): Promise<number>;
+  plan(): Promise<number>;
   publisher: Publisher;
 }
 
@@ -68,8 +68,19 @@ export function createRunner(deps: {
   async function execute(trigger: string): Promise<RunReport> {
     const startedAt = new Date();
     const problems: string[] = [];
-    if (deps.gate && !(await deps.gate().catch(() => false))) {
-      return { trigger, startedAt, seconds: 0, filesChanged: 0, newPapers: 0, messagesPlanned: 0, messagesSent: 0, problems, skipped: true };
+    if (deps.gate) {
+      let mine: boolean;
+      try {
+        mine = await deps.gate();
+      } catch (error) {
+        // Not "someone else has it": we could not even ask. Say so rather than reporting an idle run.
+        log.warn({ err: error, trigger }, 'could not check the job lease; skipping this run');
+        problems.push(`could not check which process runs the job: ${(error as Error).message}`);
+        mine = false;
+      }
+      if (!mine) {
+        return { trigger, startedAt, seconds: 0, filesChanged: 0, newPapers: 0, messagesPlanned: 0, messagesSent: 0, problems, skipped: true };
+      }
     }
     let ingest: IngestReport | null = null;
     let planned = 0;
@@ -77,7 +88,7 @@ export function createRunner(deps: {
     try {
       ingest = await steps.ingest();
       problems.push(...ingest.failures.map((f) => `${f.path}: ${f.reason}`));
-      planned = await steps.plan(ingest);
+      planned = await steps.plan();
     } catch (error) {
       log.error({ err: error, trigger }, 'digest run failed before delivery; delivering what is already queued');
       problems.push(`ingest failed: ${(error as Error).message}`);

@@ -82,10 +82,10 @@ export async function wireMetrics(deps: WireMetricsDeps): Promise<WiredMetrics> 
         onError: (error) => log.warn({ err: error }, 'metrics request failed'),
       });
     } catch (error) {
-      unhook();
-      throw error;
+      // Metrics are for operators; a taken port (two bot processes on one host) must not keep the bot from posting.
+      log.error({ err: error }, 'metrics not served; the bot runs on without /metrics and /healthz');
     }
-    log.info({ url: `${server.url}/metrics`, health: `${server.url}/healthz` }, 'metrics served');
+    if (server) log.info({ url: `${server.url}/metrics`, health: `${server.url}/healthz` }, 'metrics served');
   }
 
   return {

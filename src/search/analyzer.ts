@@ -91,3 +91,33 @@ export function wordBoundaries(text: string): Set<number> {
   }
   return out;
 }
+
+/** Characters of context segmented around a CJK match: enough for the segmenter to see both neighbours. */
+const CONTEXT = 12;
+
+/**
+ * True when [start, end) of `text` covers whole `Intl.Segmenter` words, or is the head or tail of one longer
+ * word (`模型` in a text segmented `大模型`); a single character must be a whole word. Only the match and a
+ * few characters around it are segmented.
+ */
+export function alignsWithWords(text: string, start: number, end: number): boolean {
+  const from = Math.max(0, start - CONTEXT);
+  const ctx = text.slice(from, Math.min(text.length, end + CONTEXT));
+  const s = start - from;
+  const e = end - from;
+  const segs = [...segmenter.segment(ctx)].map((x) => [x.index, x.index + x.segment.length] as const);
+  const startOk = segs.some(([a]) => a === s);
+  const endOk = segs.some(([, b]) => b === e);
+  if (startOk && endOk) return true;
+  if (e - s < 2) return false;
+  // Head or tail of a single longer segment: 模型 inside a segment 大模型, 图像 inside 图像学.
+  return segs.some(([a, b]) => a <= s && e <= b && (a === s || b === e));
+}
+
+/** True when the CJK word occurs in `text` lined up with word boundaries (see `alignsWithWords`). */
+export function hasCjkWord(text: string, word: string): boolean {
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+    if (alignsWithWords(text, i, i + word.length)) return true;
+  }
+  return false;
+}

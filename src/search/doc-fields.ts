@@ -1,17 +1,22 @@
 /**
  * How a paper becomes indexed fields: title (translated + original title + id), authors, abstract
- * (translated + original). BM25F weights live here so that ranking choices sit in one place.
+ * (translated + original). BM25 weights live here so that ranking choices sit in one place.
  */
 import type { Paper } from '../digest/types.ts';
 import { tokenize, cjkBigrams, type Token } from './analyzer.ts';
 import { normalizeText } from './normalize.ts';
 
-/** BM25F parameters per field: weight and length normalisation. */
+/** BM25 weight per field (each field scored on its own, with its own document frequency, then summed). */
 export const FIELD_WEIGHTS = { title: 3, author: 2.5, abstract: 1 } as const;
 /** Length-normalisation strength per field. */
 export const FIELD_B = { title: 0.5, author: 0.3, abstract: 0.75 } as const;
 /** BM25 saturation. */
 export const K1 = 1.2;
+/**
+ * BM25+ lower bound per matching field: a word found in a long title still counts clearly more than no
+ * match at all, so length normalisation cannot push a long exact title below short noisy ones.
+ */
+export const BM25_DELTA = 0.5;
 
 /** Separates fields inside a doc's Latin token stream so that phrases never match across fields. */
 export const FIELD_SEP = '|';
@@ -23,6 +28,8 @@ export interface AnalysedDoc {
   lenTitle: number;
   lenAuthor: number;
   lenAbstract: number;
+  /** Tokens of the original (English) title, 0 when the paper has none: Latin query words are normalised by it. */
+  lenOriginalTitle: number;
   /** Normalised title and original title, for phrase checks, title bonuses and suggestions. */
   titleNorm: string;
   /** Stemmed Latin tokens of every field in order, fields separated by `|`, for exact phrase checks. */
@@ -55,10 +62,12 @@ export function analyseDoc(p: Paper): AnalysedDoc {
   const latin: string[] = [];
   const titleText = [p.title, p.titleOriginal ?? ''].join('\n');
   const titleNorm = normalizeText(titleText);
-  // Length normalisation counts the displayed title only: papers that also carry an English original
-  // title (one digest layout does) must not be penalised against papers that do not.
+  // Two title lengths: CJK query words are normalised by the displayed title only (papers that also carry
+  // an English original title must not be penalised against papers that do not), Latin ones by the
+  // original title when there is one (a translated title says nothing about the English one's length).
   const lenTitle = addTokens(tokenize(p.title), 0, tf, latin);
-  addTokens(tokenize(`${p.titleOriginal ?? ''}\n${idText(p)}`), 0, tf, latin);
+  const lenOriginalTitle = addTokens(tokenize(p.titleOriginal ?? ''), 0, tf, latin);
+  addTokens(tokenize(idText(p)), 0, tf, latin);
   latin.push(FIELD_SEP);
   let lenAuthor = 0;
   for (const a of p.authors) {
@@ -68,5 +77,5 @@ export function analyseDoc(p: Paper): AnalysedDoc {
   const lenAbstract =
     addTokens(tokenize(p.abstract ?? ''), 2, tf, latin) +
     (latin.push(FIELD_SEP), addTokens(tokenize(p.abstractOriginal ?? ''), 2, tf, latin));
-  return { tf, lenTitle, lenAuthor, lenAbstract, titleNorm, latin: latin.join(' ') };
+  return { tf, lenTitle, lenAuthor, lenAbstract, lenOriginalTitle, titleNorm, latin: latin.join(' ') };
 }

@@ -1,6 +1,6 @@
 /**
  * Search and subscription matching over papers. Pure: no I/O, no clock.
- * - `SearchIndex`: BM25F full-text index with CJK bigrams, query language, suggestions and snapshots.
+ * - `SearchIndex`: BM25+ (per-field) full-text index with CJK bigrams, query language, suggestions and snapshots.
  * - `compileSubscriptions`: keyword expressions matched against new papers.
  * - `highlight`: Discord-markdown snippets with matched words in bold.
  */

@@ -1,16 +1,16 @@
 /**
- * The search index: BM25F over title/author/abstract with CJK bigrams, phrases, exclusions, filters,
+ * The search index: BM25+ per field (title/author/abstract) with CJK bigrams, phrases, exclusions, filters,
  * prefix and typo tolerance, incremental add/remove, suggestions and binary snapshots. Pure: papers and
  * queries in, ranked ids out.
  */
 import type { Paper, PaperId } from '../digest/types.ts';
-import { cjkBigrams, type Token } from './analyzer.ts';
-import { analyseDoc, FIELD_B, FIELD_SEP, FIELD_WEIGHTS, K1 } from './doc-fields.ts';
+import { cjkBigrams, hasCjkWord, type Token } from './analyzer.ts';
+import { analyseDoc, BM25_DELTA, FIELD_B, FIELD_SEP, FIELD_WEIGHTS, K1 } from './doc-fields.ts';
 import { CJK_CHAR, normalizeText } from './normalize.ts';
 import { PostingStore, packTf, tfAbstract, tfAuthor, tfTitle } from './postings.ts';
 import { Slab } from './slab.ts';
 import { parseQuery, isEmptyQuery, type ParsedQuery, type QueryItem } from './query.ts';
-import { decodeSnapshot, encodeSnapshot, type SnapshotDocs } from './snapshot.ts';
+import { decodeSnapshot, encodeSnapshot, LENS_PER_DOC as L, type SnapshotDocs } from './snapshot.ts';
 import { TermDictionary } from './term-dictionary.ts';
 
 /** One search result, with enough metadata to render it without the store. */
@@ -58,9 +58,11 @@ const PREFIX_WEIGHT = 0.7;
 /** The last word is completed as a prefix only while the word itself is rarer than this. */
 const PREFIX_MAX_DF = 50;
 /** Score multiplier for a title holding every exact query form (see `applyTitleBonus`). */
-const TITLE_BONUS = Number(process.env.TB ?? 0.5);
-const PERFIELD = process.env.PF === '1';
-const DPLUS = Number(process.env.DP ?? 0);
+const TITLE_BONUS = 0.5;
+/** Score multiplier for a title holding every CJK query word on `Intl.Segmenter` word boundaries. */
+const CJK_WORD_BONUS = 0.25;
+/** The word-boundary check segments text, so it runs on this many best results only (≈10 µs each). */
+const CJK_WORD_RERANK = 30;
 /** Results re-ranked with the exact-title bonus (cheap string checks on a short list only). */
 const RERANK = 200;
 
@@ -96,12 +98,17 @@ export class SearchIndex {
   private titleNorms: string[] = [];
   private latins: string[] = [];
   private alive = new Uint8Array(1024);
-  private lens = new Uint16Array(3 * 1024);
+  /** Per slot: title, author, abstract and original-title lengths (`L` = 4 values). */
+  private lens = new Uint16Array(L * 1024);
   /** YYYYMMDD per slot (0 when undated), so tie-breaking compares numbers, not strings. */
   private days = new Uint32Array(1024);
-  private totals = [0, 0, 0];
+  /** Sums of the live papers' lengths per field, and how many of them have an original title. */
+  private totals = [0, 0, 0, 0];
+  private withOriginal = 0;
   private live = 0;
   private scratch = new Float64Array(0);
+  /** Per-unit best score over a word's alternative forms (kept all zero between units). */
+  private altScratch = new Float64Array(0);
   /** Per-query scratch memory: posting slots, intersections and unions are carved from it, never allocated. */
   private slab = new Slab();
   private packBuf = new Uint32Array(1024);
@@ -127,7 +134,8 @@ export class SearchIndex {
     if (slot === undefined) return false;
     this.slotOf.delete(id);
     this.alive[slot] = 0;
-    for (let f = 0; f < 3; f++) this.totals[f]! -= this.lens[slot * 3 + f]!;
+    for (let f = 0; f < L; f++) this.totals[f]! -= this.lens[slot * L + f]!;
+    if (this.lens[slot * L + 3]! > 0) this.withOriginal--;
     this.live--;
     this.sortedIds = null;
     return true;
@@ -152,11 +160,12 @@ export class SearchIndex {
     this.titleNorms.push(d.titleNorm);
     this.latins.push(d.latin);
     this.alive[slot] = 1;
-    const lens = [d.lenTitle, d.lenAuthor, d.lenAbstract];
-    for (let f = 0; f < 3; f++) {
-      this.lens[slot * 3 + f] = Math.min(lens[f]!, 65535);
-      this.totals[f]! += this.lens[slot * 3 + f]!;
+    const lens = [d.lenTitle, d.lenAuthor, d.lenAbstract, d.lenOriginalTitle];
+    for (let f = 0; f < L; f++) {
+      this.lens[slot * L + f] = Math.min(lens[f]!, 65535);
+      this.totals[f]! += this.lens[slot * L + f]!;
     }
+    if (d.lenOriginalTitle > 0) this.withOriginal++;
     const tf = new Map<number, number>();
     for (const [term, [t, a, b]] of d.tf) tf.set(this.postings.intern(term), packTf(t, a, b));
     this.postings.addDoc(slot, tf);
@@ -171,7 +180,7 @@ export class SearchIndex {
     const alive = new Uint8Array(cap);
     alive.set(this.alive);
     this.alive = alive;
-    const lens = new Uint16Array(cap * 3);
+    const lens = new Uint16Array(cap * L);
     lens.set(this.lens);
     this.lens = lens;
     const days = new Uint32Array(cap);
@@ -296,29 +305,44 @@ export class SearchIndex {
   }
 
   /**
-   * Exact forms as typed outrank stems, bigrams and completions: a title that contains the query's CJK run
-   * verbatim, its Latin word as a whole word in its unstemmed form (`paint` is a better clue than
-   * `painting`, which shares the stem), or its phrase, is boosted.
+   * Re-ranks the best results (`slots`, sorted) by how exactly their titles hold the query as typed:
+   * - the query's CJK runs of 3+ characters verbatim, its phrases, and its Latin words as whole words in
+   *   their unstemmed form (`paint`: Fibril Paint over Cell Painting, which only shares the stem);
+   * - its CJK words lined up with `Intl.Segmenter` word boundaries (`毛病` in 序列…毛病局部 rather than
+   *   straddling 纤毛|病), the rule subscriptions use. Segmenting costs, so only the first
+   *   `CJK_WORD_RERANK` results are checked; a bonus only ever lifts a paper, so lower ones are not missed
+   *   unfairly by much.
    */
   private applyTitleBonus(slots: number[], plans: ItemPlan[][]): void {
     const runs: string[] = [];
     const latin: string[] = [];
+    const cjk: string[] = [];
     for (const p of plans.flat()) {
       for (const t of p.item.tokens) {
         if (t.kind === 'cjk' && t.term.length >= 3) runs.push(t.term);
         else if (t.kind === 'latin' && t.surface.length >= 3) latin.push(t.surface);
+        if (t.kind === 'cjk' && t.term.length >= 2) cjk.push(t.term);
       }
       if (p.item.phrase) runs.push(p.item.text);
     }
-    const n = runs.length + latin.length;
-    if (n === 0) return;
-    for (const slot of slots) {
+    const exact = runs.length + latin.length;
+    if (exact + cjk.length === 0) return;
+    slots.forEach((slot, rank) => {
       const title = this.titleNorms[slot]!;
-      let bonus = 0;
-      for (const r of runs) if (title.includes(r)) bonus += 1;
-      for (const w of latin) if (hasWord(title, w)) bonus += 1;
-      this.scratch[slot]! *= 1 + (TITLE_BONUS * bonus) / n;
-    }
+      let factor = 1;
+      if (exact > 0) {
+        let found = 0;
+        for (const r of runs) if (title.includes(r)) found++;
+        for (const w of latin) if (hasWord(title, w)) found++;
+        factor *= 1 + (TITLE_BONUS * found) / exact;
+      }
+      if (cjk.length > 0 && rank < CJK_WORD_RERANK) {
+        let words = 0;
+        for (const w of cjk) if (hasCjkWord(title, w)) words++;
+        factor *= 1 + (CJK_WORD_BONUS * words) / cjk.length;
+      }
+      this.scratch[slot]! *= factor;
+    });
   }
 
   private prepareScratch(): void {
@@ -378,13 +402,13 @@ export class SearchIndex {
     item.tokens.forEach((tok, ti) => {
       const isLast = prefixLast && ti === item.tokens.length - 1;
       if (tok.kind === 'latin') {
-        tokens.push({ label: tok.term, kind: 'latin', units: [this.unit(this.latinAlts(tok, isLast, mode !== 2), mode)] });
+        tokens.push({ label: tok.term, kind: 'latin', units: [this.unit(this.latinAlts(tok, isLast, mode !== 2), mode, 'latin')] });
       } else {
         const chars = Array.from(tok.term);
         const units =
           chars.length === 1 && isLast
-            ? [this.unit(this.prefixAlts(tok.term, 1, true).slice(0, 8), mode)]
-            : cjkBigrams(tok.term).map((b) => this.unit([{ term: b, weight: 1 }], mode));
+            ? [this.unit(this.prefixAlts(tok.term, 1, true).slice(0, 8), mode, 'cjk')]
+            : cjkBigrams(tok.term).map((b) => this.unit([{ term: b, weight: 1 }], mode, 'cjk'));
         tokens.push({ label: tok.term, kind: 'cjk', units });
       }
     });
@@ -422,10 +446,24 @@ export class SearchIndex {
     return found.slice(0, 16).map(({ term }) => ({ term, weight: cjk ? 1 : PREFIX_WEIGHT }));
   }
 
-  private unit(alts: { term: string; weight: number }[], mode: 0 | 1 | 2): Unit {
+  /**
+   * Scores one query unit into the scratch array: BM25+ per field with each field's own document frequency
+   * (a word rare in titles but common in abstracts is a strong title clue), weighted and summed over fields.
+   * Latin words are length-normalised by the original (English) title when the paper has one, CJK bigrams
+   * by the displayed title: a translated title says nothing about how long the English one is.
+   */
+  private unit(alts: { term: string; weight: number }[], mode: 0 | 1 | 2, kind: Token['kind']): Unit {
     const N = Math.max(this.live, 1);
-    const avg = this.totals.map((t) => Math.max(t / N, 1));
-    const score = this.scratch;
+    const avgTitle = Math.max(this.totals[0]! / N, 1);
+    const avgAuthor = Math.max(this.totals[1]! / N, 1);
+    const avgAbstract = Math.max(this.totals[2]! / N, 1);
+    const avgOriginal = Math.max(this.totals[3]! / Math.max(this.withOriginal, 1), 1);
+    const byOriginal = kind === 'latin';
+    // With several forms of one word (prefix completions, typo corrections) a paper scores for its best form
+    // only, not once per form it holds: `leap` must not rank LeapVAD (leap + leapvad) above LeAP.
+    const multi = alts.length > 1 && mode !== 2;
+    if (multi && this.altScratch.length < this.scratch.length) this.altScratch = new Float64Array(this.scratch.length);
+    const score = multi ? this.altScratch : this.scratch;
     const lens = this.lens;
     const out: Alt[] = [];
     for (const { term, weight } of alts) {
@@ -433,64 +471,56 @@ export class SearchIndex {
       if (id < 0) continue;
       const slots = this.decode(id);
       const packs = this.packBuf;
-      const df = this.postings.df(id);
-      const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5)) * weight;
-      if (PERFIELD) {
-        let dT = 0;
-        let dA = 0;
-        let dB = 0;
-        for (let i = 0; i < slots.length; i++) {
-          const packed = packs[i]!;
-          if (tfTitle(packed) > 0) dT++;
-          if (tfAuthor(packed) > 0) dA++;
-          if (tfAbstract(packed) > 0) dB++;
-        }
-        const fidf = (d: number): number => Math.log(1 + (N - d + 0.5) / (d + 0.5)) * weight;
-        const iT = fidf(dT) * FIELD_WEIGHTS.title;
-        const iA = fidf(dA) * FIELD_WEIGHTS.author;
-        const iB = fidf(dB) * FIELD_WEIGHTS.abstract;
-        for (let i = 0; i < slots.length; i++) {
-          const s = slots[i]!;
-          const packed = packs[i]!;
-          const t = tfTitle(packed);
-          if (mode === 1 && t === 0) continue;
-          slots[k++] = s;
-          if (mode === 2) continue;
-          const l = s * 3;
-          let sc = 0;
-          if (t > 0) sc += iT * (DPLUS + (t * (K1 + 1)) / (t + K1 * (1 - FIELD_B.title + (FIELD_B.title * lens[l]!) / avg[0]!)));
-          if (mode === 0) {
-            const a = tfAuthor(packed);
-            const b = tfAbstract(packed);
-            if (a > 0) sc += iA * (DPLUS + (a * (K1 + 1)) / (a + K1 * (1 - FIELD_B.author + (FIELD_B.author * lens[l + 1]!) / avg[1]!)));
-            if (b > 0) sc += iB * (DPLUS + (b * (K1 + 1)) / (b + K1 * (1 - FIELD_B.abstract + (FIELD_B.abstract * lens[l + 2]!) / avg[2]!)));
-          }
-          score[s]! += sc;
-        }
-        if (k > 0) out.push({ term, slots: slots.subarray(0, k) });
+      let k = 0;
+      if (mode === 2) {
+        for (let i = 0; i < slots.length; i++) slots[k++] = slots[i]!;
+        out.push({ term, slots: slots.subarray(0, k) });
         continue;
       }
-      let k = 0;
+      let dfTitle = 0;
+      let dfAuthor = 0;
+      let dfAbstract = 0;
+      for (let i = 0; i < slots.length; i++) {
+        const packed = packs[i]!;
+        if (tfTitle(packed) > 0) dfTitle++;
+        if (tfAuthor(packed) > 0) dfAuthor++;
+        if (tfAbstract(packed) > 0) dfAbstract++;
+      }
+      const idf = (df: number): number => Math.log(1 + (N - df + 0.5) / (df + 0.5)) * weight;
+      const wTitle = idf(dfTitle) * FIELD_WEIGHTS.title;
+      const wAuthor = idf(dfAuthor) * FIELD_WEIGHTS.author;
+      const wAbstract = idf(dfAbstract) * FIELD_WEIGHTS.abstract;
       for (let i = 0; i < slots.length; i++) {
         const s = slots[i]!;
         const packed = packs[i]!;
-        if (mode === 1 && tfTitle(packed) === 0) continue;
+        const t = tfTitle(packed);
+        if (mode === 1 && t === 0) continue;
         slots[k++] = s;
-        if (mode === 2) continue;
-        const l = s * 3;
-        let w =
-          (FIELD_WEIGHTS.title * tfTitle(packed)) / (1 - FIELD_B.title + (FIELD_B.title * lens[l]!) / avg[0]!);
-        if (mode === 0) {
-          w +=
-            (FIELD_WEIGHTS.author * tfAuthor(packed)) / (1 - FIELD_B.author + (FIELD_B.author * lens[l + 1]!) / avg[1]!) +
-            (FIELD_WEIGHTS.abstract * tfAbstract(packed)) /
-              (1 - FIELD_B.abstract + (FIELD_B.abstract * lens[l + 2]!) / avg[2]!);
+        const l = s * L;
+        let sc = 0;
+        if (t > 0) {
+          const orig = byOriginal ? lens[l + 3]! : 0;
+          const rel = orig > 0 ? orig / avgOriginal : lens[l]! / avgTitle;
+          sc += wTitle * bm25Plus(t, FIELD_B.title, rel);
         }
-        score[s]! += (idf * w * (K1 + 1)) / (K1 + w);
+        if (mode === 0) {
+          const a = tfAuthor(packed);
+          const b = tfAbstract(packed);
+          if (a > 0) sc += wAuthor * bm25Plus(a, FIELD_B.author, lens[l + 1]! / avgAuthor);
+          if (b > 0) sc += wAbstract * bm25Plus(b, FIELD_B.abstract, lens[l + 2]! / avgAbstract);
+        }
+        if (multi) score[s] = Math.max(score[s]!, sc);
+        else score[s]! += sc;
       }
       if (k > 0) out.push({ term, slots: slots.subarray(0, k) });
     }
     const slots = out.length === 1 ? out[0]!.slots : unionAll(out.map((a) => a.slots), this.slab);
+    if (multi) {
+      for (const s of slots) {
+        this.scratch[s]! += score[s]!;
+        score[s] = 0;
+      }
+    }
     return { alts: out, slots };
   }
 
@@ -520,7 +550,7 @@ export class SearchIndex {
       titleNorms: this.titleNorms,
       latins: this.latins,
       alive: this.alive.subarray(0, this.ids.length),
-      lens: this.lens.subarray(0, this.ids.length * 3),
+      lens: this.lens.subarray(0, this.ids.length * L),
     };
     return encodeSnapshot(revision, docs, this.postings.toArrays());
   }
@@ -549,7 +579,8 @@ export class SearchIndex {
       if (!docs.alive[s]) continue;
       ix.slotOf.set(docs.ids[s]!, s);
       ix.live++;
-      for (let f = 0; f < 3; f++) ix.totals[f]! += docs.lens[s * 3 + f]!;
+      for (let f = 0; f < L; f++) ix.totals[f]! += docs.lens[s * L + f]!;
+      if (docs.lens[s * L + 3]! > 0) ix.withOriginal++;
     }
     return ix;
   }
@@ -579,6 +610,11 @@ function hasWord(text: string, word: string): boolean {
     if (edge(before) && edge(after)) return true;
   }
   return false;
+}
+
+/** The BM25+ term-frequency part: saturated tf, length-normalised (`rel` = length / average), plus delta. */
+function bm25Plus(tf: number, b: number, rel: number): number {
+  return BM25_DELTA + (tf * (K1 + 1)) / (tf + K1 * (1 - b + b * rel));
 }
 
 function clampInt(v: number | undefined, dflt: number, min: number, max: number): number {

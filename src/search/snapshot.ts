@@ -3,13 +3,15 @@
  * arrays copied as they are. Loading is JSON.parse plus memcpy, no re-tokenising.
  *
  * Layout (little-endian): "ADSI" | u32 format | f64 revision | u32 json bytes | json | pad to 4 |
- * alive u8[docs] | pad | lens u16[3·docs] | pad | start u32[terms] | end u32[terms] | df u32[terms] |
+ * alive u8[docs] | pad | lens u16[4·docs] | pad | start u32[terms] | end u32[terms] | df u32[terms] |
  * last i32[terms] | pool u8[poolBytes]
  */
 import type { PostingArrays } from './postings.ts';
 
 /** Bumped whenever the layout or the analyzer changes: an older snapshot is then rebuilt, not misread. */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
+/** Lengths stored per document: title, authors, abstract, original title (format 2 added the last). */
+export const LENS_PER_DOC = 4;
 const MAGIC = 0x49534441; // "ADSI"
 const HEADER = 20;
 
@@ -56,7 +58,7 @@ export function encodeSnapshot(revision: number, docs: SnapshotDocs, p: PostingA
   const aliveAt = size;
   size = pad4(size + n);
   const lensAt = size;
-  size = pad4(size + n * 6);
+  size = pad4(size + n * LENS_PER_DOC * 2);
   const arraysAt = size;
   size += t * 16;
   const poolAt = size;
@@ -69,7 +71,7 @@ export function encodeSnapshot(revision: number, docs: SnapshotDocs, p: PostingA
   view.setUint32(16, json.length, true);
   out.set(json, HEADER);
   out.set(docs.alive, aliveAt);
-  new Uint16Array(out.buffer, lensAt, n * 3).set(docs.lens);
+  new Uint16Array(out.buffer, lensAt, n * LENS_PER_DOC).set(docs.lens);
   new Uint32Array(out.buffer, arraysAt, t).set(p.start);
   new Uint32Array(out.buffer, arraysAt + t * 4, t).set(p.end);
   new Uint32Array(out.buffer, arraysAt + t * 8, t).set(p.df);
@@ -105,7 +107,7 @@ export function decodeSnapshot(
     const aliveAt = at;
     at = pad4(at + n);
     const lensAt = at;
-    at = pad4(at + n * 6);
+    at = pad4(at + n * LENS_PER_DOC * 2);
     const arraysAt = at;
     const poolAt = arraysAt + t * 16;
     if (poolAt + block.poolBytes !== buf.length) return null;
@@ -116,7 +118,7 @@ export function decodeSnapshot(
       docs: {
         ...block.docs,
         alive: buf.slice(aliveAt, aliveAt + n),
-        lens: new Uint16Array(copy(lensAt, n * 6)),
+        lens: new Uint16Array(copy(lensAt, n * LENS_PER_DOC * 2)),
       },
       postings: {
         terms: block.terms,

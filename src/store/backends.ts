@@ -51,7 +51,10 @@ export function redactUrl(url: string): string {
     }
     return parsed.toString().replace(/\/$/, '');
   } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@');
+    // Unparseable (e.g. a `/` inside the password): hide everything between the scheme and the last `@`.
+    const at = url.lastIndexOf('@');
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
+    return at > scheme.length ? `${scheme}***${url.slice(at)}` : url;
   }
 }
 

@@ -1,4 +1,7 @@
-/** What every repository is built from: the key/value layer, the shared in-process mutex, a logger and a clock. */
+/**
+ * What every repository is built from: the key/value layer, the mutex (in-process, plus a Redis lock for index
+ * lists when the backend is Redis), a logger and a clock.
+ */
 import { createHash } from 'node:crypto';
 import type { Kv, StoreLogger } from './kv.ts';
 import { decodeValue } from './kv.ts';
@@ -33,19 +36,24 @@ export async function readLists(ctx: StoreContext, keys: readonly string[]): Pro
 }
 
 /**
- * Read-modify-write of one index list under the in-process lock for that key; writes only when it changed.
- * Returns the new list.
+ * Read-modify-write of one index list under the lock for that key — the in-process mutex, and on Redis also a
+ * per-list Redis lock, so writers in other processes cannot lose each other's entries; writes only when it
+ * changed. Returns the new list.
  */
 export async function updateList(
   ctx: StoreContext,
   key: string,
   change: (items: string[]) => string[],
 ): Promise<string[]> {
-  return ctx.mutex.run(`list:${key}`, async () => {
+  return ctx.mutex.runShared(`list:${key}`, async (guard) => {
     const before = await readList(ctx, key);
     const after = change([...before]);
     const same = after.length === before.length && after.every((item, i) => item === before[i]);
-    if (!same) await ctx.kv.set(key, withVersion({ items: after }));
+    if (!same) {
+      // A holder that stalled past the lock's TTL must not overwrite the list its successor already changed.
+      await guard();
+      await ctx.kv.set(key, withVersion({ items: after }));
+    }
     return after;
   });
 }

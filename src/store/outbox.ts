@@ -35,6 +35,11 @@ export interface Outbox {
   depth(): Promise<number>;
   /** Puts entries back exactly as given (import); an existing id is replaced. */
   restoreMany(entries: readonly OutboxEntry[]): Promise<void>;
+  /**
+   * Puts failed entries that `match` back in the pending queue, attempts reset (a channel was fixed and added
+   * again). Returns how many. Their papers stay marked delivered, so they are sent once, by these entries.
+   */
+  retryFailed(match: (entry: OutboxEntry) => boolean): Promise<number>;
 }
 
 const PENDING_KEY = 'outbox:pending';
@@ -114,6 +119,18 @@ export function keyvOutbox(ctx: StoreContext): Outbox {
     markFailed: (id, error) => change(id, (e) => ({ ...e, state: 'failed', attempts: e.attempts + 1, lastError: error })),
     async failed() {
       return loadMany(ctx, storedOutbox, (await readList(ctx, FAILED_KEY)).map(entryKey));
+    },
+    async retryFailed(match) {
+      const failed = (await loadMany(ctx, storedOutbox, (await readList(ctx, FAILED_KEY)).map(entryKey))).filter((e) => e.state === 'failed' && match(e));
+      if (failed.length === 0) return 0;
+      const ids = failed.map((e) => e.id);
+      await ctx.mutex.run('outbox', async () => {
+        // Queue first, then the records, then leave the failed list: a crash in between never loses an entry.
+        await updateList(ctx, PENDING_KEY, (items) => addItems(items, ids));
+        await ctx.kv.setMany(failed.map((e) => ({ key: entryKey(e.id), value: withVersion({ ...e, state: 'pending' as const, attempts: 0, lastError: null }) })));
+        await updateList(ctx, FAILED_KEY, (items) => removeItems(items, ids));
+      });
+      return failed.length;
     },
     async depth() {
       return (await pending()).length;

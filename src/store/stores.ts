@@ -4,7 +4,7 @@ import { keyvKv, silentLogger } from './kv.ts';
 import type { RedisClient } from './backends.ts';
 import { openKeyv } from './backends.ts';
 import type { StoreContext } from './context.ts';
-import { KeyedMutex } from './mutex.ts';
+import { KeyedMutex, redisListLock } from './mutex.ts';
 import type { PaperStore } from './papers.ts';
 import { keyvPaperStore } from './papers.ts';
 import type { FileStore } from './files.ts';
@@ -71,9 +71,26 @@ export const DEFAULT_NAMESPACE = 'arxiv-digest-bot';
  */
 export function createStores(
   kv: Kv,
-  extra: { kind: Stores['kind']; redis?: RedisClient; log: StoreLogger; now: () => Date },
+  extra: {
+    kind: Stores['kind'];
+    redis?: RedisClient;
+    /** The namespace the Redis lock keys go under (default `DEFAULT_NAMESPACE`). */
+    namespace?: string;
+    retry?: Partial<RetryOptions>;
+    log: StoreLogger;
+    now: () => Date;
+  },
 ): Stores {
-  const ctx: StoreContext = { kv, mutex: new KeyedMutex(), log: extra.log, now: extra.now };
+  // Several bot processes may share one Redis store: index lists then also need a lock across processes. Lock
+  // keys use the Redis adapter's own `<namespace>::` prefix, so they sit inside the namespace (and `clear()`).
+  const shared = extra.redis
+    ? redisListLock(extra.redis, {
+        prefix: `${extra.namespace ?? DEFAULT_NAMESPACE}::lock:`,
+        log: extra.log,
+        ...(extra.retry && { retry: extra.retry }),
+      })
+    : undefined;
+  const ctx: StoreContext = { kv, mutex: new KeyedMutex(shared), log: extra.log, now: extra.now };
   const stores: Omit<Stores, 'exportAll' | 'importRecord' | 'importMany'> = {
     backend: kv.backend,
     kind: extra.kind,
@@ -106,8 +123,9 @@ export function createStores(
  */
 export async function openStores(url: string | undefined, options: OpenStoresOptions = {}): Promise<Stores> {
   const log = options.log ?? silentLogger;
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const opened = await openKeyv(url, {
-    namespace: options.namespace ?? DEFAULT_NAMESPACE,
+    namespace,
     ...(options.sqlitePath !== undefined && { sqlitePath: options.sqlitePath }),
     ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),
   });
@@ -120,6 +138,8 @@ export async function openStores(url: string | undefined, options: OpenStoresOpt
   return createStores(kv, {
     kind: opened.kind,
     ...(opened.redis && { redis: opened.redis }),
+    namespace,
+    ...(options.retry && { retry: options.retry }),
     log,
     now: options.now ?? (() => new Date()),
   });

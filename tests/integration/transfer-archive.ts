@@ -60,7 +60,7 @@ export async function buildArchive(stores: Stores, perDay = 40): Promise<BuiltAr
     createdBy: '200000000000000001',
     paused: { reason: 'paused by an admin', since: '2026-01-11T00:00:00.000Z' },
   });
-  await planDeliveries({ stores, log, backlog: 3 }, ingest);
+  await planDeliveries({ stores, log, backlog: 3 });
 
   // Send what a publisher would have sent before the move: the first thread header, and the first embeds message.
   const pending = await stores.outbox.pending();

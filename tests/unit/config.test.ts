@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig, redactConfig, redactUrl } from '../../src/config.ts';
+import { ConfigError, loadConfig, redactConfig } from '../../src/config.ts';
+import { redactUrl } from '../../src/store/index.ts';
 
 describe('config', () => {
   it('has working defaults for everything but the token', () => {
@@ -49,7 +50,10 @@ describe('config', () => {
     const printed = JSON.stringify(redactConfig(config));
     assert.ok(!printed.includes('secret-token'));
     assert.ok(!printed.includes('hunter2'));
-    assert.equal(redactUrl('postgresql://bob:pw@db/x'), 'postgresql://bob:***@db/x');
+    assert.equal(redactUrl('postgresql://bob:pw@db/x'), 'postgresql://***:***@db/x');
+    assert.equal(redactUrl('postgresql://u:p@ss@host/db'), 'postgresql://***:***@host/db');
+    assert.equal(redactUrl('redis://:pa/ss@host'), 'redis://***@host');
+    assert.equal(redactUrl('redis://h:6379?password=secret'), 'redis://h:6379?password=***');
   });
 
   it('accepts the shipped .env.example as it is (a copied example must start)', () => {

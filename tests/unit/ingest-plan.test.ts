@@ -75,7 +75,7 @@ describe('planning', () => {
     await stores.channels.put(channel('all'));
     await stores.channels.put(channel('bio-only', { sources: ['biorxiv'] }));
     await stores.channels.put(channel('off', { disabled: { reason: 'x', since: 'y' } }));
-    const planned = await planDeliveries({ stores, log, backlog: 3 }, report);
+    const planned = await planDeliveries({ stores, log, backlog: 3 });
     const pending = await stores.outbox.pending();
     assert.equal(planned, pending.length);
     const to = (id: string) => pending.filter((e) => e.target.kind === 'channel' && e.target.channelId === id);
@@ -86,7 +86,7 @@ describe('planning', () => {
     );
     assert.equal(to('bio-only').length, 1);
     assert.equal(to('off').length, 0);
-    assert.equal(await planDeliveries({ stores, log, backlog: 3 }, { added: [] }), 0, 'a second plan adds nothing');
+    assert.equal(await planDeliveries({ stores, log, backlog: 3 }), 0, 'a second plan adds nothing');
   });
 
   it('thread mode plans a header and messages that point at it; compact mode lists papers', async () => {
@@ -94,7 +94,7 @@ describe('planning', () => {
     const report = await ingestFolder({ archive, folder, log });
     await stores.channels.put(channel('t', { mode: 'thread' }));
     await stores.channels.put(channel('c', { mode: 'compact' }));
-    await planDeliveries({ stores, log, backlog: 1 }, report);
+    await planDeliveries({ stores, log, backlog: 1 });
     const pending = await stores.outbox.pending();
     const thread = pending.filter((e) => e.target.kind === 'channel' && e.target.channelId === 't');
     const [header, ...inThread] = thread;
@@ -113,8 +113,8 @@ describe('planning', () => {
     const report = await ingestFolder({ archive, folder, log });
     await stores.channels.put(channel('quiet'));
     await stores.channels.put(channel('loud', { notices: true }));
-    await planDeliveries({ stores, log, backlog: 3 }, report);
-    await planDeliveries({ stores, log, backlog: 3 }, report);
+    await planDeliveries({ stores, log, backlog: 3 });
+    await planDeliveries({ stores, log, backlog: 3 });
     const pending = await stores.outbox.pending();
     assert.equal(pending.length, 1);
     assert.equal(pending[0]?.target.kind === 'channel' && pending[0].target.channelId, 'loud');
@@ -132,7 +132,7 @@ describe('planning', () => {
     await stores.subscriptions.add({ guildId: 'g', channelId: '111111111111111111', userId: null, keywords: 'diffusion', mentionRoleId: null, createdBy: 'u' });
     await stores.subscriptions.add({ guildId: 'g', channelId: null, userId: '333333333333333333', keywords: 'GAN', mentionRoleId: null, createdBy: '333333333333333333' });
     const report = await ingestFolder({ archive, folder, log });
-    await planDeliveries({ stores, log, backlog: 3 }, report);
+    await planDeliveries({ stores, log, backlog: 3 });
     const pending = await stores.outbox.pending();
     const channelPosts = pending.filter((e) => e.target.kind === 'channel');
     const dms = pending.filter((e) => e.target.kind === 'user');
@@ -141,7 +141,7 @@ describe('planning', () => {
     assert.deepEqual(first.allowed_mentions, { parse: [], roles: ['222222222222222222'] });
     assert.match(first.content ?? '', /^<@&222222222222222222>/);
     assert.deepEqual(dms.flatMap((e) => e.paperIds), ['arxiv:2601.00003'], 'GAN matches GANs, not Organ');
-    assert.equal(await planDeliveries({ stores, log, backlog: 3 }, report), 0, 'nothing twice');
+    assert.equal(await planDeliveries({ stores, log, backlog: 3 }), 0, 'nothing twice');
   });
 
   it('pings every role whose subscription matched, once, and writes in the subscription’s language', async () => {
@@ -150,7 +150,8 @@ describe('planning', () => {
     await stores.subscriptions.add({ guildId: 'g', channelId: c, userId: null, keywords: '扩散模型', mentionRoleId: '222222222222222222', createdBy: 'u', locale: 'zh-CN' });
     await stores.subscriptions.add({ guildId: 'g', channelId: c, userId: null, keywords: 'GAN', mentionRoleId: '444444444444444444', createdBy: 'u' });
     await stores.subscriptions.add({ guildId: 'g', channelId: c, userId: null, keywords: '蒸馏', mentionRoleId: '222222222222222222', createdBy: 'u' });
-    await planDeliveries({ stores, log, backlog: 3 }, await ingestFolder({ archive, folder, log }));
+    await ingestFolder({ archive, folder, log });
+    await planDeliveries({ stores, log, backlog: 3 });
     const [entry, ...more] = await stores.outbox.pending();
     assert.equal(more.length, 0, 'one message for the channel');
     const message = (entry?.body as OutboxBody).message;
@@ -164,13 +165,43 @@ describe('planning', () => {
     await stores.channels.put(channel(c));
     await stores.subscriptions.add({ guildId: 'g', channelId: c, userId: null, keywords: '扩散模型', mentionRoleId: '222222222222222222', createdBy: 'u' });
     const report = await ingestFolder({ archive, folder, log });
-    await planDeliveries({ stores, log, backlog: 3 }, report);
+    await planDeliveries({ stores, log, backlog: 3 });
     const pending = await stores.outbox.pending();
     assert.equal(pending.length, 2, 'the digest post, then the ping');
     const ping = (pending[1]?.body as OutboxBody).message;
     assert.match(ping.content ?? '', /^<@&222222222222222222> 🔔 3 new papers match your subscription \(扩散模型\)\n\*\*1\.\*\* \[/);
     assert.deepEqual(ping.allowed_mentions, { parse: [], roles: ['222222222222222222'] });
     assert.deepEqual(pending[0]?.paperIds.length, 3);
-    assert.equal(await planDeliveries({ stores, log, backlog: 3 }, report), 0, 'no second ping');
+    assert.equal(await planDeliveries({ stores, log, backlog: 3 }), 0, 'no second ping');
+  });
+
+  it('a run that dies after storing papers loses nothing: the next run still matches and indexes them', async () => {
+    const { stores, archive, folder } = await setup({ 'd.md': digestMarkdown('2026-01-04', rows(5, 800, '扩散模型测试')) });
+    await stores.subscriptions.add({ guildId: 'g', channelId: null, userId: '333333333333333333', keywords: '扩散模型', mentionRoleId: null, createdBy: 'u' });
+    const put = stores.files.put;
+    stores.files.put = async () => {
+      throw new Error('store went away');
+    };
+    await assert.rejects(ingestFolder({ archive, folder, log }), /store went away/);
+    stores.files.put = put;
+    assert.equal(archive.index.search('扩散模型测试').total, 5, 'indexed as soon as stored');
+    const again = await ingestFolder({ archive, folder, log });
+    assert.equal(again.added.length, 0, 'the papers were stored the first time');
+    await planDeliveries({ stores, log, backlog: 3 });
+    const dms = (await stores.outbox.pending()).filter((e) => e.target.kind === 'user');
+    assert.equal(dms.flatMap((e) => e.paperIds).length, 5, 'the subscriber still gets all five');
+  });
+
+  it('an archive of old digests is searchable but not sent to subscribers (only the recent backlog is)', async () => {
+    const files: Record<string, string> = {};
+    for (let day = 1; day <= 6; day++) files[`d${day}.md`] = digestMarkdown(`2025-10-0${day}`, rows(1, 900 + day, '扩散模型旧论文'));
+    const { stores, archive, folder } = await setup(files);
+    await stores.subscriptions.add({ guildId: 'g', channelId: null, userId: '333333333333333333', keywords: '扩散模型', mentionRoleId: null, createdBy: 'u' });
+    await ingestFolder({ archive, folder, log });
+    await planDeliveries({ stores, log, backlog: 2 });
+    const sent = (await stores.outbox.pending()).flatMap((e) => e.paperIds);
+    assert.deepEqual(sent.sort(), ['arxiv:2601.00905', 'arxiv:2601.00906']);
+    assert.equal(archive.index.search('扩散模型旧论文').total, 6);
+    assert.equal(await planDeliveries({ stores, log, backlog: 2 }), 0, 'the old ones are not sent later either');
   });
 });

@@ -69,7 +69,7 @@ describe('preview content', () => {
       });
     }
     // A backlog covering every digest, so the planner posts each of them as the preview shows them.
-    await planDeliveries({ stores, log: silentLog(), backlog: DIGESTS }, { added: [] });
+    await planDeliveries({ stores, log: silentLog(), backlog: DIGESTS });
     const pending = await stores.outbox.pending(1000);
     for (const [i, mode] of modes.entries()) {
       const channelId = `20000000000000000${i}`;
