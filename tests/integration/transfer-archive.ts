@@ -28,7 +28,7 @@ export async function buildArchive(stores: Stores, perDay = 40): Promise<BuiltAr
     ['2026-01-12-biorxiv.md', digestMarkdown('2026-01-12', rows(perDay, 30000, '蛋白质'), 'biorxiv')],
     ['2026-01-13-arxiv.md', '# arxiv 2026-01-13\n\n今日无更新。\n'],
   ]);
-  const ingest = await ingestFolder({ archive, folder: memoryDigestFolder(files), log });
+  await ingestFolder({ archive, folder: memoryDigestFolder(files), log });
 
   const channel = (channelId: string, mode: 'embeds' | 'thread', sources: string[] | null) => ({
     guildId: '100000000000000001',

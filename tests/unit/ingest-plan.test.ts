@@ -55,7 +55,7 @@ describe('ingest', () => {
   it('records a file that looks like a digest but yields no papers, with its reason, and goes on', async () => {
     const broken = '# arxiv 2025-12-02\n\n| 标题 | 作者 | PDF链接 | 摘要 |\n|---|---|---|---|\n| 没有链接的论文 | Someone | 无 | 摘要 |\n';
     const { stores, archive, folder } = await setup({ 'broken.md': broken, 'ok.md': SAMPLE });
-    const report = await ingestFolder({ archive, folder, log });
+    await ingestFolder({ archive, folder, log });
     assert.equal(report.failures.length, 1);
     assert.equal(report.failures[0]?.path, 'broken.md');
     assert.equal(report.added.length, 10);
@@ -71,7 +71,7 @@ describe('planning', () => {
     for (let day = 1; day <= 5; day++) files[`d${day}.md`] = digestMarkdown(`2025-12-0${day}`, rows(2, day * 100));
     files['bio.md'] = digestMarkdown('2025-12-05', rows(1, 900), 'biorxiv');
     const { stores, archive, folder } = await setup(files);
-    const report = await ingestFolder({ archive, folder, log });
+    await ingestFolder({ archive, folder, log });
     await stores.channels.put(channel('all'));
     await stores.channels.put(channel('bio-only', { sources: ['biorxiv'] }));
     await stores.channels.put(channel('off', { disabled: { reason: 'x', since: 'y' } }));
@@ -91,7 +91,7 @@ describe('planning', () => {
 
   it('thread mode plans a header and messages that point at it; compact mode lists papers', async () => {
     const { stores, archive, folder } = await setup({ 'd.md': digestMarkdown('2025-12-09', rows(12, 500)) });
-    const report = await ingestFolder({ archive, folder, log });
+    await ingestFolder({ archive, folder, log });
     await stores.channels.put(channel('t', { mode: 'thread' }));
     await stores.channels.put(channel('c', { mode: 'compact' }));
     await planDeliveries({ stores, log, backlog: 1 });
@@ -110,7 +110,7 @@ describe('planning', () => {
   it('posts a notice for an empty digest only to channels that asked, once', async () => {
     const empty = '# arXiv 2026-05-03\n\n> 当天没有抓取到有效论文。\n';
     const { stores, archive, folder } = await setup({ 'e.md': empty });
-    const report = await ingestFolder({ archive, folder, log });
+    await ingestFolder({ archive, folder, log });
     await stores.channels.put(channel('quiet'));
     await stores.channels.put(channel('loud', { notices: true }));
     await planDeliveries({ stores, log, backlog: 3 });
@@ -131,7 +131,7 @@ describe('planning', () => {
     await stores.subscriptions.add({ guildId: 'g', channelId: '111111111111111111', userId: null, keywords: '扩散模型', mentionRoleId: '222222222222222222', createdBy: 'u' });
     await stores.subscriptions.add({ guildId: 'g', channelId: '111111111111111111', userId: null, keywords: 'diffusion', mentionRoleId: null, createdBy: 'u' });
     await stores.subscriptions.add({ guildId: 'g', channelId: null, userId: '333333333333333333', keywords: 'GAN', mentionRoleId: null, createdBy: '333333333333333333' });
-    const report = await ingestFolder({ archive, folder, log });
+    await ingestFolder({ archive, folder, log });
     await planDeliveries({ stores, log, backlog: 3 });
     const pending = await stores.outbox.pending();
     const channelPosts = pending.filter((e) => e.target.kind === 'channel');
@@ -164,7 +164,7 @@ describe('planning', () => {
     const c = '111111111111111111';
     await stores.channels.put(channel(c));
     await stores.subscriptions.add({ guildId: 'g', channelId: c, userId: null, keywords: '扩散模型', mentionRoleId: '222222222222222222', createdBy: 'u' });
-    const report = await ingestFolder({ archive, folder, log });
+    await ingestFolder({ archive, folder, log });
     await planDeliveries({ stores, log, backlog: 3 });
     const pending = await stores.outbox.pending();
     assert.equal(pending.length, 2, 'the digest post, then the ping');
