@@ -55,7 +55,7 @@ describe('ingest', () => {
   it('records a file that looks like a digest but yields no papers, with its reason, and goes on', async () => {
     const broken = '# arxiv 2025-12-02\n\n| 标题 | 作者 | PDF链接 | 摘要 |\n|---|---|---|---|\n| 没有链接的论文 | Someone | 无 | 摘要 |\n';
     const { stores, archive, folder } = await setup({ 'broken.md': broken, 'ok.md': SAMPLE });
-    await ingestFolder({ archive, folder, log });
+    const report = await ingestFolder({ archive, folder, log });
     assert.equal(report.failures.length, 1);
     assert.equal(report.failures[0]?.path, 'broken.md');
     assert.equal(report.added.length, 10);

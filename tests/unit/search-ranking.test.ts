@@ -78,12 +78,12 @@ test('Latin words are length-normalised by the original title, not by its transl
 });
 
 test('a CJK word on word boundaries outranks the same characters straddling two words', () => {
-  // 毛病 inside 纤毛病 (纤毛 + 病) vs 毛病 as a word; the straddling title is the shorter one.
-  const straddle = paper('原发性纤毛病研究', { date: '2025-03-01' });
-  const word = paper('这个模型有一些小毛病需要我们修复和改进', { date: '2025-01-01' });
+  // 和服 (kimono) straddles 和|服务 in the shorter, newer title; only the other has the word.
+  const straddle = paper('数据和服务研究', { date: '2025-03-01' });
+  const word = paper('日本和服的历史研究', { date: '2025-01-01' });
   const ix = new SearchIndex();
   ix.add([straddle, word, ...filler(50)]);
-  assert.deepEqual(ids(ix, '毛病').slice(0, 2), [word.id, straddle.id]);
+  assert.deepEqual(ids(ix, '和服').slice(0, 2), [word.id, straddle.id]);
 });
 
 test('a word rare in titles but common in abstracts ranks the title match first (per-field idf)', () => {
