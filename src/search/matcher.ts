@@ -11,7 +11,7 @@
  *   longer segment (`模型` in a text segmented `大模型`); a single character must be a whole word.
  */
 import type { Paper } from '../digest/types.ts';
-import { cjkBigrams, tokenize, type Token } from './analyzer.ts';
+import { alignsWithWords, cjkBigrams, tokenize, type Token } from './analyzer.ts';
 import { normalizeText } from './normalize.ts';
 import { parseQuery, type ParsedQuery, type QueryItem } from './query.ts';
 
@@ -42,10 +42,6 @@ interface Compiled {
   id: string;
   q: ParsedQuery;
 }
-
-const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-/** Characters of context segmented around a CJK match: enough for the segmenter to see both neighbours. */
-const CONTEXT = 12;
 
 /** Compiles subscription expressions into an indexed matcher. Never throws; empty expressions never match. */
 export function compileSubscriptions(subs: readonly SubscriptionInput[]): SubscriptionMatcher {
@@ -172,21 +168,6 @@ class PaperView {
     this.cjkCache.set(word, found);
     return found;
   }
-}
-
-/** Checks that [start, end) of `text` covers whole segmenter words, or is the head/tail of one longer word. */
-function alignsWithWords(text: string, start: number, end: number): boolean {
-  const from = Math.max(0, start - CONTEXT);
-  const ctx = text.slice(from, Math.min(text.length, end + CONTEXT));
-  const s = start - from;
-  const e = end - from;
-  const segs = [...segmenter.segment(ctx)].map((x) => [x.index, x.index + x.segment.length] as const);
-  const startOk = segs.some(([a]) => a === s);
-  const endOk = segs.some(([, b]) => b === e);
-  if (startOk && endOk) return true;
-  if (e - s < 2) return false;
-  // Head or tail of a single longer segment: 模型 inside a segment 大模型, 图像 inside 图像学.
-  return segs.some(([a, b]) => a <= s && e <= b && (a === s || b === e));
 }
 
 function itemMatches(item: QueryItem, v: PaperView): boolean {

@@ -308,8 +308,8 @@ export class SearchIndex {
    * Re-ranks the best results (`slots`, sorted) by how exactly their titles hold the query as typed:
    * - the query's CJK runs of 3+ characters verbatim, its phrases, and its Latin words as whole words in
    *   their unstemmed form (`paint`: Fibril Paint over Cell Painting, which only shares the stem);
-   * - its CJK words lined up with `Intl.Segmenter` word boundaries (`毛病` in 序列…毛病局部 rather than
-   *   straddling 纤毛|病), the rule subscriptions use. Segmenting costs, so only the first
+   * - its CJK words lined up with `Intl.Segmenter` word boundaries (`和服` in 日本|和服|的 rather than
+   *   straddling 和|服务), the rule subscriptions use. Segmenting costs, so only the first
    *   `CJK_WORD_RERANK` results are checked; a bonus only ever lifts a paper, so lower ones are not missed
    *   unfairly by much.
    */
