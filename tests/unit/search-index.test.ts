@@ -1,31 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Paper } from '../../src/digest/types.ts';
 import { SearchIndex, SnapshotError, snapshotRevision } from '../../src/search/index.ts';
+import type { Paper } from '../../src/digest/types.ts';
+import { paperMaker } from '../helpers/papers.ts';
 
-let n = 0;
-function paper(title: string, extra: Partial<Paper> = {}): Paper {
-  n++;
-  return {
-    id: `arxiv:2501.${String(n).padStart(5, '0')}`,
-    arxivId: `2501.${String(n).padStart(5, '0')}`,
-    version: 1,
-    doi: null,
-    source: 'arxiv',
-    date: '2025-01-10',
-    published: null,
-    title,
-    titleOriginal: null,
-    authors: ['Someone Else'],
-    abstract: null,
-    abstractOriginal: null,
-    pdfUrl: null,
-    url: null,
-    codeUrl: null,
-    notes: null,
-    ...extra,
-  };
-}
+const paper = paperMaker({ prefix: '2501', date: '2025-01-10' });
 
 const video = paper('视频即答案：基于联合GRPO的下一视频事件预测与生成', {
   titleOriginal: 'Video-as-Answer: Predict and Generate Next Video Event with Joint-GRPO',

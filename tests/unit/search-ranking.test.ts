@@ -5,32 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Paper } from '../../src/digest/types.ts';
 import { SearchIndex, SNAPSHOT_FORMAT } from '../../src/search/index.ts';
+import type { Paper } from '../../src/digest/types.ts';
+import { paperMaker } from '../helpers/papers.ts';
 
-let n = 0;
-function paper(title: string, extra: Partial<Paper> = {}): Paper {
-  n++;
-  return {
-    id: `arxiv:2502.${String(n).padStart(5, '0')}`,
-    arxivId: `2502.${String(n).padStart(5, '0')}`,
-    version: 1,
-    doi: null,
-    source: 'arxiv',
-    date: '2025-02-01',
-    published: null,
-    title,
-    titleOriginal: null,
-    authors: ['Someone Else'],
-    abstract: null,
-    abstractOriginal: null,
-    pdfUrl: null,
-    url: null,
-    codeUrl: null,
-    notes: null,
-    ...extra,
-  };
-}
+const paper = paperMaker({ prefix: '2502', date: '2025-02-01' });
 
 /** Filler papers so that document frequencies look like an archive, not a three-paper toy. */
 function filler(count: number): Paper[] {

@@ -1,0 +1,35 @@
+/** Papers for tests: every field of the model filled with a neutral default, numbered ids. */
+import type { Paper } from '../../src/digest/types.ts';
+
+/**
+ * A maker of papers `arxiv:<prefix>.00001`, `.00002`, … with the given defaults; `paper(title, extra)` overrides
+ * any field. Each maker numbers its own papers, so ids are stable within a test file.
+ */
+export function paperMaker(defaults: Partial<Paper> & { prefix?: string } = {}): (title: string, extra?: Partial<Paper>) => Paper {
+  const { prefix = '2501', ...fields } = defaults;
+  let n = 0;
+  return (title, extra = {}) => {
+    n++;
+    const arxivId = `${prefix}.${String(n).padStart(5, '0')}`;
+    return {
+      id: `arxiv:${arxivId}`,
+      arxivId,
+      version: 1,
+      doi: null,
+      source: 'arxiv',
+      date: '2025-01-10',
+      published: null,
+      title,
+      titleOriginal: null,
+      authors: ['Someone Else'],
+      abstract: null,
+      abstractOriginal: null,
+      pdfUrl: null,
+      url: null,
+      codeUrl: null,
+      notes: null,
+      ...fields,
+      ...extra,
+    };
+  };
+}
