@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PermissionFlagsBits, type APIEmbed } from 'discord-api-types/v10';
 import type { RunningBot } from '../../src/bot.ts';
+import type { InteractionInput } from '../discord/interactions.ts';
 import { createWorld, type TestWorld } from '../helpers/bot.ts';
 import { reply } from '../helpers/replies.ts';
 
@@ -13,6 +14,18 @@ describe('bot core against the local Discord', () => {
   let bot: RunningBot;
   let admin: string;
   let member: string;
+
+  const statusInput = (userId: string, locale?: string): InteractionInput => ({
+    kind: 'command',
+    name: 'digest',
+    options: [{ type: 1, name: 'status' }],
+    channelId: world.discord.channelId,
+    userId,
+    ...(locale ? { locale } : {}),
+  });
+  const status = (userId: string, locale?: string) => world.discord.interact(statusInput(userId, locale));
+  const help = (locale?: string) =>
+    world.discord.interact({ kind: 'command', name: 'paper', options: [{ type: 1, name: 'help' }], channelId: world.discord.channelId, userId: member, ...(locale ? { locale } : {}) });
 
   before(async () => {
     world = await createWorld();
@@ -47,14 +60,7 @@ describe('bot core against the local Discord', () => {
 
   it('answers /digest status for an admin within 3 s, in their language', async () => {
     const started = Date.now();
-    const record = await world.discord.interact({
-      kind: 'command',
-      name: 'digest',
-      options: [{ type: 1, name: 'status' }],
-      channelId: world.discord.channelId,
-      userId: admin,
-      locale: 'zh-CN',
-    });
+    const record = await status(admin, 'zh-CN');
     assert.ok(Date.now() - started < 3000);
     assert.deepEqual(record.refused, []);
     const embeds = (record.original?.embeds ?? (record.initial?.data as { embeds?: APIEmbed[] } | undefined)?.embeds) as APIEmbed[] | undefined;
@@ -64,13 +70,7 @@ describe('bot core against the local Discord', () => {
   });
 
   it('refuses /digest for a member without Manage Server, politely', async () => {
-    const record = await world.discord.interact({
-      kind: 'command',
-      name: 'digest',
-      options: [{ type: 1, name: 'status' }],
-      channelId: world.discord.channelId,
-      userId: member,
-    });
+    const record = await status(member);
     assert.ok(record.hiddenReason, 'real Discord would not even show the command');
     const data = record.initial?.data as { content?: string; flags?: number } | undefined;
     assert.match(data?.content ?? '', /Manage Server/);
@@ -83,13 +83,7 @@ describe('bot core against the local Discord', () => {
       throw new Error('boom: internal detail that must not reach the user');
     };
     try {
-      const record = await world.discord.interact({
-        kind: 'command',
-        name: 'digest',
-        options: [{ type: 1, name: 'status' }],
-        channelId: world.discord.channelId,
-        userId: admin,
-      });
+      const record = await status(admin);
       const data = record.initial?.data as { content?: string; flags?: number } | undefined;
       assert.match(data?.content ?? '', /Something went wrong/);
       assert.doesNotMatch(data?.content ?? '', /boom/);
@@ -107,7 +101,7 @@ describe('bot core against the local Discord', () => {
     };
     try {
       const record = await world.discord.interact(
-        { kind: 'command', name: 'digest', options: [{ type: 1, name: 'status' }], channelId: world.discord.channelId, userId: admin },
+        statusInput(admin),
         { timeoutMs: 8000 },
       );
       assert.deepEqual(record.refused, []);
@@ -121,17 +115,17 @@ describe('bot core against the local Discord', () => {
 
   it('survives faults: a 5xx on the reply is retried, a 429 burst is waited out, and a dropped gateway resumes', async () => {
     world.discord.faults.inject({ route: /\/interactions\//, status: 502, times: 1 });
-    const record = await world.discord.interact({ kind: 'command', name: 'paper', options: [{ type: 1, name: 'help' }], channelId: world.discord.channelId, userId: member });
+    const record = await help();
     assert.match((record.initial?.data as { content?: string })?.content ?? '', /paper search/);
 
     world.discord.faults.inject({ route: /\/interactions\//, status: 429, times: 2, retryAfter: 0.2 });
-    const limited = await world.discord.interact({ kind: 'command', name: 'paper', options: [{ type: 1, name: 'help' }], channelId: world.discord.channelId, userId: member });
+    const limited = await help();
     assert.deepEqual(limited.refused, []);
     assert.match(reply(limited).content, /paper search/, 'a 429 burst on the callback is waited out within the 3 s window');
 
     world.discord.dropGateway(0, 'close-4000');
     await world.discord.waitForGateway(10_000);
-    const again = await world.discord.interact({ kind: 'command', name: 'paper', options: [{ type: 1, name: 'help' }], channelId: world.discord.channelId, userId: member, locale: 'zh-CN' });
+    const again = await help('zh-CN');
     assert.match((again.initial?.data as { content?: string })?.content ?? '', /检索论文存档/);
     assert.ok(world.discord.gatewayStats(0).resumes >= 1 || world.discord.gatewayStats(0).identifies >= 2);
   });

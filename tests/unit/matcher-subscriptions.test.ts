@@ -2,28 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Paper } from '../../src/digest/types.ts';
 import { compileSubscriptions } from '../../src/search/matcher.ts';
+import { paperMaker } from '../helpers/papers.ts';
 
-function paper(title: string, extra: Partial<Paper> = {}): Paper {
-  return {
-    id: `arxiv:${title.length}`,
-    arxivId: null,
-    version: null,
-    doi: null,
-    source: 'arxiv',
-    date: '2025-06-01',
-    published: null,
-    title,
-    titleOriginal: null,
-    authors: [],
-    abstract: null,
-    abstractOriginal: null,
-    pdfUrl: null,
-    url: null,
-    codeUrl: null,
-    notes: null,
-    ...extra,
-  };
-}
+const paper = paperMaker({ prefix: '2506', date: '2025-06-01', authors: [] });
 
 function matches(expression: string, p: Paper): string[] | null {
   const m = compileSubscriptions([{ id: 's', expression }]).match(p);
