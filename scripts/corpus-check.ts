@@ -5,10 +5,49 @@
  *
  * "Recovered" is checked exactly, per file: the set of paper ids parsed must equal the set of ids of the
  * links written as `[PDF](…)`, and papers + duplicate warnings must equal the number of `[PDF](` rows.
+ *
+ * Then a known-item check over the real papers: for a seeded sample, the two most distinctive words of the title
+ * (the rarest across all titles, Chinese words by `Intl.Segmenter`) must find the paper in the top 3 of the search
+ * engine for at least {@link KNOWN_ITEM_TARGET} of the sample.
  */
 import { readFile } from 'node:fs/promises';
 import { collectFiles } from '../src/cli/parse.ts';
 import { paperIdentity, parseDigest, type Paper } from '../src/digest/index.ts';
+import { SearchIndex } from '../src/search/index.ts';
+
+/** Share of sampled papers a distinctive-words query must find in the top 3. */
+const KNOWN_ITEM_TARGET = 0.95;
+const KNOWN_ITEM_SAMPLE = 400;
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+const titleWords = (title: string) =>
+  [...new Set([...segmenter.segment(title.toLowerCase())].filter((s) => s.isWordLike && [...s.segment].length >= 2).map((s) => s.segment))];
+
+/** hit@3 of distinctive-title-word queries over a seeded sample of `papers`. */
+function knownItems(papers: Paper[]): { hits: number; total: number; misses: string[] } {
+  const df = new Map<string, number>();
+  const words = new Map<string, string[]>();
+  for (const p of papers) {
+    const w = titleWords(p.title);
+    words.set(p.id, w);
+    for (const x of w) df.set(x, (df.get(x) ?? 0) + 1);
+  }
+  const index = new SearchIndex();
+  index.add(papers);
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const candidates = papers.filter((p) => (words.get(p.id)?.length ?? 0) >= 2);
+  let hits = 0;
+  let total = 0;
+  const misses: string[] = [];
+  for (let i = 0; i < KNOWN_ITEM_SAMPLE && candidates.length > 0; i++) {
+    const paper = candidates[Math.floor(rand() * candidates.length)]!;
+    const query = [...(words.get(paper.id) ?? [])].sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0)).slice(0, 2).join(' ');
+    total++;
+    if (index.search(query, { limit: 3 }).results.some((r) => r.id === paper.id)) hits++;
+    else if (misses.length < 5) misses.push(`${JSON.stringify(query)} → ${paper.id} ${JSON.stringify(paper.title.slice(0, 50))}`);
+  }
+  return { hits, total, misses };
+}
 
 const DIRTY_TITLE: Array<[string, RegExp]> = [
   ['newline', /[\r\n]/],
@@ -30,6 +69,7 @@ async function main(dir: string): Promise<number> {
   let pdfRows = 0;
   let bytes = 0;
   const failures: string[] = [];
+  const distinct = new Map<string, Paper>();
   for (const file of files) {
     const text = await readFile(file, 'utf8');
     bytes += Buffer.byteLength(text);
@@ -42,6 +82,7 @@ async function main(dir: string): Promise<number> {
       continue;
     }
     papers += result.papers.length;
+    for (const p of result.papers) if (p.title && !distinct.has(p.id)) distinct.set(p.id, p);
     for (const p of result.papers) {
       const problems = titleProblems(p);
       if (problems.length > 0) failures.push(`${file}: ${p.id} title has ${problems.join(', ')}: ${JSON.stringify(p.title.slice(0, 80))}`);
@@ -60,8 +101,13 @@ async function main(dir: string): Promise<number> {
       );
     }
   }
+  const known = knownItems([...distinct.values()]);
+  const hitRate = known.total ? known.hits / known.total : 1;
+  if (hitRate < KNOWN_ITEM_TARGET) failures.push(`known items: ${known.hits}/${known.total} in the top 3, below ${KNOWN_ITEM_TARGET}: ${known.misses.join('; ')}`);
   const seconds = (Date.now() - started) / 1000;
   console.log(`corpus-check ${dir}: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${papers} papers, ${pdfRows} lcollection [PDF] rows, ${crashes} crashes, ${seconds.toFixed(1)} s`);
+  console.log(`known items: ${known.hits}/${known.total} distinctive-title-word queries find their paper in the top 3 (${(hitRate * 100).toFixed(1)}%, ${distinct.size} distinct papers)`);
+  for (const m of known.misses) console.log(`  miss ${m}`);
   for (const f of failures.slice(0, 20)) console.log(`  FAIL ${f}`);
   if (failures.length > 20) console.log(`  … and ${failures.length - 20} more`);
   console.log(failures.length === 0 ? 'OK' : `FAILED: ${failures.length} problem(s)`);
