@@ -5,7 +5,7 @@
 import { splitAuthors } from './authors.ts';
 import { columnRoles, type ColumnRole } from './columns.ts';
 import { digestHintsFromFileName, findDate, findSource } from './hints.ts';
-import { paperIdentity } from './identity.ts';
+import { paperIdentity, type PaperIdentity } from './identity.ts';
 import { scan, splitCells, type Block } from './scanner.ts';
 import { cellText, collapse, type CellMode } from './text.ts';
 import { cleanTitle } from './title.ts';
@@ -204,12 +204,7 @@ function rowPaper(block: Extract<Block, { kind: 'row' }>, roles: ColumnRole[], d
   const codeLink = code.links[0] ?? (code.text && /^https?:\/\//.test(code.text) ? code.text : null);
   const fromPdfColumn = link === pdf.links[0] || link === pdf.text;
   return {
-    id: identity.id,
-    arxivId: identity.arxivId,
-    version: identity.version,
-    doi: identity.doi,
-    source: digest.source,
-    date: digest.date,
+    ...identityOf(identity, digest),
     published: findDate(value('date').text ?? ''),
     title,
     titleOriginal: original.text ? collapse(original.text) : null,
@@ -223,6 +218,11 @@ function rowPaper(block: Extract<Block, { kind: 'row' }>, roles: ColumnRole[], d
   };
 }
 
+/** The fields every paper takes from its link's identity and from the digest it is listed in. */
+function identityOf(identity: PaperIdentity, digest: OpenDigest): Pick<Paper, 'id' | 'arxivId' | 'version' | 'doi' | 'source' | 'date'> {
+  return { id: identity.id, arxivId: identity.arxivId, version: identity.version, doi: identity.doi, source: digest.source, date: digest.date };
+}
+
 function listPaper(block: Extract<Block, { kind: 'item' }>, digest: OpenDigest, mode: CellMode): Paper | null {
   // Long lines are not list papers; the cap also bounds the lazy groups' backtracking.
   if (block.text.length > 4000 || !block.text.includes('Paper:')) return null;
@@ -232,12 +232,7 @@ function listPaper(block: Extract<Block, { kind: 'item' }>, digest: OpenDigest, 
   const title = cleanTitle(m[2]!, mode).title;
   if (!title) return null;
   return {
-    id: identity.id,
-    arxivId: identity.arxivId,
-    version: identity.version,
-    doi: identity.doi,
-    source: digest.source,
-    date: digest.date,
+    ...identityOf(identity, digest),
     published: m[1]!,
     title,
     titleOriginal: null,

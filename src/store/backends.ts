@@ -11,6 +11,7 @@ import KeyvRedis, { createClient } from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import { StoreOpenError, errorCode } from './errors.ts';
 import { deserializeValue, serializeValue } from './kv.ts';
+import { redactUrl } from './redact.ts';
 
 /** Where the bot keeps its data when no store URL is given. */
 export const DEFAULT_SQLITE_PATH = 'data/arxiv-digest-bot.sqlite';
@@ -27,6 +28,8 @@ export interface OpenedKeyv {
   redis?: RedisClient;
 }
 
+export { redactUrl };
+
 /** The node-redis client type `@keyv/redis` re-exports. */
 export type RedisClient = ReturnType<typeof newRedisClient>;
 
@@ -38,25 +41,6 @@ export interface OpenKeyvOptions {
   connectTimeoutMs?: number;
 }
 
-/** The URL with any password (and user) replaced by `***`, for logs and messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '' || parsed.username !== '') {
-      parsed.username = parsed.username === '' ? '' : '***';
-      parsed.password = parsed.password === '' ? '' : '***';
-    }
-    for (const name of ['password', 'pass', 'secret', 'token']) {
-      if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '***');
-    }
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    // Unparseable (e.g. a `/` inside the password): hide everything between the scheme and the last `@`.
-    const at = url.lastIndexOf('@');
-    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
-    return at > scheme.length ? `${scheme}***${url.slice(at)}` : url;
-  }
-}
 
 const keyvOptions = (namespace: string) => ({
   namespace,
