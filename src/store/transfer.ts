@@ -8,7 +8,14 @@
  */
 import { z } from 'zod';
 import type { Paper } from '../digest/types.ts';
-import type { Stores } from './stores.ts';
+import type { ChannelStore } from './channels.ts';
+import type { DeliveryStore } from './deliveries.ts';
+import type { DigestStore } from './digests.ts';
+import type { FileStore } from './files.ts';
+import type { MetaStore } from './meta.ts';
+import type { Outbox } from './outbox.ts';
+import type { PaperStore } from './papers.ts';
+import type { SubscriptionStore } from './subscriptions.ts';
 import type { DigestRecord, FileRecord, OutboxEntry, SubscriptionRecord } from './records.ts';
 import {
   SCHEMA_VERSION,
@@ -30,8 +37,20 @@ export interface ExportLine {
   record: unknown;
 }
 
-/** The repositories export and import work on. */
-export type TransferStores = Pick<Stores, 'papers' | 'files' | 'digests' | 'channels' | 'subscriptions' | 'outbox' | 'deliveries' | 'meta'>;
+/**
+ * The repositories export and import work on. Typed from the repository interfaces, not from `Stores`: stores.ts
+ * builds on this module, so this one must not depend back on it.
+ */
+export interface TransferStores {
+  papers: PaperStore;
+  files: FileStore;
+  digests: DigestStore;
+  channels: ChannelStore;
+  subscriptions: SubscriptionStore;
+  outbox: Outbox;
+  deliveries: DeliveryStore;
+  meta: MetaStore;
+}
 
 const storedDelivery = z.object({
   v: z.literal(SCHEMA_VERSION),
