@@ -18,6 +18,7 @@ import { ingestFolder } from './jobs/ingest.ts';
 import { createCluster, type Cluster } from './jobs/cluster.ts';
 import { localLease, redisLease } from './jobs/lease.ts';
 import { planDeliveries } from './jobs/plan.ts';
+import { planWeekly } from './jobs/weekly.ts';
 import { createRunner } from './jobs/runner.ts';
 import { scrubSecrets, type Logger } from './log.ts';
 import { wireMetrics } from './metrics/wire.ts';
@@ -35,8 +36,15 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** What a test may inject into a bot (the clock). */
+export interface BotOptions {
+  /** The clock of the store, the weekly schedule and the handlers (default: the system clock). */
+  now?: () => Date;
+}
+
 /** Opens everything and logs in. Throws (with a one-line message) when the store or Discord cannot be reached. */
-export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+export async function startBot(config: Config, log: Logger, options: BotOptions = {}): Promise<RunningBot> {
+  const now = options.now ?? (() => new Date());
   const token = config.discordToken;
   if (!token) throw new Error('DISCORD_TOKEN is not set');
   // First, before anything is opened: a malformed command module is a one-line start-up error.
@@ -45,6 +53,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     sqlitePath: sqlitePathIn(config.dataDir),
     namespace: config.keyvNamespace,
     log: log.child({ part: 'store' }),
+    now,
   });
   const archive = await openArchive({ stores, snapshot: diskSnapshotFile(snapshotPathIn(config.dataDir, stores.backend)), log });
   log.info({ store: stores.backend, papers: archive.index.size, index: archive.origin }, 'archive open');
@@ -85,7 +94,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);
         return report;
       },
-      plan: () => planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog }),
+      plan: async () =>
+        (await planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog })) +
+        (await planWeekly({ stores, now, log: log.child({ part: 'weekly' }) })),
       publisher,
     },
   });
@@ -113,7 +124,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     stores,
     archive,
     runner,
-    now: () => new Date(),
+    now,
     status: (guildId) => buildStatus({ stores, runner, instance }, guildId),
   };
 
