@@ -6,9 +6,9 @@ import tseslint from 'typescript-eslint';
 /** The units every other unit may import: translations, logging, configuration and their helpers. */
 const BASE = ['i18n/', 'log.ts', 'config.ts', 'redact.ts', 'paths.ts'];
 /** The layers below the interaction layer, bottom to top (what the jobs, the CLI, the preview and metrics may use). */
-const BELOW_JOBS = ['digest/', 'store/', 'search/', 'archive.ts', 'sources/', 'metadata/', 'discord/'];
+const BELOW_JOBS = ['digest/', 'store/', 'search/', 'citations/', 'archive.ts', 'sources/', 'metadata/', 'discord/'];
 const UP_TO_JOBS = [...BELOW_JOBS, 'jobs/'];
-const SERVICES = ['digest/', 'store/', 'search/', 'archive.ts', 'sources/', 'metadata/'];
+const SERVICES = ['digest/', 'store/', 'search/', 'citations/', 'archive.ts', 'sources/', 'metadata/'];
 
 /**
  * The layering, bottom to top: each unit (a folder of src/ with a trailing `/`, a top-level file of src/, or
@@ -22,10 +22,11 @@ export const LAYERS = [
   { unit: 'digest/', may: [] },
   { unit: 'store/', may: ['digest/'] },
   { unit: 'search/', may: ['digest/'] },
+  { unit: 'citations/', may: ['digest/'] },
   { unit: 'archive.ts', may: ['digest/', 'store/', 'search/'] },
   { unit: 'sources/', may: ['digest/', 'store/'] },
   { unit: 'metadata/', may: ['digest/'], typeOnly: ['store/'] },
-  { unit: 'discord/', may: ['digest/', 'store/', 'search/', 'archive.ts', 'sources/', 'metadata/'] },
+  { unit: 'discord/', may: ['digest/', 'store/', 'search/', 'citations/', 'archive.ts', 'sources/', 'metadata/'] },
   { unit: 'app.ts', may: SERVICES },
   { unit: 'status.ts', may: [...SERVICES, 'app.ts'] },
   { unit: 'jobs/', may: BELOW_JOBS },

@@ -15,6 +15,7 @@ import type { FileStore } from './files.ts';
 import type { MetaStore } from './meta.ts';
 import type { Outbox } from './outbox.ts';
 import type { PaperStore } from './papers.ts';
+import type { SavedStore } from './saved.ts';
 import type { SubscriptionStore } from './subscriptions.ts';
 import type { DigestRecord, FileRecord, OutboxEntry, SubscriptionRecord } from './records.ts';
 import {
@@ -24,12 +25,14 @@ import {
   storedFile,
   storedOutbox,
   storedPaper,
+  storedSaveDay,
+  storedSavedList,
   storedSubscription,
   withVersion,
 } from './records.ts';
 
 /** Kinds of exported record. */
-export type ExportKind = 'paper' | 'file' | 'digest' | 'channel' | 'subscription' | 'outbox' | 'delivery' | 'meta';
+export type ExportKind = 'paper' | 'file' | 'digest' | 'channel' | 'subscription' | 'outbox' | 'delivery' | 'meta' | 'saved' | 'save-day';
 
 /** One line of an export: the record in its stored (versioned) form. */
 export interface ExportLine {
@@ -50,6 +53,7 @@ export interface TransferStores {
   outbox: Outbox;
   deliveries: DeliveryStore;
   meta: MetaStore;
+  saved: SavedStore;
 }
 
 const storedDelivery = z.object({
@@ -91,6 +95,11 @@ export async function* exportAll(stores: TransferStores): AsyncIterable<ExportLi
     }
   }
   for (const { key, value } of await stores.meta.entries()) yield { kind: 'meta', record: withVersion({ key, value }) };
+  for (const userId of await stores.saved.users()) {
+    const items = await stores.saved.list(userId);
+    if (items.length > 0) yield { kind: 'saved', record: withVersion({ userId, items }) };
+  }
+  for (const day of await stores.saved.days()) yield { kind: 'save-day', record: withVersion(day) };
 }
 
 /** Parses one exported record, throwing a readable error when it does not match its kind. */
@@ -158,6 +167,12 @@ export async function importMany(
           await stores.meta.set(key, value);
           break;
         }
+        case 'saved':
+          await stores.saved.restoreList(parse(storedSavedList, line));
+          break;
+        case 'save-day':
+          await stores.saved.restoreDay(parse(storedSaveDay, line));
+          break;
         default:
           throw new InvalidRecordError(`unknown record kind ${JSON.stringify((line as { kind: unknown }).kind)}`);
       }
