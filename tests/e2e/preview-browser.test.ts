@@ -138,8 +138,11 @@ describe('npm start without DISCORD_TOKEN', () => {
       const exited = once(child, 'exit');
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      // Decoded as a stream: a character split across two chunks must not be garbled.
+      child.stdout.setEncoding('utf8');
+      child.stderr.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.on('data', (chunk: string) => (stderr += chunk));
       const deadline = Date.now() + 30_000;
       let url: string | undefined;
       while (!url && Date.now() < deadline && child.exitCode === null) {
