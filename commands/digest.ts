@@ -14,7 +14,8 @@ import type { ChannelMode } from '../src/app.ts';
 import type { Command, CommandContext } from '../src/discord/command.ts';
 import { UserError } from '../src/discord/errors.ts';
 import { localize } from '../src/discord/localize.ts';
-import { pickLocale } from '../src/i18n/index.ts';
+import { pickLocale, type Translate } from '../src/i18n/index.ts';
+import type { SourceStatus } from '../src/sources/index.ts';
 import { missingPostPermissions } from '../src/discord/permissions.ts';
 
 const MODES: { value: ChannelMode; en: string; zh: string }[] = [
@@ -97,7 +98,7 @@ async function status(interaction: ChatInputCommandInteraction<'cached'>, ctx: C
   const last = report.lastDigest;
   const embed = new EmbedBuilder()
     .setTitle(t('digest.status.title'))
-    .setColor(report.problems.length ? 0xe67e22 : 0x2ecc71)
+    .setColor(report.problems.length || report.sources.some((s) => s.problem) ? 0xe67e22 : 0x2ecc71)
     .setFooter({ text: report.instance })
     .addFields(
       { name: t('digest.status.store'), value: report.store, inline: true },
@@ -123,6 +124,9 @@ async function status(interaction: ChatInputCommandInteraction<'cached'>, ctx: C
           : t('digest.status.noChannels'),
       },
     );
+  if (report.sources.length) {
+    embed.addFields({ name: t('digest.status.sources'), value: sourceLines(report.sources, t).slice(0, 1024) });
+  }
   if (report.problems.length) {
     embed.addFields({ name: t('digest.status.problems'), value: report.problems.map((p) => `• ${p}`).join('\n').slice(0, 1024) });
   }
@@ -139,6 +143,7 @@ async function run(ctx: CommandContext): Promise<void> {
   }
   await ctx.respond(
     ctx.t('digest.run.done', { files: report.filesChanged, papers: report.newPapers, messages: report.messagesSent }) +
+      (report.filesFetched ? `\n${ctx.t('digest.run.fetched', { count: report.filesFetched })}` : '') +
       (report.problems.length ? `\n${report.problems.map((p) => `• ${p}`).join('\n')}`.slice(0, 1500) : ''),
   );
 }
@@ -212,6 +217,25 @@ export function parseSources(raw: string | null): string[] | null {
     if (!/^[a-z0-9-]{2,30}$/.test(source)) throw new UserError('error.invalidOption', { option: 'sources', reason: source });
   }
   return [...new Set(list)];
+}
+
+/** One line per source, and under a failing one what is wrong and what to do (translated here, at the edge). */
+function sourceLines(sources: readonly SourceStatus[], t: Translate): string {
+  return sources
+    .map((s) => {
+      const line = t('digest.status.sourceLine', {
+        name: s.name,
+        checked: s.lastCheck ? `<t:${Math.floor(s.lastCheck.getTime() / 1000)}:R>` : t('digest.status.sourceNever'),
+        newFile: s.lastNewFile ? `\`${s.lastNewFile.path}\` (<t:${Math.floor(s.lastNewFile.at.getTime() / 1000)}:R>)` : t('digest.status.sourceNever'),
+      });
+      if (!s.problem) return line;
+      const what = t(`source.problem.${s.problem.kind}`, {
+        detail: s.problem.detail,
+        retryAt: s.problem.retryAt ? `<t:${Math.floor(s.problem.retryAt.getTime() / 1000)}:t>` : '—',
+      });
+      return `${line}\n${t('digest.status.sourceProblem', { since: `<t:${Math.floor(s.problem.since.getTime() / 1000)}:f>`, count: s.problem.count, what })}`;
+    })
+    .join('\n');
 }
 
 function discordTime(date: Date): string {

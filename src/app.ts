@@ -4,6 +4,7 @@
 import type { Archive } from './archive.ts';
 import type { Config } from './config.ts';
 import type { DigestRunner } from './jobs/runner.ts';
+import type { SourceStatus } from './sources/index.ts';
 import type { ChannelRecord, Stores } from './store/index.ts';
 
 export type { ChannelMode } from './store/index.ts';
@@ -30,6 +31,8 @@ export interface StatusReport {
   lastDigest: { date: string | null; source: string; status: string; papers: number; ingestedAt: Date } | null;
   nextRun: Date | null;
   channels: ChannelRecord[];
+  /** Each configured digest source (`DIGEST_SOURCES`): last check, last new file, and a typed problem when it keeps failing. */
+  sources: SourceStatus[];
   /** Each a sentence saying what is wrong and what to do. */
   problems: string[];
   /** Which process answered: its shards and whether it runs the job (several bot processes). */

@@ -23,6 +23,7 @@ import { scrubSecrets, type Logger } from './log.ts';
 import { wireMetrics } from './metrics/wire.ts';
 import { snapshotPathIn, sqlitePathIn } from './paths.ts';
 import { buildStatus } from './status.ts';
+import { createSourceFetcher } from './sources/index.ts';
 import { openStores } from './store/index.ts';
 
 /** A running bot. */
@@ -73,6 +74,19 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     ...(stores.redis ? { fence: () => lease.stillHeld() } : {}),
   });
   const folder = diskDigestFolder(config.digestDir);
+  // DIGEST_SOURCES: the run fetches new files into DIGEST_DIR first; the folder scan then ingests them.
+  const fetcher = config.digestSources.length
+    ? createSourceFetcher(
+        {
+          sources: config.digestSources,
+          lookbackDays: config.digestLookbackDays,
+          timeZone: config.timeZone,
+          digestDir: config.digestDir,
+          github: { apiUrl: config.githubApiUrl, rawUrl: config.githubRawUrl, token: config.githubToken },
+        },
+        { meta: stores.meta, log: log.child({ part: 'sources' }) },
+      )
+    : null;
   let cluster: Cluster | null = null;
   const inner = createRunner({
     log: log.child({ part: 'job' }),
@@ -80,6 +94,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     timeZone: config.timeZone,
     gate: async () => (await lease.acquire()) !== null,
     steps: {
+      ...(fetcher && { fetch: () => fetcher.run() }),
       async ingest() {
         const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }) }));
         await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);
@@ -114,7 +129,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     archive,
     runner,
     now: () => new Date(),
-    status: (guildId) => buildStatus({ stores, runner, instance }, guildId),
+    status: (guildId) => buildStatus({ stores, runner, instance, ...(fetcher && { sources: () => fetcher.status() }) }, guildId),
   };
 
   const route = createRouter({ commands, app, log: log.child({ part: 'router' }), observe: metrics.routerObserve });
@@ -160,6 +175,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       if (refreshTimer) clearInterval(refreshTimer);
       await (cluster ?? runner).stop();
       await Promise.allSettled([...inFlight]);
+      await fetcher?.close().catch(() => undefined);
       await archive.saveSnapshot().catch((error: unknown) => log.warn({ err: error }, 'could not save the search index snapshot'));
       await client.destroy();
       await metrics.close();

@@ -30,7 +30,7 @@ async function main(): Promise<number> {
     );
     return preview(config);
   }
-  const log = createLogger({ level: config.logLevel, secrets: [config.discordToken] });
+  const log = createLogger({ level: config.logLevel, secrets: [config.discordToken, ...(config.githubToken ? [config.githubToken] : [])] });
   log.info({ config: redactConfig(config) }, 'starting');
   // Signals are handled from the start: a stop during start-up exits at once (nothing is in flight yet, and the
   // outbox keeps whatever was planned), a stop later finishes the work in flight first.

@@ -15,6 +15,8 @@ export interface RunReport {
   seconds: number;
   /** Digest files that were new or changed. */
   filesChanged: number;
+  /** Files the fetch step downloaded new or changed (0 without DIGEST_SOURCES). */
+  filesFetched?: number;
   newPapers: number;
   /** Messages planned into the outbox by this run. */
   messagesPlanned: number;
@@ -27,6 +29,11 @@ export interface RunReport {
 
 /** The steps a run performs, injected so the runner itself is only scheduling. */
 export interface RunSteps {
+  /**
+   * Fetches new digest files from the configured sources into the digest folder (optional). Remote failures are
+   * recorded per source for `/digest status`, not thrown; a throw (the store) is logged and the run goes on.
+   */
+  fetch?(): Promise<{ downloaded: number }>;
   ingest(): Promise<IngestReport>;
   /** Plans outbox entries for everything due; returns how many were planned. */
   plan(): Promise<number>;
@@ -85,6 +92,16 @@ export function createRunner(deps: {
     let ingest: IngestReport | null = null;
     let planned = 0;
     let drain: DrainReport = { sent: 0, failed: 0, pending: 0, problems: [] };
+    let fetched: number | undefined;
+    if (steps.fetch) {
+      try {
+        fetched = (await steps.fetch()).downloaded;
+      } catch (error) {
+        // What was fetched before still gets ingested and delivered.
+        log.error({ err: error, trigger }, 'fetching digests failed; ingesting what is already in the folder');
+        problems.push(`fetching digests failed: ${(error as Error).message}`);
+      }
+    }
     try {
       ingest = await steps.ingest();
       problems.push(...ingest.failures.map((f) => `${f.path}: ${f.reason}`));
@@ -105,6 +122,7 @@ export function createRunner(deps: {
       startedAt,
       seconds: (Date.now() - startedAt.getTime()) / 1000,
       filesChanged: ingest?.changed ?? 0,
+      ...(fetched !== undefined && { filesFetched: fetched }),
       newPapers: ingest?.added.length ?? 0,
       messagesPlanned: planned,
       messagesSent: drain.sent,
