@@ -79,9 +79,8 @@ function httpUrl(fallback: string) {
   return z
     .string()
     .trim()
-    .url(`must be a URL such as ${fallback}`)
-    .refine((url) => /^https?:/i.test(url), 'must be an http(s) URL')
     .default(fallback)
+    .refine((url) => URL.canParse(url) && /^https?:$/i.test(new URL(url).protocol), `must be an http(s) URL such as ${fallback}`)
     .transform((url) => url.replace(/\/+$/, ''));
 }
 

@@ -173,7 +173,8 @@ export function createHttpClient(options: HttpOptions): HttpClient {
       } catch (error) {
         if (error instanceof FetchFailure) throw error;
         const failure = networkFailure(error, request.url);
-        if (last) throw failure;
+        // Nobody listening (or no such host) will not change in a second: the next run tries again.
+        if (last || failure.final) throw failure;
         await sleep(backoff(attempt));
         continue;
       }
@@ -224,12 +225,14 @@ function rateLimit(code: number, headers: Record<string, string>, now: number): 
   return null;
 }
 
-function networkFailure(error: unknown, url: string): FetchFailure {
+function networkFailure(error: unknown, url: string): FetchFailure & { final: boolean } {
   const e = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code ?? e.name ?? 'error';
   const timeout = /TIMEOUT/i.test(code) || e.name === 'TimeoutError' || e.name === 'AbortError';
   const what = timeout ? 'did not answer in time' : code === 'ECONNREFUSED' ? 'refused the connection' : `could not be reached (${code})`;
-  return new FetchFailure(timeout ? 'timeout' : 'network', `${hostOf(url)} ${what}`);
+  return Object.assign(new FetchFailure(timeout ? 'timeout' : 'network', `${hostOf(url)} ${what}`), {
+    final: code === 'ECONNREFUSED' || code === 'ENOTFOUND',
+  });
 }
 
 function hostOf(url: string): string {

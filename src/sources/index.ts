@@ -94,7 +94,9 @@ export async function sourceStatuses(sources: readonly SourceSpec[], state: Sour
       const s = known?.spec === spec ? known : undefined;
       const error = s?.lastError;
       // One failed run is usually a blip; a wrong address or a denied token is worth saying at once.
-      const serious = error && (error.count >= FAILURES_BEFORE_PROBLEM || error.kind === 'not-found' || error.kind === 'denied' || error.kind === 'write');
+      const serious =
+        error &&
+        (error.count >= FAILURES_BEFORE_PROBLEM || error.retryAt !== null || error.kind === 'not-found' || error.kind === 'denied' || error.kind === 'write');
       return {
         name: source.name,
         spec,
