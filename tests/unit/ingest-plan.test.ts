@@ -12,7 +12,7 @@ import { memoryStores, type ChannelRecord, type Stores } from '../../src/store/i
 import { digestMarkdown, rows } from '../helpers/digests.ts';
 import { silentLog } from '../helpers/log.ts';
 
-const SAMPLE = readFileSync('digests/2025-11-23-arxiv.md', 'utf8');
+const SAMPLE = readFileSync('samples/2025-11-23-arxiv.md', 'utf8');
 const log = silentLog();
 
 async function setup(files: Record<string, string>): Promise<{ stores: Stores; archive: Archive; folder: ReturnType<typeof memoryDigestFolder> }> {
