@@ -124,9 +124,10 @@ async function status(interaction: ChatInputCommandInteraction<'cached'>, ctx: C
           : t('digest.status.noChannels'),
       },
     );
-  if (report.sources.length) {
-    embed.addFields({ name: t('digest.status.sources'), value: sourceLines(report.sources, t).slice(0, 1024) });
-  }
+  embed.addFields({
+    name: t('digest.status.sources'),
+    value: report.sources.length ? sourceLines(report.sources, t).slice(0, 1024) : t('digest.status.noSources'),
+  });
   if (report.problems.length) {
     embed.addFields({ name: t('digest.status.problems'), value: report.problems.map((p) => `• ${p}`).join('\n').slice(0, 1024) });
   }

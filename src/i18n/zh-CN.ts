@@ -26,6 +26,7 @@ export const zhCN: Record<MessageKey, string> = {
   'digest.status.sources': '日报来源',
   'digest.status.sourceLine': '**{name}** · 检查于 {checked} · 最近新文件 {newFile}',
   'digest.status.sourceNever': '尚无',
+  'digest.status.noSources': '无：只读取放入 DIGEST_DIR 的文件。设置 DIGEST_SOURCES 以跟随日报生成器（见 README“Where digests come from”）。',
   'digest.status.sourceProblem': '⚠️ 自 {since} 起连续 {count} 次失败：{what}',
   'digest.run.fetched': '已从来源获取 {count} 个新增或变更的日报文件。',
   'source.problem.unreachable': '无法连接服务器（{detail}）。请检查 DIGEST_SOURCES 中的地址和本机网络；每次运行都会重试，已获取的文件照常发布。',

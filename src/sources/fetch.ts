@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '../log.ts';
-import { dateInName, datesBetween, lookbackRange, type DateRange } from './dates.ts';
+import { addDays, dateInName, datesBetween, lookbackRange, type DateRange } from './dates.ts';
 import { githubHeaders, listGitHubFolder, rawFileUrl, type GitHubEndpoints } from './github.ts';
 import { FetchFailure, type HttpClient, type HttpResponse } from './http.ts';
 import type { SourceProblemKind } from './problems.ts';
@@ -65,10 +65,14 @@ export const MAX_DIGEST_BYTES = 8 * 1024 * 1024;
 export async function fetchSources(deps: FetchDeps, range?: DateRange): Promise<FetchReport> {
   const now = deps.now ?? (() => new Date());
   const dates = range ?? lookbackRange(now(), deps.timeZone, deps.lookbackDays);
+  // A generator in a time zone ahead of ours names its file after its own date, which is our tomorrow for hours:
+  // a listed folder shows that file at no extra cost, so the lookback window takes it (a template would need a
+  // request more per run, so it keeps to the exact window).
+  const ahead = range ? 0 : 1;
   const before = { ...deps.http.stats };
   const files: FetchedFile[] = [];
   for (const source of deps.sources) {
-    const found = await fetchSource(deps, source, dates, now);
+    const found = await fetchSource(deps, source, dates, now, ahead);
     files.push(...found);
   }
   const count = (status: FetchStatus) => files.filter((f) => f.status === status).length;
@@ -91,7 +95,7 @@ interface Stop {
   retryAt: Date | null;
 }
 
-async function fetchSource(deps: FetchDeps, source: SourceSpec, range: DateRange, now: () => Date): Promise<FetchedFile[]> {
+async function fetchSource(deps: FetchDeps, source: SourceSpec, range: DateRange, now: () => Date, ahead: number): Promise<FetchedFile[]> {
   const spec = describeSource(source);
   const known = await deps.state.get(source.name);
   const state: SourceState = known && known.spec === spec ? known : emptyState(source.name, spec);
@@ -185,7 +189,8 @@ async function fetchSource(deps: FetchDeps, source: SourceSpec, range: DateRange
     for (const date of datesBetween(range.since, range.until)) {
       const url = expandTemplate(source.template, date);
       const name = templateFileName(url, date);
-      await fetchOne(name, url, `${source.name}/${name}`, null, {});
+      // A template on GitHub's raw host gets the token too (private repositories); any other host never does.
+      await fetchOne(name, url, `${source.name}/${name}`, null, githubHeaders(deps.github, 'raw', url));
     }
   } else if (!stop) {
     const listing = await listFolder(deps, source, state);
@@ -196,7 +201,7 @@ async function fetchSource(deps: FetchDeps, source: SourceSpec, range: DateRange
     } else {
       for (const [name, entry] of Object.entries(listing.files).sort(([a], [b]) => (a < b ? 1 : -1))) {
         const date = dateInName(name.split('/').pop() ?? '');
-        if (!date || date < range.since || date > range.until) continue;
+        if (!date || date < range.since || date > addDays(range.until, ahead)) continue;
         const url = rawFileUrl(deps.github, source, name);
         await fetchOne(name, url, `${source.name}/${name}`, entry.sha, githubHeaders(deps.github, 'raw', url));
       }

@@ -134,6 +134,8 @@ describe('fetching digests from the local GitHub', () => {
 
   it('GitHub folder: one trees-API request lists it, files in range come from the raw host, a repeat is one 304', async () => {
     put('2025-11-10'); // outside the lookback window
+    put('2025-11-26'); // too far ahead
+    put('2025-11-25', 1, 50000); // a generator a time zone ahead: already "tomorrow"
     put('2025-11-23');
     put('2025-11-24', 2, 30000);
     github.put(REPO, `${FOLDER}/README.md`, '# index\n');
@@ -141,17 +143,18 @@ describe('fetching digests from the local GitHub', () => {
     const f = fetcher(folder);
     const first = await f.run();
     assert.deepEqual(first.files.map((x) => [x.path, x.status]), [
+      ['lcollection-arxiv_daily/2025-11-25-arxiv.md', 'new'],
       ['lcollection-arxiv_daily/2025-11-24-arxiv.md', 'new'],
       ['lcollection-arxiv_daily/2025-11-23-arxiv.md', 'new'],
     ]);
     assert.deepEqual(github.counts().api, 1);
     assert.deepEqual(github.requests.filter((r) => r.host === 'api').map((r) => r.path), [`/repos/${REPO}/git/trees/HEAD:${FOLDER}?recursive=1`]);
     assert.ok(!github.requests.some((r) => r.path.includes('/contents')), 'never the contents API');
-    assert.equal(first.requests, 3);
+    assert.equal(first.requests, 4);
 
     github.resetCounts();
     const second = await f.run();
-    assert.deepEqual([second.requests, second.downloaded, second.unchanged], [1, 0, 2]);
+    assert.deepEqual([second.requests, second.downloaded, second.unchanged], [1, 0, 3]);
     assert.equal(github.requests[0]?.status, 304);
     assert.equal(github.counts().bytes, 0);
 
@@ -159,7 +162,7 @@ describe('fetching digests from the local GitHub', () => {
     put('2025-11-23', 6);
     github.resetCounts();
     const third = await f.run();
-    assert.deepEqual(third.files.map((x) => x.status), ['unchanged', 'changed']);
+    assert.deepEqual(third.files.map((x) => x.status), ['unchanged', 'unchanged', 'changed']);
     assert.deepEqual([github.counts().api, github.counts().raw], [1, 1]);
   });
 

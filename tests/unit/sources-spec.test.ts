@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { ConfigError, loadConfig, redactConfig } from '../../src/config.ts';
 import { addDays, dateIn, dateInName, datesBetween, isIsoDate, lookbackRange } from '../../src/sources/dates.ts';
 import { gitBlobSha, templateFileName } from '../../src/sources/fetch.ts';
-import { rawFileUrl, treeUrl } from '../../src/sources/github.ts';
+import { githubHeaders, rawFileUrl, treeUrl } from '../../src/sources/github.ts';
 import { parseRetryAfter } from '../../src/sources/http.ts';
 import { expandTemplate, parseSource, parseSources, SourceSpecError } from '../../src/sources/spec.ts';
 import { assertSafePath } from '../../src/sources/writer.ts';
@@ -117,6 +117,15 @@ describe('local names and URLs', () => {
     assert.ok(source.kind === 'github');
     assert.equal(treeUrl(endpoints, source), 'https://api.github.com/repos/Lcollection/Arxiv_Daily/git/trees/HEAD:docs/daily-papers?recursive=1');
     assert.equal(rawFileUrl(endpoints, source, '2025-11-23-arxiv.md'), 'https://raw.githubusercontent.com/Lcollection/Arxiv_Daily/HEAD/docs/daily-papers/2025-11-23-arxiv.md');
+  });
+
+  it('sends GITHUB_TOKEN only to the configured GitHub hosts', () => {
+    const endpoints = { apiUrl: 'https://api.github.com', rawUrl: 'https://raw.githubusercontent.com', token: 'ghp_x' };
+    assert.equal(githubHeaders(endpoints, 'api', 'https://api.github.com/repos/o/r/git/trees/HEAD').authorization, 'Bearer ghp_x');
+    assert.equal(githubHeaders(endpoints, 'raw', 'https://raw.githubusercontent.com/o/r/HEAD/a.md').authorization, 'Bearer ghp_x');
+    assert.equal(githubHeaders(endpoints, 'raw', 'https://raw.githubusercontent.com.evil.example/o/r/a.md').authorization, undefined);
+    assert.equal(githubHeaders(endpoints, 'raw', 'https://example.org/2025-11-23.md').authorization, undefined);
+    assert.equal(githubHeaders({ ...endpoints, token: undefined }, 'api', 'https://api.github.com/x').authorization, undefined);
   });
 
   it('computes git blob ids like git does', () => {
