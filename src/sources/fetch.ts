@@ -56,6 +56,9 @@ export interface FetchDeps {
   onFile?: (file: FetchedFile) => void;
 }
 
+/** Files downloaded between two saves of a source's state during one run. */
+const CHECKPOINT_EVERY = 25;
+
 const PER_FILE = new Set<SourceProblemKind>(['http', 'too-large', 'denied']);
 
 /** Largest digest file accepted: real ones are under 300 KB. */
@@ -107,6 +110,7 @@ async function fetchSource(deps: FetchDeps, source: SourceSpec, range: DateRange
   let stop: Stop | null = null;
   let fileFailure: Stop | null = null;
   let failures = 0;
+  let downloadsSinceSave = 0;
   // A rate limit the server told us about: ask nothing until it ends (GitHub counts even refused requests).
   const waitUntil = state.lastError?.retryAt ? new Date(state.lastError.retryAt) : null;
   if (waitUntil && waitUntil > now()) {
@@ -184,6 +188,11 @@ async function fetchSource(deps: FetchDeps, source: SourceSpec, range: DateRange
     };
     state.files[name] = entry;
     emit({ source: source.name, url, path, status: same ? 'unchanged' : local ? 'changed' : 'new', message: null });
+    // A long backfill keeps its progress: interrupted, the next run does not download these again.
+    if (++downloadsSinceSave >= CHECKPOINT_EVERY) {
+      downloadsSinceSave = 0;
+      await deps.state.put(state);
+    }
   };
   if (source.kind === 'template') {
     for (const date of datesBetween(range.since, range.until)) {
