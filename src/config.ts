@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import cron from 'node-cron';
 import { z } from 'zod';
-import { redactUrl } from './store/redact.ts';
-import { parseSources, SourceSpecError, type SourceSpec } from './sources/spec.ts';
+import { redactUrl } from './redact.ts';
+import { parseSources, SourceSpecError, type SourceSpec } from './source-spec.ts';
 
 /** Log levels pino understands. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

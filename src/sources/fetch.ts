@@ -10,7 +10,7 @@ import { addDays, dateInName, datesBetween, lookbackRange, type DateRange } from
 import { githubHeaders, listGitHubFolder, rawFileUrl, type GitHubEndpoints } from './github.ts';
 import { FetchFailure, type HttpClient, type HttpResponse } from './http.ts';
 import type { SourceProblemKind } from './problems.ts';
-import { describeSource, expandTemplate, type GitHubSource, type SourceSpec } from './spec.ts';
+import { describeSource, expandTemplate, type GitHubSource, type SourceSpec } from '../source-spec.ts';
 import { emptyState, type FileState, type SourceState, type SourceStateStore } from './state.ts';
 import type { DigestWriter } from './writer.ts';
 

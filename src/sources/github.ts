@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { FetchFailure, type HttpClient } from './http.ts';
 import type { SourceProblemKind } from './problems.ts';
-import type { GitHubSource } from './spec.ts';
+import type { GitHubSource } from '../source-spec.ts';
 import { assertSafePath } from './writer.ts';
 
 /** Where GitHub is (GitHub Enterprise, a proxy, or the tests' local server) and how to authenticate. */

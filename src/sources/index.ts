@@ -9,14 +9,14 @@ import type { DateRange } from './dates.ts';
 import type { GitHubEndpoints } from './github.ts';
 import { createHttpClient, type HttpClient, type HttpOptions } from './http.ts';
 import { FAILURES_BEFORE_PROBLEM, type SourceStatus } from './problems.ts';
-import { describeSource, type SourceSpec } from './spec.ts';
+import { describeSource, type SourceSpec } from '../source-spec.ts';
 import { metaSourceStateStore, type SourceStateStore } from './state.ts';
 import { diskDigestWriter, type DigestWriter } from './writer.ts';
 
 export type { FetchReport, FetchedFile, FetchStatus } from './fetch.ts';
 export type { SourceStatus, SourceProblemKind } from './problems.ts';
-export type { SourceSpec } from './spec.ts';
-export { parseSources, SourceSpecError, describeSource } from './spec.ts';
+export type { SourceSpec } from '../source-spec.ts';
+export { parseSources, SourceSpecError, describeSource } from '../source-spec.ts';
 export type { DateRange } from './dates.ts';
 export { isIsoDate, dateIn } from './dates.ts';
 export { memorySourceStateStore, metaSourceStateStore, type SourceStateStore } from './state.ts';

@@ -6,7 +6,7 @@ import { addDays, dateIn, dateInName, datesBetween, isIsoDate, lookbackRange } f
 import { gitBlobSha, templateFileName } from '../../src/sources/fetch.ts';
 import { githubHeaders, rawFileUrl, treeUrl } from '../../src/sources/github.ts';
 import { parseRetryAfter } from '../../src/sources/http.ts';
-import { expandTemplate, parseSource, parseSources, SourceSpecError } from '../../src/sources/spec.ts';
+import { expandTemplate, parseSource, parseSources, SourceSpecError } from '../../src/source-spec.ts';
 import { assertSafePath } from '../../src/sources/writer.ts';
 
 const LCOLLECTION = 'https://raw.githubusercontent.com/Lcollection/Arxiv_Daily/main/docs/daily-papers/{date}-arxiv.md';
