@@ -34,7 +34,7 @@ const data = localize(new SlashCommandBuilder(), 'digest', '日报', {
     localize(s, 'status', '状态', { en: 'Store, papers, last digest, next run and channels', zh: '存储、论文数、最近日报、下次运行和频道' }),
   )
   .addSubcommand((s) =>
-    localize(s, 'run', '运行', { en: 'Ingest new digests now and deliver everything due', zh: '立即导入新日报并发送所有待发内容' }),
+    localize(s, 'run', '运行', { en: 'Fetch and ingest new digests now, and deliver everything due', zh: '立即获取并导入新日报，并发送所有待发内容' }),
   )
   .addSubcommandGroup((g) =>
     localize(g, 'channel', '频道', { en: 'Channels that receive the daily digest', zh: '接收每日日报的频道' })
@@ -145,6 +145,7 @@ async function run(ctx: CommandContext): Promise<void> {
   await ctx.respond(
     ctx.t('digest.run.done', { files: report.filesChanged, papers: report.newPapers, messages: report.messagesSent }) +
       (report.filesFetched ? `\n${ctx.t('digest.run.fetched', { count: report.filesFetched })}` : '') +
+      (report.sourcesFailed ? `\n⚠️ ${ctx.t('digest.run.sourcesFailed', { count: report.sourcesFailed })}` : '') +
       (report.problems.length ? `\n${report.problems.map((p) => `• ${p}`).join('\n')}`.slice(0, 1500) : ''),
   );
 }

@@ -39,6 +39,8 @@ export interface RunSummary {
   filesChanged: number;
   /** Files the fetch step downloaded new or changed (absent without DIGEST_SOURCES). */
   filesFetched?: number;
+  /** Sources whose fetch failed this run (details in `/digest status`). */
+  sourcesFailed?: number;
   newPapers: number;
   messagesSent: number;
   /** Problems for `/digest status` and the reply to `/digest run`. */

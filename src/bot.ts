@@ -94,7 +94,12 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     timeZone: config.timeZone,
     gate: async () => (await lease.acquire()) !== null,
     steps: {
-      ...(fetcher && { fetch: () => fetcher.run() }),
+      ...(fetcher && {
+        fetch: async () => {
+          const report = await fetcher.run();
+          return { downloaded: report.downloaded, failedSources: new Set(report.files.filter((f) => f.status === 'failed').map((f) => f.source)).size };
+        },
+      }),
       async ingest() {
         const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }) }));
         await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);

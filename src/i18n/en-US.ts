@@ -26,6 +26,7 @@ export const enUS = {
   'digest.status.sourceNever': 'not yet',
   'digest.status.noSources': 'None: only files put into DIGEST_DIR are read. Set DIGEST_SOURCES to follow a generator (README, "Where digests come from").',
   'digest.status.sourceProblem': '⚠️ failing since {since} ({count} runs in a row): {what}',
+  'digest.run.sourcesFailed': '{count} digest sources could not be fetched this time; `/digest status` says why.',
   'digest.run.fetched': 'Fetched {count} new or changed digest files from the sources.',
   'source.problem.unreachable': 'the server cannot be reached ({detail}). Check the address in DIGEST_SOURCES and this machine\'s network; every run tries again, and files already fetched are still posted.',
   'source.problem.timeout': 'the server does not answer in time ({detail}). Nothing to change if it is a passing outage; every run tries again.',

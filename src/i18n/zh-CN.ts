@@ -28,6 +28,7 @@ export const zhCN: Record<MessageKey, string> = {
   'digest.status.sourceNever': '尚无',
   'digest.status.noSources': '无：只读取放入 DIGEST_DIR 的文件。设置 DIGEST_SOURCES 以跟随日报生成器（见 README“Where digests come from”）。',
   'digest.status.sourceProblem': '⚠️ 自 {since} 起连续 {count} 次失败：{what}',
+  'digest.run.sourcesFailed': '本次有 {count} 个日报来源获取失败；原因见 `/digest status`。',
   'digest.run.fetched': '已从来源获取 {count} 个新增或变更的日报文件。',
   'source.problem.unreachable': '无法连接服务器（{detail}）。请检查 DIGEST_SOURCES 中的地址和本机网络；每次运行都会重试，已获取的文件照常发布。',
   'source.problem.timeout': '服务器未能及时响应（{detail}）。若只是暂时故障则无需处理；每次运行都会重试。',

@@ -36,10 +36,11 @@ function steps(fetch: RunSteps['fetch']): RunSteps & { calls: string[] } {
 
 describe('runner: the fetch step', () => {
   it('fetches first, then ingests and delivers, and reports what it fetched', async () => {
-    const s = steps(async () => ({ downloaded: 2 }));
+    const s = steps(async () => ({ downloaded: 2, failedSources: 1 }));
     const report = await createRunner({ steps: s, log: silentLog(), schedule: '* * * * *', timeZone: 'UTC' }).run('test');
     assert.deepEqual(s.calls, ['fetch', 'ingest', 'plan', 'drain']);
     assert.equal(report.filesFetched, 2);
+    assert.equal(report.sourcesFailed, 1);
     assert.deepEqual(report.problems, []);
   });
 
