@@ -23,7 +23,6 @@ import { scrubSecrets, type Logger } from './log.ts';
 import { wireMetrics } from './metrics/wire.ts';
 import { snapshotPathIn, sqlitePathIn } from './paths.ts';
 import { buildStatus } from './status.ts';
-import { createSourceFetcher } from './sources/index.ts';
 import { openStores } from './store/index.ts';
 
 /** A running bot. */
@@ -75,8 +74,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
   const folder = diskDigestFolder(config.digestDir);
   // DIGEST_SOURCES: the run fetches new files into DIGEST_DIR first; the folder scan then ingests them.
+  // Loaded only when used: its HTTP stack (undici 7) costs start-up time an install without sources need not pay.
   const fetcher = config.digestSources.length
-    ? createSourceFetcher(
+    ? (await import('./sources/index.ts')).createSourceFetcher(
         {
           sources: config.digestSources,
           lookbackDays: config.digestLookbackDays,
