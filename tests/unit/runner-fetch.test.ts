@@ -51,7 +51,7 @@ describe('runner: the fetch step', () => {
     const report = await createRunner({ steps: s, log: silentLog(), schedule: '* * * * *', timeZone: 'UTC' }).run('test');
     assert.deepEqual(s.calls, ['fetch', 'ingest', 'plan', 'drain']);
     assert.equal(report.messagesSent, 1);
-    assert.deepEqual(report.problems, ['fetching digests failed: store down']);
+    assert.deepEqual(report.problems, [{ key: 'problem.fetchFailed', params: { reason: 'store down' } }]);
     assert.equal(report.filesFetched, undefined);
   });
 
