@@ -19,6 +19,7 @@ import type { SourceStatus } from '../src/sources/index.ts';
 import { problemsOf, problemText, type Problem } from '../src/i18n/problems.ts';
 import { addDigestChannel } from '../src/jobs/channels.ts';
 import { missingPostPermissions } from '../src/interactions/permissions.ts';
+import { WEEKDAYS, weeklyOff, weeklyOn } from './_weekly.ts';
 
 const MODES: { value: ChannelMode; en: string; zh: string }[] = [
   { value: 'embeds', en: 'embeds: one card per paper (default)', zh: 'embeds：每篇论文一张卡片（默认）' },
@@ -71,6 +72,27 @@ const data = localize(new SlashCommandBuilder(), 'digest', '日报', {
         ),
       )
       .addSubcommand((s) => localize(s, 'list', '列表', { en: 'Channels that receive the digest', zh: '接收日报的频道' })),
+  )
+  .addSubcommandGroup((g) =>
+    localize(g, 'weekly', '每周', { en: "A weekly post of this server's most-saved papers", zh: '每周发布本服务器收藏最多的论文' })
+      .addSubcommand((s) =>
+        localize(s, 'on', '开启', { en: 'Post the most-saved papers once a week in a channel', zh: '每周在某频道发布收藏最多的论文' })
+          .addChannelOption((o) =>
+            localize(o, 'channel', '频道', { en: 'Where to post', zh: '发布到哪个频道' })
+              .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement)
+              .setRequired(true),
+          )
+          .addIntegerOption((o) =>
+            localize(o, 'day', '星期', { en: 'Day of the week (default Monday)', zh: '星期几（默认星期一）' }).addChoices(
+              ...WEEKDAYS.map((d) => ({ name: d.en, value: d.value, name_localizations: { 'zh-CN': d.zh } })),
+            ),
+          )
+          .addIntegerOption((o) => localize(o, 'hour', '小时', { en: 'Hour of the day, 0-23 (default 9)', zh: '几点，0-23（默认 9）' }).setMinValue(0).setMaxValue(23))
+          .addStringOption((o) =>
+            localize(o, 'timezone', '时区', { en: 'Time zone, e.g. UTC, Asia/Shanghai, Europe/Berlin (default UTC)', zh: '时区，如 UTC、Asia/Shanghai（默认 UTC）' }).setMaxLength(60),
+          ),
+      )
+      .addSubcommand((s) => localize(s, 'off', '关闭', { en: 'Stop the weekly post', zh: '停止每周发布' })),
   );
 
 export default {
@@ -84,6 +106,7 @@ export default {
     }
     const group = interaction.options.getSubcommandGroup(false);
     const sub = interaction.options.getSubcommand(true);
+    if (group === 'weekly') return sub === 'on' ? weeklyOn(interaction, ctx) : weeklyOff(interaction, ctx);
     if (group === 'channel') {
       if (sub === 'add') return addChannel(interaction, ctx);
       if (sub === 'remove') return removeChannel(interaction, ctx);

@@ -20,6 +20,7 @@ import { createCluster, type Cluster } from './jobs/cluster.ts';
 import { localLease, redisLease } from './jobs/lease.ts';
 import { planDeliveries } from './jobs/plan.ts';
 import { createRefusalPolicy } from './jobs/refusals.ts';
+import { planWeekly } from './jobs/weekly.ts';
 import { createRunner } from './jobs/runner.ts';
 import { scrubSecrets, type Logger } from './log.ts';
 import { wireMetrics } from './metrics/wire.ts';
@@ -37,14 +38,20 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** What a test may inject into a bot (the clock). */
+export interface BotOptions {
+  /** The clock of the store, the weekly schedule and the handlers (default: the system clock). */
+  now?: () => Date;
+}
+
 /** Opens everything and logs in. Throws (with a one-line message) when the store or Discord cannot be reached. */
-export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+export async function startBot(config: Config, log: Logger, options: BotOptions = {}): Promise<RunningBot> {
   const token = config.discordToken;
   if (!token) throw new Error('DISCORD_TOKEN is not set');
   // First, before anything is opened: a malformed command module is a one-line start-up error.
   const commands = await loadCommands();
   // The one clock: everything below that records or compares a time gets it from here.
-  const now = () => new Date();
+  const now = options.now ?? (() => new Date());
   const stores = await openStores(config.keyvUrl, {
     sqlitePath: sqlitePathIn(config.dataDir),
     namespace: config.keyvNamespace,
@@ -113,7 +120,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);
         return report;
       },
-      plan: () => planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog }),
+      plan: async () =>
+        (await planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog })) +
+        (await planWeekly({ stores, now, log: log.child({ part: 'weekly' }) })),
       publisher,
     },
   });

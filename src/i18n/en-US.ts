@@ -47,6 +47,10 @@ export const enUS = {
   'digest.channel.removed': '{channel} will no longer receive the digest.',
   'digest.channel.notConfigured': '{channel} was not receiving the digest.',
   'digest.channel.missingPermissions': 'I cannot post in {channel}: I am missing {permissions}. Grant them in the channel settings and try again.',
+  'digest.weekly.on': 'Done: the papers most saved in this server will be posted in {channel} every {day} at {hour}:00 ({zone}), from the next one on. People save papers with the 🔖 menu under digests.',
+  'digest.weekly.off': 'The weekly most-saved post is off.',
+  'digest.weekly.wasOff': 'The weekly most-saved post was not on.',
+  'digest.weekly.badTimeZone': 'Unknown time zone “{zone}”. Use a name like UTC, Asia/Shanghai or Europe/Berlin.',
   // Problems for `/digest status` and `/digest run` (src/i18n/problems.ts): what is wrong and what to do.
   'problem.storeDown': 'The store ({backend}) is not answering ({reason}). Check that it is running and reachable; the bot keeps retrying, and nothing waiting to be posted is lost.',
   'problem.channelDisabled': '{channel}: delivery switched off since {since} ({reason}). Give the bot View Channel, Send Messages and Embed Links there, then run /digest channel add again.',
@@ -101,6 +105,10 @@ export const enUS = {
   'paper.saved.cleared': 'Your reading list is deleted ({count} papers), and your saves no longer count in any server.',
   'paper.saved.clearCancelled': 'Nothing was deleted.',
   'paper.cite.header': 'Citation of {id} ({format}):',
+  'paper.recommend.title': '✨ Recent papers like your {count} saved ones (last {days} days)',
+  'paper.recommend.because': 'similar in: {words}',
+  'paper.recommend.nothingSaved': 'Recommendations come from your reading list, which is empty. Save papers you like with the 🔖 menu under digests and search results, then ask again.',
+  'paper.recommend.none': 'Nothing in the digests of the last {days} days resembles your saved papers. Try more days (`days:30`) or save a few more papers.',
   'paper.help': [
     '**Searching the archive** — `/paper search query:…`',
     '• Words in Chinese or English: `扩散模型`, `diffusion transformer` (case and plurals do not matter; small typos are forgiven)',

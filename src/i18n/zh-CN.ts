@@ -49,6 +49,10 @@ export const zhCN: Record<MessageKey, string> = {
   'digest.channel.removed': '{channel} 将不再接收日报。',
   'digest.channel.notConfigured': '{channel} 本来就没有接收日报。',
   'digest.channel.missingPermissions': '我无法在 {channel} 发消息：缺少 {permissions} 权限。请在频道设置中授予后重试。',
+  'digest.weekly.on': '完成：本服务器收藏最多的论文将于每{day} {hour}:00（{zone}）在 {channel} 发布，从下一次开始。大家可以用日报下方的 🔖 菜单收藏论文。',
+  'digest.weekly.off': '每周收藏榜已关闭。',
+  'digest.weekly.wasOff': '每周收藏榜本来就没有开启。',
+  'digest.weekly.badTimeZone': '未知时区“{zone}”。请使用 UTC、Asia/Shanghai 或 Europe/Berlin 这样的名称。',
 
   // Problems for `/digest status` and `/digest run` (src/i18n/problems.ts): what is wrong and what to do.
   'problem.storeDown': '存储（{backend}）没有响应（{reason}）。请检查它是否在运行且可以访问；机器人会持续重试，待发送的内容不会丢失。',
@@ -104,6 +108,10 @@ export const zhCN: Record<MessageKey, string> = {
   'paper.saved.cleared': '你的阅读列表已删除（{count} 篇），你的收藏也不再计入任何服务器的统计。',
   'paper.saved.clearCancelled': '没有删除任何内容。',
   'paper.cite.header': '{id} 的引用（{format}）：',
+  'paper.recommend.title': '✨ 与你收藏的 {count} 篇相似的近期论文（最近 {days} 天）',
+  'paper.recommend.because': '相似之处：{words}',
+  'paper.recommend.nothingSaved': '推荐基于你的阅读列表，而它目前是空的。请先用日报和搜索结果下方的 🔖 菜单收藏喜欢的论文，再来试试。',
+  'paper.recommend.none': '最近 {days} 天的日报中没有与你收藏相似的论文。试试更多天数（`days:30`），或多收藏几篇。',
   'paper.help': [
     '**检索论文存档** — `/paper search query:…`',
     '• 中文或英文关键词：`扩散模型`、`diffusion transformer`（不区分大小写和单复数，容忍小的拼写错误）',
