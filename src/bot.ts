@@ -85,7 +85,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
         await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);
         return report;
       },
-      plan: () => planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog }),
+      plan: (onPlanned) =>
+        planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog, ...(onPlanned && { onPlanned }) }),
       publisher,
     },
   });

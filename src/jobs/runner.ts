@@ -5,7 +5,7 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.ts';
-import type { DrainReport, Publisher } from '../discord/publisher.ts';
+import { createDeliveryFeed, type DrainReport, type Publisher } from '../discord/publisher.ts';
 import type { IngestReport } from './ingest.ts';
 
 /** What one run did. */
@@ -28,8 +28,11 @@ export interface RunReport {
 /** The steps a run performs, injected so the runner itself is only scheduling. */
 export interface RunSteps {
   ingest(): Promise<IngestReport>;
-  /** Plans outbox entries for everything due; returns how many were planned. */
-  plan(): Promise<number>;
+  /**
+   * Plans outbox entries for everything due; returns how many were planned. `onPlanned` receives the ids of each
+   * batch as soon as it is in the outbox, so delivery starts while planning continues.
+   */
+  plan(onPlanned?: (ids: readonly string[]) => void): Promise<number>;
   publisher: Publisher;
 }
 
@@ -85,16 +88,22 @@ export function createRunner(deps: {
     let ingest: IngestReport | null = null;
     let planned = 0;
     let drain: DrainReport = { sent: 0, failed: 0, pending: 0, problems: [] };
+    // Delivery starts at once (what earlier runs left pending) and takes each planned batch as it is enqueued.
+    const feed = createDeliveryFeed();
+    const delivering = steps.publisher.drain(feed);
+    delivering.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
     try {
       ingest = await steps.ingest();
       problems.push(...ingest.failures.map((f) => `${f.path}: ${f.reason}`));
-      planned = await steps.plan();
+      planned = await steps.plan((ids) => feed.push(ids));
     } catch (error) {
       log.error({ err: error, trigger }, 'digest run failed before delivery; delivering what is already queued');
       problems.push(`ingest failed: ${(error as Error).message}`);
+    } finally {
+      feed.close();
     }
     try {
-      drain = await steps.publisher.drain();
+      drain = await delivering;
       problems.push(...drain.problems);
     } catch (error) {
       log.error({ err: error, trigger }, 'delivery failed; the outbox keeps everything for the next run');

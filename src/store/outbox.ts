@@ -28,6 +28,8 @@ export interface Outbox {
   /** Pending entries in creation order (at most `limit`). */
   pending(limit?: number): Promise<OutboxEntry[]>;
   get(id: string): Promise<OutboxEntry | undefined>;
+  /** Entries by id, in the order given; unknown ids are left out. */
+  getMany(ids: readonly string[]): Promise<OutboxEntry[]>;
   /** Marks an entry sent with Discord's message id; returns the updated entry, undefined if unknown. */
   markSent(id: string, messageId: string): Promise<OutboxEntry | undefined>;
   /** Counts a failed attempt that will be retried (the entry stays pending). */
@@ -177,6 +179,10 @@ export function keyvOutbox(ctx: StoreContext): Outbox {
     },
     pending,
     get,
+    async getMany(ids) {
+      const found = await states(ids);
+      return ids.flatMap((id) => found.get(id) ?? []);
+    },
     markSent: (id, messageId) =>
       change(id, (e) => ({ ...e, state: 'sent', messageId, sentAt: ctx.now().toISOString(), lastError: null })),
     recordAttempt: (id, error) => change(id, (e) => ({ ...e, attempts: e.attempts + 1, lastError: error })),
