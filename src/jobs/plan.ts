@@ -84,6 +84,7 @@ async function planChannels(deps: PlanDeps, digests: DigestRecord[]): Promise<nu
     }
     return papers;
   };
+  const packed: PackCache = new Map();
   let planned = 0;
   for (let i = 0; i < channels.length; i += CHANNEL_BATCH) {
     const batch = channels.slice(i, i + CHANNEL_BATCH).map((channel) => {
@@ -115,7 +116,7 @@ async function planChannels(deps: PlanDeps, digests: DigestRecord[]): Promise<nu
         if (ids.length === 0) return;
         for (const id of ids) m.taken.add(id);
         const list = ids.flatMap((id) => papers.get(id) ?? []);
-        const made = digestEntries(m.channel, m.target, digest, list);
+        const made = digestEntries(m.channel, m.target, digest, list, packed);
         entries.push(...made);
         marks.push({ targetKey: m.key, paperIds: ids });
         deps.log.info({ channel: m.channel.channelId, date: digest.date, source: digest.source, papers: list.length, messages: made.length }, 'digest planned');
@@ -141,24 +142,37 @@ function follows(channel: ChannelRecord, source: string): boolean {
   return channel.sources === null || channel.sources.includes(source);
 }
 
-function digestEntries(channel: ChannelRecord, target: DeliveryTarget, digest: DigestRecord, papers: Paper[]): NewOutboxEntry[] {
+/** Packed digest messages by (mode, locale, digest, papers): a thousand channels with the same due papers pack once. */
+type PackCache = Map<string, { header?: MessageBody; threadName?: string; messages: MessageBody[]; ids: string[][] }>;
+
+function digestEntries(channel: ChannelRecord, target: DeliveryTarget, digest: DigestRecord, papers: Paper[], cache: PackCache): NewOutboxEntry[] {
   const batch = { source: digest.source, date: digest.date, papers };
   const locale = localeOf(channel);
-  const base = `digest:${channel.channelId}:${digest.date}:${digest.source}:${hashIds(papers.map((p) => p.id))}`;
+  const hash = hashIds(papers.map((p) => p.id));
+  const base = `digest:${channel.channelId}:${digest.date}:${digest.source}:${hash}`;
   const entry = (part: number, message: MessageBody, paperIds: string[], thread?: OutboxBody['thread']): NewOutboxEntry => ({
     id: `${base}:${part}`,
     target,
     body: { message, ...(thread ? { thread } : {}) } satisfies OutboxBody,
     paperIds,
   });
-  if (channel.mode === 'thread') {
-    const plan = packDigestMessages(batch, 'thread', { locale });
-    const header = entry(0, plan.header, []);
-    const ids = splitIds(plan.messages, papers, 'embeds');
-    return [header, ...plan.messages.map((m, i) => entry(i + 1, m, ids[i] ?? [], { headerId: header.id, name: plan.threadName }))];
+  const cacheKey = `${channel.mode}|${locale}|${digest.date}|${digest.source}|${hash}`;
+  let packed = cache.get(cacheKey);
+  if (!packed) {
+    if (channel.mode === 'thread') {
+      const plan = packDigestMessages(batch, 'thread', { locale });
+      packed = { header: plan.header, threadName: plan.threadName, messages: plan.messages, ids: splitIds(plan.messages, papers, 'embeds') };
+    } else {
+      const messages = packDigestMessages(batch, channel.mode, { locale });
+      packed = { messages, ids: splitIds(messages, papers, channel.mode) };
+    }
+    cache.set(cacheKey, packed);
   }
-  const messages = packDigestMessages(batch, channel.mode, { locale });
-  const ids = splitIds(messages, papers, channel.mode);
+  const { header, threadName, messages, ids } = packed;
+  if (header) {
+    const first = entry(0, header, []);
+    return [first, ...messages.map((m, i) => entry(i + 1, m, ids[i] ?? [], { headerId: first.id, name: threadName ?? '' }))];
+  }
   return messages.map((m, i) => entry(i, m, ids[i] ?? []));
 }
 
@@ -187,7 +201,8 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
     string,
     { target: DeliveryTarget; papers: Map<string, { paper: Paper; keywords: Set<string> }>; roleIds: Set<string>; locale: Locale }
   >();
-  for (const paper of papers) {
+  for (const [n, paper] of papers.entries()) {
+    if (n % 25 === 24) await yieldToEventLoop();
     for (const match of matcher.match(paper)) {
       const sub = byId.get(match.subscriptionId);
       if (!sub) continue;
@@ -221,7 +236,9 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
     );
     const entries: NewOutboxEntry[] = [];
     const marks: TargetPapers[] = [];
-    batch.forEach(([key, slot], k) => {
+    for (const [k, [key, slot]] of batch.entries()) {
+      // Building embeds is the CPU-heavy part: let interactions in between targets.
+      if (k % 50 === 49) await yieldToEventLoop();
       const posted = new Set(due[k]);
       const items = [...slot.papers.values()].filter((item) => posted.has(item.paper.id));
       const mention = [...slot.roleIds].map((roleId) => ({ roleId }));
@@ -242,13 +259,15 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
         entries.push(pingEntry(key, slot, pings, mention));
         marks.push({ targetKey: key, paperIds: [...toPing] });
       }
-    });
+    }
     planned += await commitBatch(deps, entries, marks);
   }
   return planned;
 }
 
 const pingId = (paperId: string) => `ping:${paperId}`;
+/** Lets pending I/O callbacks (interactions) run between slices of CPU work. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * A channel that receives the daily digest already has the matching papers, so a subscription there adds no

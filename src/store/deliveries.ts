@@ -10,7 +10,7 @@
 import type { StoreContext } from './context.ts';
 import { safeKey } from './context.ts';
 import type { DeliveryTarget } from './records.ts';
-import { appendSegmented, readSegmented, segmentedExists } from './segments.ts';
+import { appendSegmented, appendSegmentedMany, readSegmented, segmentedExists } from './segments.ts';
 
 /** Papers for one target. */
 export interface TargetPapers {
@@ -75,7 +75,7 @@ export function keyvDeliveryStore(ctx: StoreContext): DeliveryStore {
     // ids that are not marked yet — the next plan marks them again (logs are read without duplicates).
     const known = await segmentedExists(ctx, todo.map((t) => targetLogKey(t.targetKey)));
     await appendSegmented(ctx, TARGET_LOG_KEY, todo.filter((_, i) => !known[i]).map((t) => t.targetKey), SEGMENT);
-    await Promise.all(todo.map((t) => appendSegmented(ctx, targetLogKey(t.targetKey), t.paperIds, SEGMENT)));
+    await appendSegmentedMany(ctx, todo.map((t) => ({ name: targetLogKey(t.targetKey), items: t.paperIds })), SEGMENT);
     await ctx.kv.setMany(todo.flatMap((t) => t.paperIds.map((id) => ({ key: pairKey(t.targetKey, id), value: 1 }))));
   }
   return {

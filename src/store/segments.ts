@@ -56,27 +56,70 @@ export async function readSegmented(ctx: StoreContext, name: string): Promise<st
  * segment per `segmentSize` items — whatever the length of the list.
  */
 export async function appendSegmented(ctx: StoreContext, name: string, items: readonly string[], segmentSize: number): Promise<void> {
-  if (items.length === 0) return;
-  await ctx.mutex.runShared(`list:${name}`, async (guard) => {
-    const head = (await readHead(ctx, name)) ?? { first: 1, last: 1 };
-    const tailKey = segmentKey(name, head.last);
-    const tail = decodeValue(storedList, tailKey, await ctx.kv.get(tailKey), ctx.log)?.items ?? [];
-    const writes: { key: string; value: unknown }[] = [];
-    let current = tail;
-    let n = head.last;
-    for (const item of items) {
-      if (current.length >= segmentSize) {
-        writes.push({ key: segmentKey(name, n), value: withVersion({ items: current }) });
-        current = [];
-        n += 1;
-      }
-      current.push(item);
+  await appendSegmentedMany(ctx, [{ name, items }], segmentSize);
+}
+
+/** Runs `fn` holding the locks of all `names` (taken one after another in sorted order, so never a deadlock). */
+function withListLocks<T>(ctx: StoreContext, names: readonly string[], fn: (guard: () => Promise<void>) => Promise<T>): Promise<T> {
+  const sorted = [...new Set(names)].sort();
+  const guards: (() => Promise<void>)[] = [];
+  const step = (i: number): Promise<T> => {
+    const name = sorted[i];
+    if (name === undefined) {
+      return fn(async () => {
+        for (const guard of guards) await guard();
+      });
     }
-    writes.push({ key: segmentKey(name, n), value: withVersion({ items: current }) });
-    writes.push({ key: name, value: { v: SCHEMA_VERSION, first: head.first, last: n } });
-    // A holder that stalled past the lock's TTL must not overwrite what its successor wrote.
+    return ctx.mutex.runShared(`list:${name}`, (guard) => {
+      guards.push(guard);
+      return step(i + 1);
+    });
+  };
+  return step(0);
+}
+
+/**
+ * Appends to many lists at once: their heads in one read, their last segments in one read, everything in one
+ * batched write — three round trips for a planning batch of a hundred targets instead of three hundred.
+ */
+export async function appendSegmentedMany(
+  ctx: StoreContext,
+  appends: readonly { name: string; items: readonly string[] }[],
+  segmentSize: number,
+): Promise<void> {
+  const byName = new Map<string, string[]>();
+  for (const { name, items } of appends) if (items.length) byName.set(name, [...(byName.get(name) ?? []), ...items]);
+  if (byName.size === 0) return;
+  const names = [...byName.keys()];
+  await withListLocks(ctx, names, async (guard) => {
+    const rawHeads = await ctx.kv.getMany(names);
+    const heads = names.map((name, i) => {
+      const head = decodeValue(storedHead, name, rawHeads[i], ctx.log);
+      return head && head.last >= head.first ? { first: head.first, last: head.last } : { first: 1, last: 1 };
+    });
+    const tailKeys = names.map((name, i) => segmentKey(name, heads[i]?.last ?? 1));
+    const rawTails = await ctx.kv.getMany(tailKeys);
+    const writes: { key: string; value: unknown }[] = [];
+    const headWrites: { key: string; value: unknown }[] = [];
+    names.forEach((name, i) => {
+      const head = heads[i] ?? { first: 1, last: 1 };
+      let current = decodeValue(storedList, tailKeys[i] ?? '', rawTails[i], ctx.log)?.items ?? [];
+      let n = head.last;
+      for (const item of byName.get(name) ?? []) {
+        if (current.length >= segmentSize) {
+          writes.push({ key: segmentKey(name, n), value: withVersion({ items: current }) });
+          current = [];
+          n += 1;
+        }
+        current.push(item);
+      }
+      writes.push({ key: segmentKey(name, n), value: withVersion({ items: current }) });
+      headWrites.push({ key: name, value: { v: SCHEMA_VERSION, first: head.first, last: n } });
+    });
+    // A holder that stalled past a lock's TTL must not overwrite what its successor wrote.
     await guard();
-    await ctx.kv.setMany(writes);
+    // Heads last: a segment past `last` that a crash left behind is never read and is overwritten next time.
+    await ctx.kv.setMany([...writes, ...headWrites]);
   });
 }
 
