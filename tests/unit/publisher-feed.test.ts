@@ -6,13 +6,19 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DiscordAPIError } from 'discord.js';
 import { memoryDiscordPort } from '../../src/discord/discord-port.ts';
-import { createDeliveryFeed, createPublisher, type OutboxBody } from '../../src/discord/publisher.ts';
+import { createDeliveryFeed, createPublisher, type OutboxBody, type PublisherDeps, type PublisherOptions } from '../../src/discord/publisher.ts';
+import { createRefusalPolicy } from '../../src/jobs/refusals.ts';
 import { memoryStores, type NewOutboxEntry } from '../../src/store/index.ts';
 import { silentLog } from '../helpers/log.ts';
 
 function entry(id: string, channelId: string, content: string): NewOutboxEntry {
   const body: OutboxBody = { message: { content, allowed_mentions: { parse: [] } } };
   return { id: `sub:${id}`, target: { kind: 'channel', channelId, guildId: 'g1' }, body, paperIds: [id] };
+}
+/** A publisher with the real refusal policy. */
+function publisherWith(deps: Omit<PublisherDeps, 'log' | 'refusals'>, options: PublisherOptions = {}) {
+  const refusals = createRefusalPolicy({ stores: deps.stores, discord: deps.discord, log: silentLog(), now: () => new Date(0) });
+  return createPublisher({ ...deps, log: silentLog(), refusals }, options);
 }
 const until = async (ok: () => boolean) => {
   for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 2));
@@ -25,7 +31,7 @@ describe('publisher with a feed', () => {
     const discord = memoryDiscordPort();
     await stores.outbox.enqueueMany([entry('old', 'c1', 'left over')]);
     const feed = createDeliveryFeed();
-    const publisher = createPublisher({ stores, discord, log: silentLog() });
+    const publisher = publisherWith({ stores, discord });
     let finished = false;
     const drained = publisher.drain(feed).then((report) => ((finished = true), report));
     // Planning batch 1.
@@ -49,7 +55,7 @@ describe('publisher with a feed', () => {
     const discord = memoryDiscordPort();
     discord.failChannel('c1', new DiscordAPIError({ code: 0, message: 'Bad Gateway' }, 0, 502, 'POST', '/channels/c1/messages', {}));
     const feed = createDeliveryFeed();
-    const publisher = createPublisher({ stores, discord, log: silentLog(), sleep: async () => {} }, { attempts: 1 });
+    const publisher = publisherWith({ stores, discord, sleep: async () => {} }, { attempts: 1 });
     const drained = publisher.drain(feed);
     feed.push(await stores.outbox.enqueueMany([entry('a1', 'c1', 'one')]));
     await new Promise((r) => setTimeout(r, 20));
