@@ -20,6 +20,7 @@ import { createCluster, type Cluster } from './jobs/cluster.ts';
 import { localLease, redisLease } from './jobs/lease.ts';
 import { planDeliveries } from './jobs/plan.ts';
 import { createRefusalPolicy } from './jobs/refusals.ts';
+import { planWeekly } from './jobs/weekly.ts';
 import { createRunner } from './jobs/runner.ts';
 import { scrubSecrets, type Logger } from './log.ts';
 import { wireMetrics } from './metrics/wire.ts';
@@ -37,14 +38,20 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** What a test may inject into a bot (the clock). */
+export interface BotOptions {
+  /** The clock of the store, the weekly schedule and the handlers (default: the system clock). */
+  now?: () => Date;
+}
+
 /** Opens everything and logs in. Throws (with a one-line message) when the store or Discord cannot be reached. */
-export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+export async function startBot(config: Config, log: Logger, options: BotOptions = {}): Promise<RunningBot> {
   const token = config.discordToken;
   if (!token) throw new Error('DISCORD_TOKEN is not set');
   // First, before anything is opened: a malformed command module is a one-line start-up error.
   const commands = await loadCommands();
   // The one clock: everything below that records or compares a time gets it from here.
-  const now = () => new Date();
+  const now = options.now ?? (() => new Date());
   const stores = await openStores(config.keyvUrl, {
     sqlitePath: sqlitePathIn(config.dataDir),
     namespace: config.keyvNamespace,
@@ -80,6 +87,20 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     ...(stores.redis ? { fence: () => lease.stillHeld() } : {}),
   });
   const folder = diskDigestFolder(config.digestDir);
+  // DIGEST_SOURCES: the run fetches new files into DIGEST_DIR first; the folder scan then ingests them.
+  // Loaded only when used: its HTTP stack (undici 7) costs start-up time an install without sources need not pay.
+  const fetcher = config.digestSources.length
+    ? (await import('./sources/index.ts')).createSourceFetcher(
+        {
+          sources: config.digestSources,
+          lookbackDays: config.digestLookbackDays,
+          timeZone: config.timeZone,
+          digestDir: config.digestDir,
+          github: { apiUrl: config.githubApiUrl, rawUrl: config.githubRawUrl, token: config.githubToken },
+        },
+        { meta: stores.meta, log: log.child({ part: 'sources' }) },
+      )
+    : null;
   let cluster: Cluster | null = null;
   const inner = createRunner({
     log: log.child({ part: 'job' }),
@@ -88,13 +109,21 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     gate: async () => (await lease.acquire()) !== null,
     now,
     steps: {
+      ...(fetcher && {
+        fetch: async () => {
+          const report = await fetcher.run();
+          return { downloaded: report.downloaded, failedSources: new Set(report.files.filter((f) => f.status === 'failed').map((f) => f.source)).size };
+        },
+      }),
       async ingest() {
         const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }), now }));
         await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);
         return report;
       },
-      plan: (onPlanned) =>
-        planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog, ...(onPlanned && { onPlanned }) }),
+      plan: async (onPlanned) =>
+        (await planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog, ...(onPlanned && { onPlanned }) })) +
+        // Weekly posts are not fed to the drain batch by batch: the drain's final sweep of the outbox picks them up.
+        (await planWeekly({ stores, now, log: log.child({ part: 'weekly' }) })),
       publisher,
     },
   });
@@ -123,7 +152,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     archive,
     runner,
     now,
-    status: (guildId) => buildStatus({ stores, runner, instance }, guildId),
+    status: (guildId) => buildStatus({ stores, runner, instance, ...(fetcher && { sources: () => fetcher.status() }) }, guildId),
   };
 
   const route = createRouter({ commands, app, log: log.child({ part: 'router' }), observe: metrics.routerObserve });
@@ -169,6 +198,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       if (refreshTimer) clearInterval(refreshTimer);
       await (cluster ?? runner).stop();
       await Promise.allSettled([...inFlight]);
+      await fetcher?.close().catch(() => undefined);
       await archive.saveSnapshot().catch((error: unknown) => log.warn({ err: error }, 'could not save the search index snapshot'));
       await client.destroy();
       await metrics.close();

@@ -294,6 +294,13 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
       });
       void feed.closed.then(async () => {
         await loading;
+        // A last look at the outbox: entries planned by a path that does not feed (weekly posts, another process
+        // during a lease overlap) go out in this drain too.
+        try {
+          add(await stores.outbox.pending());
+        } catch (error) {
+          log.warn({ err: error }, 'could not re-read the outbox at the end of planning; what is pending waits for the next delivery');
+        }
         open = false;
         notify();
       });

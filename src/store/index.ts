@@ -22,6 +22,8 @@ export type { MigrationReport } from './migrate.ts';
 export { STORE_LAYOUT } from './migrate.ts';
 export { targetKeyOf } from './deliveries.ts';
 export type { MetaStore } from './meta.ts';
+export type { SavedStore, SaveOutcome, SaveCount } from './saved.ts';
+export type { WeeklyStore } from './weekly.ts';
 export type { ExportLine, ExportKind } from './transfer.ts';
 export type {
   ChannelMode,
@@ -34,4 +36,8 @@ export type {
   OutboxEntry,
   SubscriptionRecord,
   Suspension,
+  SavedItem,
+  SavedListRecord,
+  SaveDayRecord,
+  WeeklyRecord,
 } from './records.ts';

@@ -16,6 +16,7 @@ import { papersContract } from './store-contract/papers.ts';
 import { savedContract } from './store-contract/saved.ts';
 import { subscriptionsContract } from './store-contract/subscriptions.ts';
 import { transferContract } from './store-contract/transfer.ts';
+import { weeklyContract } from './store-contract/weekly.ts';
 
 const CONTRACTS: Record<string, (backend: TestBackend) => void> = {
   papers: papersContract,
@@ -27,6 +28,7 @@ const CONTRACTS: Record<string, (backend: TestBackend) => void> = {
   deliveries: deliveriesContract,
   meta: metaContract,
   'reading lists': savedContract,
+  'weekly posts': weeklyContract,
   'export and import': transferContract,
 };
 

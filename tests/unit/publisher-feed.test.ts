@@ -42,9 +42,12 @@ describe('publisher with a feed', () => {
     const second = await stores.outbox.enqueueMany([entry('a2', 'c1', 'two'), entry('b2', 'c2', 'b two')]);
     feed.push(second);
     feed.push(second);
+    // Planned by a path that does not feed the drain (weekly posts): the final sweep at close sends it too.
+    await stores.outbox.enqueueMany([entry('w1', 'c3', 'weekly')]);
     feed.close();
     const report = await drained;
-    assert.equal(report.sent, 5);
+    assert.equal(report.sent, 6);
+    assert.deepEqual(discord.sent.filter((m) => m.channelId === 'c3').map((m) => m.body.content), ['weekly']);
     assert.deepEqual(discord.sent.filter((m) => m.channelId === 'c1').map((m) => m.body.content), ['left over', 'one', 'two']);
     assert.deepEqual(discord.sent.filter((m) => m.channelId === 'c2').map((m) => m.body.content), ['b one', 'b two']);
     assert.equal(await stores.outbox.depth(), 0);
