@@ -10,7 +10,7 @@
  * bigram-vs-segmenter ranking check.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,8 @@ import type { Paper } from '../src/digest/types.ts';
 import { openStores } from '../src/store/index.ts';
 import { SearchIndex } from '../src/search/index.ts';
 
-const CORPUS = process.env.BENCH_CORPUS ?? '/work/shared/digests';
+// Default: `../shared/digests` beside the clone (resolved from this file, so it works from any working directory).
+const CORPUS = process.env.BENCH_CORPUS ?? fileURLToPath(new URL('../../shared/digests', import.meta.url));
 const TARGET = Number(process.env.BENCH_PAPERS ?? 100_000);
 const QUERIES = 300;
 const WARMUP = 200;
@@ -319,6 +320,10 @@ function runChild(role: string, dir: string): Record<string, number | string> {
 async function main(): Promise<void> {
   const t0 = performance.now();
   const byId = new Map<string, Paper>();
+  if (!existsSync(CORPUS)) {
+    console.error(`bench:search: no corpus at ${CORPUS} — put the shared data beside the clone (../shared/digests) or set BENCH_CORPUS`);
+    process.exit(2);
+  }
   for (const f of listFiles(CORPUS)) {
     for (const p of parse(readFileSync(f, 'utf8'), f)) if (!byId.has(p.id)) byId.set(p.id, p);
   }

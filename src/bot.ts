@@ -120,8 +120,9 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
         await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);
         return report;
       },
-      plan: async () =>
-        (await planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog })) +
+      plan: async (onPlanned) =>
+        (await planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog, ...(onPlanned && { onPlanned }) })) +
+        // Weekly posts are not fed to the drain batch by batch: the drain's final sweep of the outbox picks them up.
         (await planWeekly({ stores, now, log: log.child({ part: 'weekly' }) })),
       publisher,
     },

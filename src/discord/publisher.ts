@@ -98,10 +98,49 @@ export function nonceFor(entryId: string): string {
   return createHash('sha256').update(entryId).digest('base64url').slice(0, 25);
 }
 
+/**
+ * Entries planned while a drain runs (issue 18: a channel's first message need not wait for the thousandth
+ * channel's plan). The planner pushes the ids of each batch it put in the outbox; the drain sends them as they
+ * come, in order per target, and finishes once the feed is closed and everything is sent.
+ */
+export interface DeliveryFeed {
+  /** Ids just enqueued. */
+  push(ids: readonly string[]): void;
+  /** No more ids will come. */
+  close(): void;
+  /** The drain's side: receives every id pushed (those pushed before it subscribed too). */
+  subscribe(listener: (ids: readonly string[]) => void): void;
+  /** Resolves once `close()` was called. */
+  readonly closed: Promise<void>;
+}
+
+/** A feed that buffers ids until the drain subscribes. */
+export function createDeliveryFeed(): DeliveryFeed {
+  let listener: ((ids: readonly string[]) => void) | null = null;
+  const buffered: string[] = [];
+  let close!: () => void;
+  const closed = new Promise<void>((resolve) => (close = resolve));
+  return {
+    push(ids) {
+      if (listener) listener(ids);
+      else buffered.push(...ids);
+    },
+    close: () => close(),
+    subscribe(fn) {
+      listener = fn;
+      if (buffered.length) fn(buffered.splice(0));
+    },
+    closed,
+  };
+}
+
 /** The outbox worker. */
 export interface Publisher {
-  /** Sends every pending entry it can; resolves when done. Concurrent calls share one drain. */
-  drain(): Promise<DrainReport>;
+  /**
+   * Sends every pending entry it can, and with a `feed` also the entries pushed to it until it is closed; resolves
+   * when done. Concurrent calls share one drain (a call with a feed runs after the one under way).
+   */
+  drain(feed?: DeliveryFeed): Promise<DrainReport>;
 }
 
 /** Creates the publisher. */
@@ -203,55 +242,130 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
     report.failed += entries.length;
   }
 
-  async function drainOnce(): Promise<DrainReport> {
+  async function drainOnce(feed?: DeliveryFeed): Promise<DrainReport> {
     const report: DrainReport = { sent: 0, failed: 0, pending: 0, problems: [] };
-    const pending = await stores.outbox.pending();
-    const byTarget = new Map<string, OutboxEntry[]>();
-    for (const entry of pending) {
-      const key = targetKeyOf(entry.target);
-      byTarget.set(key, [...(byTarget.get(key) ?? []), entry]);
-    }
-    // A channel removed (or switched off) since these posts were planned gets none of them.
-    for (const [key, queue] of byTarget) {
-      const first = queue[0];
-      if (!first || first.target.kind !== 'channel' || !queue.some(isDigestPost)) continue;
-      const channel = await stores.channels.get(first.target.channelId);
-      if (channel && !channel.disabled) continue;
-      const dropped = queue.filter(isDigestPost);
-      for (const entry of dropped) await stores.outbox.markFailed(entry.id, channel ? 'channel switched off' : 'channel no longer receives the digest');
-      report.failed += dropped.length;
-      const rest = queue.filter((e) => !isDigestPost(e));
-      if (rest.length) byTarget.set(key, rest);
-      else byTarget.delete(key);
-    }
-    const queues = [...byTarget.values()];
-    const workers = Array.from({ length: Math.min(concurrency, queues.length) }, async () => {
-      for (let queue = queues.shift(); queue; queue = queues.shift()) {
-        for (let i = 0; i < queue.length; i++) {
-          const entry = queue[i] as OutboxEntry;
-          const outcome = await sendOne(entry);
-          if (outcome === 'sent') {
-            report.sent += 1;
-            if (i === 0 && entry.target.kind === 'channel') await resetFailures(entry.target.channelId);
-          } else if (outcome === 'request') {
-            report.failed += 1;
-            report.problems.push({ key: 'problem.messageRejected', ...scopeOf(entry.target) });
-          } else if (outcome === 'target') {
-            await refused(queue.slice(i), report);
-            break;
-          } else if (outcome === 'fenced') {
-            report.pending += queue.length - i;
-            report.problems.push({ key: 'problem.fenced' });
-            queues.length = 0;
-            break;
-          } else {
-            report.pending += queue.length - i;
-            break;
-          }
+    // Per target, one live queue: a worker sends it in order while the planner may still append to it.
+    const queues = new Map<string, OutboxEntry[]>();
+    const ready: OutboxEntry[][] = [];
+    const seen = new Set<string>();
+    // Targets that stopped for this drain (transient failure, refusal): what arrives for them later waits too.
+    const halted = new Set<string>();
+    let stopped = false;
+    let open = feed !== undefined;
+    let wake!: () => void;
+    let signal = new Promise<void>((resolve) => (wake = resolve));
+    const notify = () => {
+      const resolve = wake;
+      signal = new Promise<void>((r) => (wake = r));
+      resolve();
+    };
+    const add = (entries: readonly OutboxEntry[]) => {
+      for (const entry of entries) {
+        if (entry.state !== 'pending' || seen.has(entry.id)) continue;
+        seen.add(entry.id);
+        const key = targetKeyOf(entry.target);
+        if (stopped || halted.has(key)) {
+          report.pending += 1;
+          continue;
+        }
+        const queue = queues.get(key);
+        if (queue) queue.push(entry);
+        else {
+          const fresh = [entry];
+          queues.set(key, fresh);
+          ready.push(fresh);
         }
       }
-    });
-    await Promise.all(workers);
+      notify();
+    };
+    add(await stores.outbox.pending());
+    if (feed) {
+      let loading = Promise.resolve();
+      feed.subscribe((ids) => {
+        loading = loading.then(async () => {
+          try {
+            add(await stores.outbox.getMany(ids));
+          } catch (error) {
+            // They are in the outbox: the next drain sends them.
+            log.warn({ err: error, entries: ids.length }, 'could not read newly planned entries; they wait for the next delivery');
+            report.problems.push({ key: 'problem.deliveryFailed', params: { reason: (error as Error).message } });
+          }
+        });
+      });
+      void feed.closed.then(async () => {
+        await loading;
+        // A last look at the outbox: entries planned by a path that does not feed (weekly posts, another process
+        // during a lease overlap) go out in this drain too.
+        try {
+          add(await stores.outbox.pending());
+        } catch (error) {
+          log.warn({ err: error }, 'could not re-read the outbox at the end of planning; what is pending waits for the next delivery');
+        }
+        open = false;
+        notify();
+      });
+    }
+
+    /** Sends one target's queue in order; stops it at a refusal, a transient failure or a lost lease. */
+    async function sendQueue(queue: OutboxEntry[]): Promise<void> {
+      const first = queue[0];
+      if (!first) return;
+      const key = targetKeyOf(first.target);
+      // A channel removed (or switched off) since these posts were planned gets none of them.
+      if (first.target.kind === 'channel' && queue.some(isDigestPost)) {
+        const channel = await stores.channels.get(first.target.channelId);
+        if (!channel || channel.disabled) {
+          const dropped = queue.filter(isDigestPost);
+          for (const entry of dropped) await stores.outbox.markFailed(entry.id, channel ? 'channel switched off' : 'channel no longer receives the digest');
+          report.failed += dropped.length;
+          const rest = queue.filter((e) => !isDigestPost(e));
+          queue.splice(0, queue.length, ...rest);
+        }
+      }
+      for (let i = 0; i < queue.length; i++) {
+        if (stopped) {
+          report.pending += queue.length - i;
+          break;
+        }
+        const entry = queue[i] as OutboxEntry;
+        const outcome = await sendOne(entry);
+        if (outcome === 'sent') {
+          report.sent += 1;
+          if (i === 0 && entry.target.kind === 'channel') await resetFailures(entry.target.channelId);
+        } else if (outcome === 'request') {
+          report.failed += 1;
+          report.problems.push({ key: 'problem.messageRejected', ...scopeOf(entry.target) });
+        } else if (outcome === 'target') {
+          // Close the queue before waiting on the store, so nothing planned meanwhile slips in after the refusal.
+          halted.add(key);
+          queues.delete(key);
+          await refused(queue.slice(i), report);
+          return;
+        } else if (outcome === 'fenced') {
+          report.pending += queue.length - i;
+          report.problems.push({ key: 'problem.fenced' });
+          stopped = true;
+          ready.length = 0;
+          break;
+        } else {
+          report.pending += queue.length - i;
+          halted.add(key);
+          break;
+        }
+      }
+      queues.delete(key);
+    }
+
+    const worker = async () => {
+      for (;;) {
+        if (stopped) return;
+        const queue = ready.shift();
+        if (queue) await sendQueue(queue);
+        else if (open) await signal;
+        else return;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
     return report;
   }
 
@@ -260,12 +374,14 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
     if (channel && channel.failures > 0) await stores.channels.update(channelId, (c) => ({ ...c, failures: 0 }));
   }
 
-  return {
-    drain() {
-      running ??= drainOnce().finally(() => {
-        running = null;
-      });
-      return running;
-    },
-  };
+  function drain(feed?: DeliveryFeed): Promise<DrainReport> {
+    // A drain with a feed must see that feed's entries: it runs after the drain under way rather than joining it.
+    if (running && feed) return running.catch(() => undefined).then(() => drain(feed));
+    running ??= drainOnce(feed).finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  return { drain };
 }

@@ -17,7 +17,7 @@ import type { OutboxBody } from '../discord/publisher.ts';
 import type { Locale } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import { compileSubscriptions } from '../search/index.ts';
-import { targetKeyOf, type ChannelRecord, type DeliveryTarget, type DigestRecord, type NewOutboxEntry, type Stores } from '../store/index.ts';
+import { targetKeyOf, type ChannelRecord, type DeliveryTarget, type DigestRecord, type NewOutboxEntry, type Stores, type TargetPapers } from '../store/index.ts';
 import { forgetUnmatched, unmatchedPapers } from './unmatched.ts';
 
 
@@ -29,7 +29,17 @@ export interface PlanDeps {
   backlog: number;
   /** Which guilds this process serves (sharding); default all. */
   servesGuild?: (guildId: string) => boolean;
+  /**
+   * Called with the ids of each batch of entries right after they are in the outbox (and their papers marked
+   * delivered), so delivery can start while the rest is still being planned.
+   */
+  onPlanned?: (ids: readonly string[]) => void;
 }
+
+/** Channels planned per batch: one batched delivery check, one enqueue and one mark for all of them. */
+const CHANNEL_BATCH = 100;
+/** Subscription targets planned per batch. */
+const TARGET_BATCH = 500;
 
 /**
  * Plans everything due; returns the number of outbox entries enqueued. New papers come from the store's waiting
@@ -47,29 +57,72 @@ export async function planDeliveries(deps: PlanDeps): Promise<number> {
   return planned;
 }
 
+/**
+ * Writes one batch: entries first, then the papers they carry as delivered (a crash in between re-plans the same
+ * deterministic ids, which the outbox ignores), then hands the new ids to delivery.
+ */
+async function commitBatch(deps: PlanDeps, entries: NewOutboxEntry[], marks: TargetPapers[]): Promise<number> {
+  const fresh = entries.length ? await deps.stores.outbox.enqueueMany(entries) : [];
+  await deps.stores.deliveries.markDeliveredMany(marks);
+  if (fresh.length) deps.onPlanned?.(fresh);
+  return entries.length;
+}
+
 async function planChannels(deps: PlanDeps, digests: DigestRecord[]): Promise<number> {
   const { stores } = deps;
   const channels = (await stores.channels.listAll()).filter((c) => !c.disabled && (deps.servesGuild?.(c.guildId) ?? true));
   if (channels.length === 0) return 0;
+  // Oldest first, so a channel catching up reads the days in order.
+  const ordered = [...digests].reverse();
+  // Each digest's papers are read once, not once per channel.
+  const papersOf = new Map<DigestRecord, Promise<Map<string, Paper>>>();
+  const papersFor = (digest: DigestRecord) => {
+    let papers = papersOf.get(digest);
+    if (!papers) {
+      papers = stores.papers.getMany(digest.paperIds).then((list) => new Map(list.flatMap((p) => (p ? [[p.id, p] as const] : []))));
+      papersOf.set(digest, papers);
+    }
+    return papers;
+  };
+  const packed: PackCache = new Map();
   let planned = 0;
-  for (const channel of channels) {
-    const target: DeliveryTarget = { kind: 'channel', channelId: channel.channelId, guildId: channel.guildId };
-    const key = targetKeyOf(target);
-    // Oldest first, so a channel catching up reads the days in order.
-    for (const digest of digests.filter((d) => follows(channel, d.source)).reverse()) {
+  for (let i = 0; i < channels.length; i += CHANNEL_BATCH) {
+    const batch = channels.slice(i, i + CHANNEL_BATCH).map((channel) => {
+      const target: DeliveryTarget = { kind: 'channel', channelId: channel.channelId, guildId: channel.guildId };
+      return { channel, target, key: targetKeyOf(target), taken: new Set<string>() };
+    });
+    const entries: NewOutboxEntry[] = [];
+    const marks: TargetPapers[] = [];
+    for (const digest of ordered) {
+      const members = batch.filter((m) => follows(m.channel, digest.source));
+      if (members.length === 0) continue;
       if (digest.status !== 'ok' || digest.paperIds.length === 0) {
-        if (channel.notices) planned += await planNotice(deps, channel, target, digest);
+        const told = members.filter((m) => m.channel.notices);
+        const marker = `notice:${digest.date}:${digest.source}`;
+        const due = await stores.deliveries.filterUndeliveredMany(told.map((m) => ({ targetKey: m.key, paperIds: [marker] })));
+        told.forEach((m, k) => {
+          if (!due[k]?.length || m.taken.has(marker)) return;
+          m.taken.add(marker);
+          entries.push(noticeEntry(m.channel, m.target, digest, marker));
+          marks.push({ targetKey: m.key, paperIds: [marker] });
+        });
         continue;
       }
-      const due = await stores.deliveries.filterUndelivered(key, digest.paperIds);
-      if (due.length === 0) continue;
-      const papers = (await stores.papers.getMany(due)).filter((p): p is Paper => p !== undefined);
-      const entries = digestEntries(channel, target, digest, papers);
-      await stores.outbox.enqueueMany(entries);
-      await stores.deliveries.markDelivered(key, due);
-      planned += entries.length;
-      deps.log.info({ channel: channel.channelId, date: digest.date, source: digest.source, papers: papers.length, messages: entries.length }, 'digest planned');
+      const due = await stores.deliveries.filterUndeliveredMany(members.map((m) => ({ targetKey: m.key, paperIds: digest.paperIds })));
+      const papers = await papersFor(digest);
+      members.forEach((m, k) => {
+        // The same paper in two digests of this batch (another source or day) goes out once.
+        const ids = (due[k] ?? []).filter((id) => !m.taken.has(id));
+        if (ids.length === 0) return;
+        for (const id of ids) m.taken.add(id);
+        const list = ids.flatMap((id) => papers.get(id) ?? []);
+        const made = digestEntries(m.channel, m.target, digest, list, packed);
+        entries.push(...made);
+        marks.push({ targetKey: m.key, paperIds: ids });
+        deps.log.info({ channel: m.channel.channelId, date: digest.date, source: digest.source, papers: list.length, messages: made.length }, 'digest planned');
+      });
     }
+    planned += await commitBatch(deps, entries, marks);
   }
   return planned;
 }
@@ -89,37 +142,45 @@ function follows(channel: ChannelRecord, source: string): boolean {
   return channel.sources === null || channel.sources.includes(source);
 }
 
-function digestEntries(channel: ChannelRecord, target: DeliveryTarget, digest: DigestRecord, papers: Paper[]): NewOutboxEntry[] {
+/** Packed digest messages by (mode, locale, digest, papers): a thousand channels with the same due papers pack once. */
+type PackCache = Map<string, { header?: MessageBody; threadName?: string; messages: MessageBody[]; ids: string[][] }>;
+
+function digestEntries(channel: ChannelRecord, target: DeliveryTarget, digest: DigestRecord, papers: Paper[], cache: PackCache): NewOutboxEntry[] {
   const batch = { source: digest.source, date: digest.date, papers };
   const locale = localeOf(channel);
-  const base = `digest:${channel.channelId}:${digest.date}:${digest.source}:${hashIds(papers.map((p) => p.id))}`;
+  const hash = hashIds(papers.map((p) => p.id));
+  const base = `digest:${channel.channelId}:${digest.date}:${digest.source}:${hash}`;
   const entry = (part: number, message: MessageBody, paperIds: string[], thread?: OutboxBody['thread']): NewOutboxEntry => ({
     id: `${base}:${part}`,
     target,
     body: { message, ...(thread ? { thread } : {}) } satisfies OutboxBody,
     paperIds,
   });
-  if (channel.mode === 'thread') {
-    const plan = packDigestMessages(batch, 'thread', { locale });
-    const header = entry(0, plan.header, []);
-    const ids = splitIds(plan.messages, papers, 'embeds');
-    return [header, ...plan.messages.map((m, i) => entry(i + 1, m, ids[i] ?? [], { headerId: header.id, name: plan.threadName }))];
+  const cacheKey = `${channel.mode}|${locale}|${digest.date}|${digest.source}|${hash}`;
+  let packed = cache.get(cacheKey);
+  if (!packed) {
+    if (channel.mode === 'thread') {
+      const plan = packDigestMessages(batch, 'thread', { locale });
+      packed = { header: plan.header, threadName: plan.threadName, messages: plan.messages, ids: splitIds(plan.messages, papers, 'embeds') };
+    } else {
+      const messages = packDigestMessages(batch, channel.mode, { locale });
+      packed = { messages, ids: splitIds(messages, papers, channel.mode) };
+    }
+    cache.set(cacheKey, packed);
   }
-  const messages = packDigestMessages(batch, channel.mode, { locale });
-  const ids = splitIds(messages, papers, channel.mode);
+  const { header, threadName, messages, ids } = packed;
+  if (header) {
+    const first = entry(0, header, []);
+    return [first, ...messages.map((m, i) => entry(i + 1, m, ids[i] ?? [], { headerId: first.id, name: threadName ?? '' }))];
+  }
   return messages.map((m, i) => entry(i, m, ids[i] ?? []));
 }
 
-async function planNotice(deps: PlanDeps, channel: ChannelRecord, target: DeliveryTarget, digest: DigestRecord): Promise<number> {
-  const key = targetKeyOf(target);
-  const marker = `notice:${digest.date}:${digest.source}`;
-  if ((await deps.stores.deliveries.filterUndelivered(key, [marker])).length === 0) return 0;
+function noticeEntry(channel: ChannelRecord, target: DeliveryTarget, digest: DigestRecord, marker: string): NewOutboxEntry {
   const what = digest.status === 'failed' ? `the generator failed${digest.message ? `: ${digest.message}` : ''}` : 'no papers today';
   const text = `📭 ${digest.source} · ${digest.date ?? ''} — ${what}`.slice(0, 1900);
   const message: MessageBody = { content: text.replace(/[@<>*_`~|\\]/g, (c) => `\\${c}`), allowed_mentions: { parse: [] } };
-  await deps.stores.outbox.enqueueMany([{ id: `${marker}:${channel.channelId}`, target, body: { message } satisfies OutboxBody, paperIds: [] }]);
-  await deps.stores.deliveries.markDelivered(key, [marker]);
-  return 1;
+  return { id: `${marker}:${channel.channelId}`, target, body: { message } satisfies OutboxBody, paperIds: [] };
 }
 
 async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<number> {
@@ -140,7 +201,8 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
     string,
     { target: DeliveryTarget; papers: Map<string, { paper: Paper; keywords: Set<string> }>; roleIds: Set<string>; locale: Locale }
   >();
-  for (const paper of papers) {
+  for (const [n, paper] of papers.entries()) {
+    if (n % 25 === 24) await yieldToEventLoop();
     for (const match of matcher.match(paper)) {
       const sub = byId.get(match.subscriptionId);
       if (!sub) continue;
@@ -159,59 +221,68 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
   }
 
   let planned = 0;
-  for (const [key, slot] of perTarget) {
-    const due = new Set(await stores.deliveries.filterUndelivered(key, [...slot.papers.keys()]));
-    const items = [...slot.papers.values()].filter((item) => due.has(item.paper.id));
-    const mention = [...slot.roleIds].map((roleId) => ({ roleId }));
-    if (items.length > 0) {
-      const messages = subscriptionMessage(
-        items.map((i) => i.paper),
-        items.map((i) => [...i.keywords]),
-        { locale: slot.locale, mention },
-      );
-      const ids = splitIds(messages, items.map((it) => it.paper), 'embeds');
-      const base = `sub:${key}:${hashIds(items.map((i) => i.paper.id))}`;
-      const entries = messages.map((message, i): NewOutboxEntry => ({
-        id: `${base}:${i}`,
-        target: slot.target,
-        body: { message } satisfies OutboxBody,
-        paperIds: ids[i] ?? [],
-      }));
-      await stores.outbox.enqueueMany(entries);
-      await stores.deliveries.markDelivered(key, [...due, ...(mention.length ? [...due].map(pingId) : [])]);
-      planned += entries.length;
+  const slots = [...perTarget];
+  for (let i = 0; i < slots.length; i += TARGET_BATCH) {
+    const batch = slots.slice(i, i + TARGET_BATCH);
+    const due = await stores.deliveries.filterUndeliveredMany(batch.map(([key, slot]) => ({ targetKey: key, paperIds: [...slot.papers.keys()] })));
+    // A subscription asking for a role pings it even for papers the target already had (from the digest): which
+    // of those were not pinged yet, for every such target in one read.
+    const pingable = batch.map(([, slot], k) => {
+      const posted = new Set(due[k]);
+      return slot.roleIds.size ? [...slot.papers.values()].filter((item) => !posted.has(item.paper.id)) : [];
+    });
+    const unpinged = await stores.deliveries.filterUndeliveredMany(
+      batch.map(([key], k) => ({ targetKey: key, paperIds: (pingable[k] ?? []).map((item) => pingId(item.paper.id)) })),
+    );
+    const entries: NewOutboxEntry[] = [];
+    const marks: TargetPapers[] = [];
+    for (const [k, [key, slot]] of batch.entries()) {
+      // Building embeds is the CPU-heavy part: let interactions in between targets.
+      if (k % 50 === 49) await yieldToEventLoop();
+      const posted = new Set(due[k]);
+      const items = [...slot.papers.values()].filter((item) => posted.has(item.paper.id));
+      const mention = [...slot.roleIds].map((roleId) => ({ roleId }));
+      if (items.length > 0) {
+        const messages = subscriptionMessage(
+          items.map((it) => it.paper),
+          items.map((it) => [...it.keywords]),
+          { locale: slot.locale, mention },
+        );
+        const ids = splitIds(messages, items.map((it) => it.paper), 'embeds');
+        const base = `sub:${key}:${hashIds(items.map((it) => it.paper.id))}`;
+        entries.push(...messages.map((message, m): NewOutboxEntry => ({ id: `${base}:${m}`, target: slot.target, body: { message } satisfies OutboxBody, paperIds: ids[m] ?? [] })));
+        marks.push({ targetKey: key, paperIds: [...posted, ...(mention.length ? [...posted].map(pingId) : [])] });
+      }
+      const toPing = new Set(unpinged[k]);
+      const pings = (pingable[k] ?? []).filter((item) => toPing.has(pingId(item.paper.id)));
+      if (mention.length && pings.length) {
+        entries.push(pingEntry(key, slot, pings, mention));
+        marks.push({ targetKey: key, paperIds: [...toPing] });
+      }
     }
-    if (mention.length) planned += await planPing(deps, key, slot, due, mention);
+    planned += await commitBatch(deps, entries, marks);
   }
   return planned;
 }
 
 const pingId = (paperId: string) => `ping:${paperId}`;
+/** Lets pending I/O callbacks (interactions) run between slices of CPU work. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * A channel that receives the daily digest already has the matching papers, so a subscription there adds no
- * embeds; but a subscription that asked for a role must still ping it. This plans one short message mentioning
- * the roles, with the matching titles linked, once per paper.
+ * embeds; but a subscription that asked for a role must still ping it. This is one short message mentioning the
+ * roles, with the matching titles linked, once per paper.
  */
-async function planPing(
-  deps: PlanDeps,
+function pingEntry(
   key: string,
-  slot: { target: DeliveryTarget; papers: Map<string, { paper: Paper; keywords: Set<string> }>; locale: Locale },
-  justPosted: Set<string>,
+  slot: { target: DeliveryTarget; locale: Locale },
+  items: { paper: Paper; keywords: Set<string> }[],
   mention: { roleId: string }[],
-): Promise<number> {
-  const already = [...slot.papers.values()].filter((item) => !justPosted.has(item.paper.id));
-  if (already.length === 0) return 0;
-  const unpinged = new Set(await deps.stores.deliveries.filterUndelivered(key, already.map((i) => pingId(i.paper.id))));
-  const items = already.filter((i) => unpinged.has(pingId(i.paper.id)));
-  if (items.length === 0) return 0;
+): NewOutboxEntry {
   const keywords = [...new Set(items.flatMap((i) => [...i.keywords]))];
   const message = withMention(subscriptionPing(items.map((i) => i.paper), keywords, { locale: slot.locale }), mention);
-  await deps.stores.outbox.enqueueMany([
-    { id: `ping:${key}:${hashIds(items.map((i) => i.paper.id))}`, target: slot.target, body: { message } satisfies OutboxBody, paperIds: items.map((i) => i.paper.id) },
-  ]);
-  await deps.stores.deliveries.markDelivered(key, [...unpinged]);
-  return 1;
+  return { id: `ping:${key}:${hashIds(items.map((i) => i.paper.id))}`, target: slot.target, body: { message } satisfies OutboxBody, paperIds: items.map((i) => i.paper.id) };
 }
 
 /**

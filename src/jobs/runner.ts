@@ -5,7 +5,7 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.ts';
-import type { DrainReport, Publisher } from '../discord/publisher.ts';
+import { createDeliveryFeed, type DrainReport, type Publisher } from '../discord/publisher.ts';
 import type { Problem } from '../i18n/problems.ts';
 import type { IngestReport } from './ingest.ts';
 
@@ -38,8 +38,11 @@ export interface RunSteps {
    */
   fetch?(): Promise<{ downloaded: number; failedSources: number }>;
   ingest(): Promise<IngestReport>;
-  /** Plans outbox entries for everything due; returns how many were planned. */
-  plan(): Promise<number>;
+  /**
+   * Plans outbox entries for everything due; returns how many were planned. `onPlanned` receives the ids of each
+   * batch as soon as it is in the outbox, so delivery starts while planning continues.
+   */
+  plan(onPlanned?: (ids: readonly string[]) => void): Promise<number>;
   publisher: Publisher;
 }
 
@@ -108,16 +111,23 @@ export function createRunner(deps: {
         problems.push({ key: 'problem.fetchFailed', params: { reason: (error as Error).message } });
       }
     }
+    // Delivery starts once the fetch is done (what earlier runs left pending) and takes each planned batch as it
+    // is enqueued.
+    const feed = createDeliveryFeed();
+    const delivering = steps.publisher.drain(feed);
+    delivering.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
     try {
       ingest = await steps.ingest();
       problems.push(...ingest.failures.map((f): Problem => ({ key: 'problem.ingestFile', params: { path: f.path, reason: f.reason } })));
-      planned = await steps.plan();
+      planned = await steps.plan((ids) => feed.push(ids));
     } catch (error) {
       log.error({ err: error, trigger }, 'digest run failed before delivery; delivering what is already queued');
       problems.push({ key: 'problem.ingestFailed', params: { reason: (error as Error).message } });
+    } finally {
+      feed.close();
     }
     try {
-      drain = await steps.publisher.drain();
+      drain = await delivering;
       problems.push(...drain.problems);
     } catch (error) {
       log.error({ err: error, trigger }, 'delivery failed; the outbox keeps everything for the next run');

@@ -1,30 +1,46 @@
 /**
  * Which paper went to which target, so that a paper is posted to a channel (or DMed to a user) once, whatever
- * day, file or source it comes from again. Per target the delivered ids are spread over 32 hash buckets
- * (`dlv:<target>:<n>`): a check reads a few small lists, a target with 100,000 deliveries never rewrites one
- * giant value, and the buckets double as the index for export.
+ * day, file or source it comes from again.
+ *
+ * Layout (issue 18): one key per delivered pair (`delivered:<target>|<paper>`), so checking or marking k papers
+ * reads or writes k small keys in one batch, whatever a target received before. For export, each target keeps a
+ * segmented log of its delivered ids (`dlvlog:<target>`) and the targets themselves are a segmented log
+ * (`deliveries:target-log`); both are appended to, never rewritten whole.
  */
-import { createHash } from 'node:crypto';
 import type { StoreContext } from './context.ts';
-import { addItems, readList, readLists, updateList } from './context.ts';
+import { safeKey } from './context.ts';
 import type { DeliveryTarget } from './records.ts';
+import { appendSegmented, appendSegmentedMany, readSegmented, segmentedExists } from './segments.ts';
+
+/** Papers for one target. */
+export interface TargetPapers {
+  targetKey: string;
+  paperIds: readonly string[];
+}
 
 /** Delivered (target, paper) pairs. */
 export interface DeliveryStore {
   has(targetKey: string, paperId: string): Promise<boolean>;
   /** The ids not yet delivered to the target, in the given order. */
   filterUndelivered(targetKey: string, paperIds: readonly string[]): Promise<string[]>;
+  /** `filterUndelivered` for many targets at once (one batched read): the undelivered ids of each, in order. */
+  filterUndeliveredMany(items: readonly TargetPapers[]): Promise<string[][]>;
   markDelivered(targetKey: string, paperIds: readonly string[]): Promise<void>;
+  /** `markDelivered` for many targets at once (batched reads and writes). */
+  markDeliveredMany(items: readonly TargetPapers[]): Promise<void>;
   /** Every target that received something. */
   targets(): Promise<string[]>;
   /** Every paper delivered to a target (no particular order). */
   delivered(targetKey: string): Promise<string[]>;
 }
 
-const BUCKETS = 32;
-const TARGETS_KEY = 'deliveries:targets';
-const bucketKey = (targetKey: string, n: number) => `dlv:${targetKey}:${n}`;
-const bucketOf = (paperId: string) => createHash('md5').update(paperId).digest().readUInt16BE(0) % BUCKETS;
+/** The segmented log listing every target. */
+export const TARGET_LOG_KEY = 'deliveries:target-log';
+const SEGMENT = 1000;
+/** The key of one delivered pair. */
+export const pairKey = (targetKey: string, paperId: string) => safeKey('delivered', `${targetKey}|${paperId}`);
+/** The segmented log of one target's delivered ids. */
+export const targetLogKey = (targetKey: string) => safeKey('dlvlog', targetKey);
 
 /** The key of a delivery target: `channel:<id>` or `user:<id>`. */
 export function targetKeyOf(target: DeliveryTarget): string {
@@ -33,30 +49,46 @@ export function targetKeyOf(target: DeliveryTarget): string {
 
 /** The Keyv-backed delivery store. */
 export function keyvDeliveryStore(ctx: StoreContext): DeliveryStore {
-  async function deliveredSet(targetKey: string, paperIds: readonly string[]) {
-    const buckets = [...new Set(paperIds.map(bucketOf))];
-    const lists = await readLists(ctx, buckets.map((n) => bucketKey(targetKey, n)));
-    return new Set(lists.flat());
+  async function filterUndeliveredMany(items: readonly TargetPapers[]): Promise<string[][]> {
+    const keys = items.flatMap((item) => item.paperIds.map((id) => pairKey(item.targetKey, id)));
+    const raws = await ctx.kv.getMany(keys);
+    let offset = 0;
+    return items.map((item) => {
+      const out = item.paperIds.filter((_, i) => raws[offset + i] === undefined || raws[offset + i] === null);
+      offset += item.paperIds.length;
+      return out;
+    });
+  }
+  async function markDeliveredMany(items: readonly TargetPapers[]): Promise<void> {
+    const byTarget = new Map<string, Set<string>>();
+    for (const { targetKey, paperIds } of items) {
+      const set = byTarget.get(targetKey) ?? new Set<string>();
+      for (const id of paperIds) set.add(id);
+      if (set.size) byTarget.set(targetKey, set);
+    }
+    if (byTarget.size === 0) return;
+    const targets = [...byTarget.keys()];
+    const fresh = await filterUndeliveredMany(targets.map((targetKey) => ({ targetKey, paperIds: [...(byTarget.get(targetKey) ?? [])] })));
+    const todo = targets.map((targetKey, i) => ({ targetKey, paperIds: fresh[i] ?? [] })).filter((t) => t.paperIds.length > 0);
+    if (todo.length === 0) return;
+    // Indexes first (the target list, then each target's log), the pairs last: a crash in between leaves logged
+    // ids that are not marked yet — the next plan marks them again (logs are read without duplicates).
+    const known = await segmentedExists(ctx, todo.map((t) => targetLogKey(t.targetKey)));
+    await appendSegmented(ctx, TARGET_LOG_KEY, todo.filter((_, i) => !known[i]).map((t) => t.targetKey), SEGMENT);
+    await appendSegmentedMany(ctx, todo.map((t) => ({ name: targetLogKey(t.targetKey), items: t.paperIds })), SEGMENT);
+    await ctx.kv.setMany(todo.flatMap((t) => t.paperIds.map((id) => ({ key: pairKey(t.targetKey, id), value: 1 }))));
   }
   return {
     async has(targetKey, paperId) {
-      return (await deliveredSet(targetKey, [paperId])).has(paperId);
+      return (await filterUndeliveredMany([{ targetKey, paperIds: [paperId] }]))[0]?.length === 0;
     },
     async filterUndelivered(targetKey, paperIds) {
-      const done = await deliveredSet(targetKey, paperIds);
-      return paperIds.filter((id) => !done.has(id));
+      return (await filterUndeliveredMany([{ targetKey, paperIds }]))[0] ?? [];
     },
-    async markDelivered(targetKey, paperIds) {
-      if (paperIds.length === 0) return;
-      await updateList(ctx, TARGETS_KEY, (items) => addItems(items, [targetKey]));
-      const byBucket = new Map<number, string[]>();
-      for (const id of paperIds) byBucket.set(bucketOf(id), [...(byBucket.get(bucketOf(id)) ?? []), id]);
-      for (const [n, ids] of byBucket) await updateList(ctx, bucketKey(targetKey, n), (items) => addItems(items, ids));
-    },
-    targets: () => readList(ctx, TARGETS_KEY),
-    async delivered(targetKey) {
-      const keys = Array.from({ length: BUCKETS }, (_, n) => bucketKey(targetKey, n));
-      return (await readLists(ctx, keys)).flat();
-    },
+    filterUndeliveredMany,
+    markDelivered: (targetKey, paperIds) => markDeliveredMany([{ targetKey, paperIds }]),
+    markDeliveredMany,
+    targets: () => readSegmented(ctx, TARGET_LOG_KEY),
+    delivered: (targetKey) => readSegmented(ctx, targetLogKey(targetKey)),
   };
 }

@@ -25,6 +25,8 @@ import { keyvSavedStore } from './saved.ts';
 import type { WeeklyStore } from './weekly.ts';
 import { keyvWeeklyStore } from './weekly.ts';
 import { keyvMetaStore } from './meta.ts';
+import type { MigrationReport } from './migrate.ts';
+import { migrateLayout } from './migrate.ts';
 import type { ExportLine } from './transfer.ts';
 import { exportAll, importMany } from './transfer.ts';
 
@@ -55,6 +57,11 @@ export interface Stores {
   importRecord(line: ExportLine): Promise<void>;
   /** Puts back many exported records in batches (much faster than one by one). */
   importMany(lines: Iterable<ExportLine> | AsyncIterable<ExportLine>): Promise<number>;
+  /**
+   * Brings a store written by an earlier release to this release's layout (migrate.ts); `openStores` runs it.
+   * Null when there was nothing to do.
+   */
+  migrate(): Promise<MigrationReport | null>;
   close(): Promise<void>;
 }
 
@@ -99,7 +106,7 @@ export function createStores(
       })
     : undefined;
   const ctx: StoreContext = { kv, mutex: new KeyedMutex(shared), log: extra.log, now: extra.now };
-  const stores: Omit<Stores, 'exportAll' | 'importRecord' | 'importMany'> = {
+  const stores: Omit<Stores, 'exportAll' | 'importRecord' | 'importMany' | 'migrate'> = {
     backend: kv.backend,
     kind: extra.kind,
     papers: keyvPaperStore(ctx),
@@ -123,6 +130,7 @@ export function createStores(
       await importMany(stores, [line]);
     },
     importMany: (lines) => importMany(stores, lines),
+    migrate: () => migrateLayout(ctx, stores.deliveries),
   };
 }
 
@@ -145,7 +153,7 @@ export async function openStores(url: string | undefined, options: OpenStoresOpt
     ...(options.retry && { retry: options.retry }),
     ...(opened.onClose && { onClose: opened.onClose }),
   });
-  return createStores(kv, {
+  const stores = createStores(kv, {
     kind: opened.kind,
     ...(opened.redis && { redis: opened.redis }),
     namespace,
@@ -153,6 +161,13 @@ export async function openStores(url: string | undefined, options: OpenStoresOpt
     log,
     now: options.now ?? (() => new Date()),
   });
+  try {
+    await stores.migrate();
+  } catch (error) {
+    await stores.close().catch(() => undefined);
+    throw error;
+  }
+  return stores;
 }
 
 /** In-memory stores (a Keyv over a Map) for tests and the local preview. */

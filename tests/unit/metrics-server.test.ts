@@ -124,7 +124,7 @@ describe('wireMetrics', () => {
       assert.equal(valueOf(samples, 'arxiv_digest_interaction_duration_seconds_count', { command: 'digest' }), 1);
       assert.equal(valueOf(samples, 'arxiv_digest_messages_failed_total'), 1);
       assert.equal(valueOf(samples, 'arxiv_digest_papers_ingested_total'), 2);
-      assert.ok((valueOf(samples, 'arxiv_digest_store_operation_duration_seconds_count', { op: 'set', outcome: 'ok' }) ?? 0) >= 1);
+      assert.ok((valueOf(samples, 'arxiv_digest_store_operation_duration_seconds_count', { op: 'setMany', outcome: 'ok' }) ?? 0) >= 1);
     } finally {
       await wired.close();
       await client.destroy();

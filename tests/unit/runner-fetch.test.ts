@@ -26,7 +26,9 @@ function steps(fetch: RunSteps['fetch']): RunSteps & { calls: string[] } {
       return 1;
     },
     publisher: {
-      drain: async () => {
+      // The drain starts with the run's delivery and ends once planning closed its feed (issue 18).
+      drain: async (feed) => {
+        await feed?.closed;
         calls.push('drain');
         return { sent: 1, failed: 0, pending: 0, problems: [] };
       },

@@ -15,14 +15,23 @@ function steps(overrides: Partial<RunSteps> = {}): RunSteps & { calls: string[] 
       await new Promise((r) => setTimeout(r, 20));
       return emptyIngest();
     },
-    plan: async () => {
+    plan: async (onPlanned) => {
       calls.push('plan');
+      onPlanned?.(['e1', 'e2']);
       return 2;
     },
     publisher: {
-      drain: async () => {
+      drain: async (feed) => {
         calls.push('drain');
-        return { sent: 2, failed: 0, pending: 0, problems: [] };
+        if (!feed) return { sent: 0, failed: 0, pending: 0, problems: [] };
+        let sent = 0;
+        feed.subscribe((ids) => {
+          calls.push(`send ${ids.join(',')}`);
+          sent += ids.length;
+        });
+        await feed.closed;
+        calls.push('drained');
+        return { sent, failed: 0, pending: 0, problems: [] };
       },
     },
     ...overrides,
@@ -30,11 +39,11 @@ function steps(overrides: Partial<RunSteps> = {}): RunSteps & { calls: string[] 
 }
 
 describe('runner', () => {
-  it('runs ingest, plan and drain in order and reports', async () => {
+  it('delivers while it ingests and plans: planned entries reach the drain at once, and it ends after planning', async () => {
     const s = steps();
     const runner = createRunner({ steps: s, log: silentLog(), schedule: '*/15 * * * *', timeZone: 'UTC' });
     const report = await runner.run('test');
-    assert.deepEqual(s.calls, ['ingest', 'plan', 'drain']);
+    assert.deepEqual(s.calls, ['drain', 'ingest', 'plan', 'send e1,e2', 'drained']);
     assert.equal(report.messagesPlanned, 2);
     assert.equal(report.messagesSent, 2);
     assert.equal(runner.lastRun(), report);

@@ -1,0 +1,98 @@
+/**
+ * Issue 18's part of the storage contract, on every backend: the outbox queue and the delivery logs are segmented
+ * (cost per operation independent of their size), batched delivery checks and marks, and lazy removal of done
+ * entries that never drops an open one — also while marks, enqueues and retries run at the same time.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { NewOutboxEntry } from '../../src/store/index.ts';
+import type { TestBackend, TestStores } from '../helpers/backends.ts';
+import { testBackends } from '../helpers/backends.ts';
+
+const target = (c: string) => ({ kind: 'channel' as const, channelId: c, guildId: 'g1' });
+const entry = (i: number, channel = `c${i % 7}`): NewOutboxEntry => ({ id: `m${String(i).padStart(5, '0')}`, target: target(channel), body: { n: i }, paperIds: [`p${i}`] });
+
+function scaleContract(backend: TestBackend): void {
+  async function withStores(fn: (s: TestStores) => Promise<void>): Promise<void> {
+    const s = await backend.open();
+    try {
+      await fn(s);
+    } finally {
+      await s.dispose();
+    }
+  }
+
+  it('keeps creation order across queue segments; marking sent rewrites no queue segment', () =>
+    withStores(async (s) => {
+      const all = Array.from({ length: 700 }, (_, i) => entry(i));
+      await s.outbox.enqueueMany(all.slice(0, 300));
+      await s.outbox.enqueueMany(all.slice(300));
+      assert.deepEqual((await s.outbox.pending()).map((e) => e.id), all.map((e) => e.id));
+      const head = await s.kv.get('outbox:queue');
+      const segments = await s.kv.getMany(['outbox:queue:1', 'outbox:queue:2', 'outbox:queue:3']);
+      assert.ok(segments.every((x) => x !== undefined), 'three segments of at most 256 ids');
+      for (let i = 0; i < 260; i++) await s.outbox.markSent(all[i]?.id as string, String(i));
+      // The marks touched the records only.
+      assert.deepEqual(await s.kv.get('outbox:queue'), head);
+      assert.deepEqual(await s.kv.getMany(['outbox:queue:1', 'outbox:queue:2', 'outbox:queue:3']), segments);
+      // Listing drops the done ids: the first segment goes, the head moves past it.
+      assert.deepEqual((await s.outbox.pending()).map((e) => e.id), all.slice(260).map((e) => e.id));
+      assert.equal(await s.kv.get('outbox:queue:1'), undefined);
+      assert.equal((await s.kv.get('outbox:queue') as { first: number }).first, 2);
+      assert.equal(await s.outbox.depth(), 440);
+      // Sent entries stay readable and are never enqueued again.
+      assert.deepEqual(await s.outbox.enqueueMany([all[0] as NewOutboxEntry]), []);
+      assert.equal((await s.outbox.get(all[0]?.id as string))?.state, 'sent');
+    }));
+
+  it('drops nothing open while marks, enqueues, retries and listings run at once', () =>
+    withStores(async (s) => {
+      const first = Array.from({ length: 400 }, (_, i) => entry(i));
+      await s.outbox.enqueueMany(first);
+      for (const e of first.slice(0, 20)) await s.outbox.markFailed(e.id, 'Missing Access');
+      const more = Array.from({ length: 300 }, (_, i) => entry(1000 + i));
+      await Promise.all([
+        ...first.slice(20, 220).map((e, i) => s.outbox.markSent(e.id, String(i))),
+        s.outbox.enqueueMany(more.slice(0, 150)),
+        s.outbox.pending(),
+        s.outbox.retryFailed((e) => e.target.kind === 'channel'),
+        s.outbox.pending(),
+        s.outbox.enqueueMany(more.slice(150)),
+        s.outbox.pending(),
+      ]);
+      const expected = [...first.slice(0, 20), ...first.slice(220), ...more].map((e) => e.id).sort();
+      assert.deepEqual((await s.outbox.pending()).map((e) => e.id).sort(), expected);
+      assert.deepEqual(await s.outbox.failed(), []);
+    }));
+
+  it('checks and marks deliveries for many targets in one batch', () =>
+    withStores(async (s) => {
+      const ids = Array.from({ length: 50 }, (_, i) => `arxiv:2602.${i}`);
+      await s.deliveries.markDeliveredMany([
+        { targetKey: 'channel:a', paperIds: ids.slice(0, 10) },
+        { targetKey: 'user:b', paperIds: ids.slice(5, 20) },
+        { targetKey: 'channel:a', paperIds: ids.slice(8, 12) },
+        { targetKey: 'channel:empty', paperIds: [] },
+      ]);
+      const due = await s.deliveries.filterUndeliveredMany([
+        { targetKey: 'channel:a', paperIds: ids.slice(0, 15) },
+        { targetKey: 'user:b', paperIds: ids.slice(0, 25) },
+        { targetKey: 'channel:new', paperIds: ids.slice(0, 2) },
+      ]);
+      assert.deepEqual(due, [ids.slice(12, 15), [...ids.slice(0, 5), ...ids.slice(20, 25)], ids.slice(0, 2)]);
+      assert.deepEqual((await s.deliveries.targets()).sort(), ['channel:a', 'user:b']);
+      assert.deepEqual((await s.deliveries.delivered('channel:a')).sort(), ids.slice(0, 12).sort());
+      // Marking again adds nothing to the logs.
+      await s.deliveries.markDeliveredMany([{ targetKey: 'channel:a', paperIds: ids.slice(0, 12) }]);
+      assert.equal((await s.deliveries.delivered('channel:a')).length, 12);
+      // A long history spans several log segments.
+      const many = Array.from({ length: 2500 }, (_, i) => `p${i}`);
+      await s.deliveries.markDelivered('channel:long', many);
+      assert.equal((await s.deliveries.delivered('channel:long')).length, 2500);
+      assert.deepEqual(await s.deliveries.filterUndelivered('channel:long', ['p2499', 'p2500']), ['p2500']);
+    }));
+}
+
+for (const backend of await testBackends()) {
+  describe(`store contract, delivery scale: ${backend.name}`, { skip: backend.skip }, () => scaleContract(backend));
+}
