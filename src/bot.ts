@@ -161,6 +161,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       await (cluster ?? runner).stop();
       await Promise.allSettled([...inFlight]);
       await archive.saveSnapshot().catch((error: unknown) => log.warn({ err: error }, 'could not save the search index snapshot'));
+      await archive.settled();
       await client.destroy();
       await metrics.close();
       await stores.close();

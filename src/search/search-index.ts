@@ -7,7 +7,7 @@ import type { Paper, PaperId } from '../digest/types.ts';
 import { cjkBigrams, type Token } from './analyzer.ts';
 import { analyseDoc, FIELD_SEP } from './doc-fields.ts';
 import { normalizeText } from './normalize.ts';
-import { PostingStore, packTf, tfAbstract, tfAuthor, tfTitle } from './postings.ts';
+import { PostingStore, packTf, tfAbstract, tfAuthor, tfTitle, type PostingArrays } from './postings.ts';
 import {
   bm25Plus,
   FIELD_B,
@@ -23,7 +23,14 @@ import {
 import { Slab } from './slab.ts';
 import { has, intersect, subtract, topK, unionAll } from './slot-sets.ts';
 import { parseQuery, isEmptyQuery, type ParsedQuery, type QueryItem } from './query.ts';
-import { decodeSnapshot, encodeSnapshot, LENS_PER_DOC as L, type SnapshotDocs } from './snapshot.ts';
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  encodeSnapshotBuffer,
+  LENS_PER_DOC as L,
+  type DecodedSnapshot,
+  type SnapshotDocs,
+} from './snapshot.ts';
 import { TermDictionary } from './term-dictionary.ts';
 
 /** One search result, with enough metadata to render it without the store. */
@@ -515,24 +522,46 @@ export class SearchIndex {
    * change counter) and comes back from `snapshotRevision`, so a stale snapshot can be detected and rebuilt.
    */
   toSnapshot(revision: number): Uint8Array {
+    const { docs, postings } = this.freeze();
+    return encodeSnapshotBuffer(revision, docs, postings);
+  }
+
+  /**
+   * The snapshot as a sequence of chunks, to be written one by one (yielding to the event loop in between).
+   * The state is frozen when this is called: papers added while the chunks are written are not in it.
+   */
+  snapshotChunks(revision: number): Generator<Uint8Array> {
+    const { docs, postings } = this.freeze();
+    return encodeSnapshot(revision, docs, postings);
+  }
+
+  /** A consistent copy of what a snapshot holds (string lists are append-only, so they are cut, not copied). */
+  private freeze(): { docs: SnapshotDocs; postings: PostingArrays } {
+    const n = this.ids.length;
+    const cut = (a: string[]): string[] => (a.length === n ? a : a.slice(0, n));
     const docs: SnapshotDocs = {
-      ids: this.ids,
-      titles: this.titles,
-      firstAuthors: this.firstAuthors,
-      dates: this.dates,
-      sources: this.sources,
-      titleNorms: this.titleNorms,
-      latins: this.latins,
-      alive: this.alive.subarray(0, this.ids.length),
-      lens: this.lens.subarray(0, this.ids.length * L),
+      ids: cut(this.ids),
+      titles: cut(this.titles),
+      firstAuthors: cut(this.firstAuthors),
+      dates: cut(this.dates),
+      sources: cut(this.sources),
+      titleNorms: cut(this.titleNorms),
+      latins: cut(this.latins),
+      alive: this.alive.slice(0, n),
+      lens: this.lens.slice(0, n * L),
     };
-    return encodeSnapshot(revision, docs, this.postings.toArrays());
+    return { docs, postings: this.postings.toArrays() };
   }
 
   /** Loads a snapshot; throws `SnapshotError` for a foreign or incompatible buffer (then rebuild). */
   static fromSnapshot(buf: Uint8Array): SearchIndex {
     const decoded = decodeSnapshot(buf);
     if (!decoded) throw new SnapshotError('not a search snapshot of a supported format version');
+    return SearchIndex.fromDecoded(decoded);
+  }
+
+  /** Builds the index over a decoded snapshot (its arrays are taken over, not copied). */
+  static fromDecoded(decoded: DecodedSnapshot): SearchIndex {
     const { docs, postings } = decoded;
     const ix = new SearchIndex();
     ix.postings = PostingStore.fromArrays(postings);
