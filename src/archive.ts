@@ -142,6 +142,8 @@ interface LogRecord {
   from: number;
   to: number;
   papers: Paper[];
+  /** The store's paper count when the record was written (see the check at open). */
+  count?: number;
 }
 
 /** Encodes a log record: magic, payload length, CRC-32 of the payload, JSON payload. */
@@ -196,6 +198,8 @@ export async function openArchive(deps: {
   let unsaved: Paper[] = [];
   /** True when what is on disk cannot be extended by a log record (nothing there, or the index was rebuilt). */
   let needsFull = true;
+  /** The store's paper count recorded with the last save (undefined when unknown). */
+  let savedCount: number | undefined;
   let snapshotBytes = 0;
   let logBytes = 0;
   let index: SearchIndex | undefined;
@@ -204,8 +208,13 @@ export async function openArchive(deps: {
   const current = await stores.papers.revision();
   try {
     const loaded = await load();
-    if (loaded && loaded.revision === current) {
+    // The store bumps its revision after writing the records: a kill in between leaves papers that no revision
+    // accounts for. Its per-day counts are written first, so a count that moved while the revision did not shows it.
+    if (loaded && loaded.revision === current && loaded.count !== undefined && loaded.count !== (await stores.papers.count())) {
+      log?.warn({ indexed: loaded.index.size }, 'the store changed without a new revision (a write was cut short); rebuilding the search index');
+    } else if (loaded && loaded.revision === current) {
       index = loaded.index;
+      savedCount = loaded.count;
       origin = 'snapshot';
       revision = savedRevision = current;
       needsFull = false;
@@ -215,7 +224,7 @@ export async function openArchive(deps: {
   }
 
   /** The last full snapshot with the log replayed over it, or undefined when there is no snapshot. */
-  async function load(): Promise<{ index: SearchIndex; revision: number } | undefined> {
+  async function load(): Promise<{ index: SearchIndex; revision: number; count?: number } | undefined> {
     const reader = await snapshot.open();
     if (!reader) return undefined;
     let decoded;
@@ -233,6 +242,7 @@ export async function openArchive(deps: {
     snapshotBytes = reader.size;
     const loaded = SearchIndex.fromDecoded(decoded);
     let covers = decoded.revision;
+    let count: number | undefined;
     const bytes = await snapshot.readLog();
     logBytes = bytes?.length ?? 0;
     for (const record of bytes ? decodeLog(bytes) : []) {
@@ -240,9 +250,10 @@ export async function openArchive(deps: {
       if (record.from !== covers) continue;
       loaded.add(record.papers);
       covers = record.to;
+      count = record.count;
       await turn();
     }
-    return { index: loaded, revision: covers };
+    return { index: loaded, revision: covers, count };
   }
 
   /**
@@ -290,7 +301,8 @@ export async function openArchive(deps: {
       // Stamped with what is saved; the frozen index may hold more (unsaved papers): claiming less is safe.
       const started = await serial(async () => {
         carried = [];
-        return { generation, chunks: live.snapshotChunks(savedRevision) };
+        const marker = encodeLogRecord({ from: savedRevision, to: savedRevision, papers: [], count: savedCount });
+        return { generation, marker, chunks: live.snapshotChunks(savedRevision) };
       });
       prepared = await snapshot.prepare(started.chunks);
       const done = prepared;
@@ -299,7 +311,7 @@ export async function openArchive(deps: {
           await done.discard();
           return;
         }
-        const records = carried ?? [];
+        const records = [started.marker, ...(carried ?? [])];
         await done.commit(records);
         snapshotBytes = done.size;
         logBytes = records.reduce((n, r) => n + r.length, 0);
@@ -344,11 +356,14 @@ export async function openArchive(deps: {
           const pending = unsaved;
           unsaved = [];
           try {
+            const count = await stores.papers.count();
             const prepared = await snapshot.prepare(live.snapshotChunks(covers));
-            await prepared.commit([]);
+            const marker = encodeLogRecord({ from: covers, to: covers, papers: [], count });
+            await prepared.commit([marker]);
+            savedCount = count;
             generation++;
             snapshotBytes = prepared.size;
-            logBytes = 0;
+            logBytes = marker.length;
           } catch (error) {
             unsaved = [...pending, ...unsaved];
             throw error;
@@ -358,11 +373,13 @@ export async function openArchive(deps: {
           return;
         }
         if (unsaved.length === 0 && revision === savedRevision) return;
-        const record = encodeLogRecord({ from: savedRevision, to: revision, papers: unsaved });
+        const count = await stores.papers.count();
+        const record = encodeLogRecord({ from: savedRevision, to: revision, papers: unsaved, count });
         await snapshot.append(record);
         carried?.push(record);
         logBytes += record.length;
         savedRevision = revision;
+        savedCount = count;
         unsaved = [];
       });
       const budget = Math.min(policy.maxBytes, Math.max(policy.minBytes, snapshotBytes * policy.share));
