@@ -318,10 +318,10 @@ function instrument(archive: Archive): { reset(): void; ms(): Record<string, num
     }
   };
   const indexPapers = archive.indexPapers.bind(archive);
-  archive.indexPapers = (list, range) => {
+  archive.indexPapers = async (list, range) => {
     const s = performance.now();
     try {
-      return indexPapers(list, range);
+      return await indexPapers(list, range);
     } finally {
       acc.indexMs += performance.now() - s;
     }

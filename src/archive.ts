@@ -104,10 +104,11 @@ export interface Archive {
   /** The store revision the index is known to cover. */
   readonly revision: number;
   /**
-   * Adds (or replaces) papers in the index. Returns false when `range` shows changes the index has not seen (another
+   * Adds (or replaces) papers in the index, in time slices (a 400-paper digest is about half a second of analysis,
+   * which must not hold up interactions). Resolves to false when `range` shows changes the index has not seen (another
    * writer, a missed announcement): the index then stays behind and `refresh()` rebuilds it from the store.
    */
-  indexPapers(papers: readonly Paper[], range: RevisionRange): boolean;
+  indexPapers(papers: readonly Paper[], range: RevisionRange): Promise<boolean>;
   /** Rebuilds the index if the store changed behind its back (another process ingested); true if it did. */
   refresh(): Promise<boolean>;
   /**
@@ -181,6 +182,20 @@ export function decodeLog(bytes: Uint8Array): LogRecord[] {
 }
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Longest stretch of index work between two turns of the event loop during a rebuild or a log replay. */
+const SLICE_MS = 20;
+
+/** Adds papers one at a time, giving the event loop a turn every `SLICE_MS`. */
+async function addSliced(index: SearchIndex, papers: readonly Paper[]): Promise<void> {
+  let sliceStart = performance.now();
+  for (const paper of papers) {
+    index.add([paper]);
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await turn();
+      sliceStart = performance.now();
+    }
+  }
+}
 
 /** Opens the archive over `stores`, loading or rebuilding the search index. */
 export async function openArchive(deps: {
@@ -248,10 +263,9 @@ export async function openArchive(deps: {
     for (const record of bytes ? decodeLog(bytes) : []) {
       // Records chain by revision; one that does not follow on (written before the snapshot was replaced) is skipped.
       if (record.from !== covers) continue;
-      loaded.add(record.papers);
+      await addSliced(loaded, record.papers);
       covers = record.to;
       count = record.count;
-      await turn();
     }
     return { index: loaded, revision: covers, count };
   }
@@ -264,16 +278,15 @@ export async function openArchive(deps: {
     const started = performance.now();
     const covers = await stores.papers.revision();
     const next = new SearchIndex();
-    let batch: Paper[] = [];
+    let sliceStart = performance.now();
     for await (const paper of stores.papers.all()) {
-      batch.push(paper);
-      if (batch.length >= 200) {
-        next.add(batch);
-        batch = [];
+      next.add([paper]);
+      // Time-sliced: the event loop gets a turn every few milliseconds of indexing (a paper takes about one).
+      if (performance.now() - sliceStart > SLICE_MS) {
         await turn();
+        sliceStart = performance.now();
       }
     }
-    next.add(batch);
     log?.info({ papers: next.size, seconds: (performance.now() - started) / 1000 }, 'search index rebuilt from the store');
     return { index: next, revision: covers };
   }
@@ -333,8 +346,11 @@ export async function openArchive(deps: {
     get revision() {
       return revision;
     },
-    indexPapers(papers, range) {
-      live.add(papers);
+    async indexPapers(papers, range) {
+      const target = live;
+      await addSliced(target, papers);
+      // The papers went into an index a concurrent refresh has since replaced: the new one was read from the store.
+      if (target !== live) return false;
       unsaved.push(...papers);
       if (revision !== range.from || range.to - range.from !== range.writes) return false;
       revision = range.to;

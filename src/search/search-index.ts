@@ -7,7 +7,7 @@ import type { Paper, PaperId } from '../digest/types.ts';
 import { cjkBigrams, type Token } from './analyzer.ts';
 import { analyseDoc, FIELD_SEP } from './doc-fields.ts';
 import { normalizeText } from './normalize.ts';
-import { PostingStore, packTf, tfAbstract, tfAuthor, tfTitle, type PostingArrays } from './postings.ts';
+import { PostingStore, packTf, tfAbstract, tfAuthor, tfTitle, type PostingSource } from './postings.ts';
 import {
   bm25Plus,
   FIELD_B,
@@ -536,7 +536,7 @@ export class SearchIndex {
   }
 
   /** A consistent copy of what a snapshot holds (string lists are append-only, so they are cut, not copied). */
-  private freeze(): { docs: SnapshotDocs; postings: PostingArrays } {
+  private freeze(): { docs: SnapshotDocs; postings: PostingSource } {
     const n = this.ids.length;
     const cut = (a: string[]): string[] => (a.length === n ? a : a.slice(0, n));
     const docs: SnapshotDocs = {
@@ -550,7 +550,7 @@ export class SearchIndex {
       alive: this.alive.slice(0, n),
       lens: this.lens.slice(0, n * L),
     };
-    return { docs, postings: this.postings.toArrays() };
+    return { docs, postings: this.postings.toArrays(this.dict.order()) };
   }
 
   /** Loads a snapshot; throws `SnapshotError` for a foreign or incompatible buffer (then rebuild). */

@@ -12,7 +12,7 @@
  * Typed arrays are read straight into their final memory. A new per-document string field is one more name in
  * `STRING_FIELDS` (and a format bump).
  */
-import type { PostingArrays } from './postings.ts';
+import type { PostingArrays, PostingSource, StringList } from './postings.ts';
 
 /** Bumped whenever the layout or the analyzer changes: an older snapshot is then rebuilt, not misread. */
 export const SNAPSHOT_FORMAT = 3;
@@ -21,7 +21,7 @@ export const LENS_PER_DOC = 4;
 const MAGIC = 0x49534441; // "ADSI"
 const HEADER = 36;
 /** Strings per JSON block: small enough that encoding or parsing one block never stalls the event loop. */
-const BLOCK = 8192;
+const BLOCK = 4096;
 
 /** The per-document string fields, in snapshot order. */
 export const STRING_FIELDS = ['ids', 'titles', 'firstAuthors', 'dates', 'sources', 'titleNorms', 'latins'] as const;
@@ -47,7 +47,7 @@ const PAD = new Uint8Array(4);
  * Encodes docs and postings as a sequence of chunks (views, not copies, where possible). The caller must not
  * mutate the arrays while it consumes the chunks; `SearchIndex.snapshotChunks` hands over a frozen copy.
  */
-export function* encodeSnapshot(revision: number, docs: SnapshotDocs, p: PostingArrays): Generator<Uint8Array> {
+export function* encodeSnapshot(revision: number, docs: SnapshotDocs, p: PostingSource): Generator<Uint8Array> {
   const n = docs.ids.length;
   const t = p.terms.length;
   const header = new Uint8Array(HEADER);
@@ -61,7 +61,7 @@ export function* encodeSnapshot(revision: number, docs: SnapshotDocs, p: Posting
   view.setUint32(32, STRING_FIELDS.length, true);
   yield header;
   const encoder = new TextEncoder();
-  const strings = function* (list: readonly string[], count: number): Generator<Uint8Array> {
+  const strings = function* (list: StringList, count: number): Generator<Uint8Array> {
     for (let i = 0; i < count; i += BLOCK) {
       const json = encoder.encode(JSON.stringify(list.slice(i, Math.min(count, i + BLOCK))));
       const len = new Uint8Array(4);
@@ -85,7 +85,7 @@ export function* encodeSnapshot(revision: number, docs: SnapshotDocs, p: Posting
 }
 
 /** Encodes into one buffer (tests, small indexes). */
-export function encodeSnapshotBuffer(revision: number, docs: SnapshotDocs, p: PostingArrays): Uint8Array {
+export function encodeSnapshotBuffer(revision: number, docs: SnapshotDocs, p: PostingSource): Uint8Array {
   const chunks = [...encodeSnapshot(revision, docs, p)];
   const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
   let at = 0;

@@ -36,7 +36,7 @@ describe('archive: the index in step with the store', () => {
     const from = await stores.papers.revision();
     await stores.papers.upsertMany([paper(2, 'Own paper')]);
     const to = await stores.papers.revision();
-    assert.equal(archive.indexPapers([paper(2, 'Own paper')], { from, to, writes: 1 }), false, 'the foreign write is not covered');
+    assert.equal(await archive.indexPapers([paper(2, 'Own paper')], { from, to, writes: 1 }), false, 'the foreign write is not covered');
     await archive.saveSnapshot();
     // A restart must not trust that snapshot.
     const restarted = await openArchive({ stores, snapshot });
@@ -53,7 +53,7 @@ describe('archive: the index in step with the store', () => {
     const from = await stores.papers.revision();
     await stores.papers.upsertMany([paper(3, 'Only writer')]);
     const to = await stores.papers.revision();
-    assert.equal(archive.indexPapers([paper(3, 'Only writer')], { from, to, writes: 1 }), true);
+    assert.equal(await archive.indexPapers([paper(3, 'Only writer')], { from, to, writes: 1 }), true);
     assert.equal(await archive.refresh(), false, 'no rebuild needed');
   });
 });
@@ -63,7 +63,7 @@ describe('archive: incremental persistence (snapshot + change log)', () => {
     const from = await stores.papers.revision();
     await stores.papers.upsertMany(papers);
     const to = await stores.papers.revision();
-    assert.equal(archive.indexPapers(papers, { from, to, writes: 1 }), true);
+    assert.equal(await archive.indexPapers(papers, { from, to, writes: 1 }), true);
     await archive.saveSnapshot();
   }
 
