@@ -29,9 +29,10 @@ import {
   encodeSnapshotBuffer,
   LENS_PER_DOC as L,
   type DecodedSnapshot,
-  type SnapshotDocs,
+  type SnapshotDocsSource,
 } from './snapshot.ts';
 import { TermDictionary } from './term-dictionary.ts';
+import { TokenStreams } from './token-streams.ts';
 
 /** One search result, with enough metadata to render it without the store. */
 export interface SearchHit {
@@ -101,7 +102,8 @@ export class SearchIndex {
   private dates: string[] = [];
   private sources: string[] = [];
   private titleNorms: string[] = [];
-  private latins: string[] = [];
+  /** Stemmed Latin token streams per slot, for phrase and same-author checks. */
+  private latins = new TokenStreams(FIELD_SEP);
   private alive = new Uint8Array(1024);
   /** Per slot: title, author, abstract and original-title lengths (`L` = 4 values). */
   private lens = new Uint16Array(L * 1024);
@@ -364,7 +366,7 @@ export class SearchIndex {
     if (latin.length < 2) return acc;
     const out: number[] = [];
     for (const slot of acc) {
-      const fields = this.latins[slot]!.split(` ${FIELD_SEP} `);
+      const fields = this.latins.text(slot).split(` ${FIELD_SEP} `);
       if (fields.some((f) => {
         const words = new Set(f.split(' '));
         return latin.every((w) => words.has(w));
@@ -512,7 +514,7 @@ export class SearchIndex {
     const out: number[] = [];
     for (const s of slots) {
       if (this.titleNorms[s]!.includes(item.text)) out.push(s);
-      else if (latin.length < 2 || ` ${this.latins[s]!} `.includes(needle)) out.push(s);
+      else if (latin.length < 2 || ` ${this.latins.text(s)} `.includes(needle)) out.push(s);
     }
     return Int32Array.from(out);
   }
@@ -536,17 +538,17 @@ export class SearchIndex {
   }
 
   /** A consistent copy of what a snapshot holds (string lists are append-only, so they are cut, not copied). */
-  private freeze(): { docs: SnapshotDocs; postings: PostingSource } {
+  private freeze(): { docs: SnapshotDocsSource; postings: PostingSource } {
     const n = this.ids.length;
     const cut = (a: string[]): string[] => (a.length === n ? a : a.slice(0, n));
-    const docs: SnapshotDocs = {
+    const docs: SnapshotDocsSource = {
       ids: cut(this.ids),
       titles: cut(this.titles),
       firstAuthors: cut(this.firstAuthors),
       dates: cut(this.dates),
       sources: cut(this.sources),
       titleNorms: cut(this.titleNorms),
-      latins: cut(this.latins),
+      latins: this.latins.freeze(n),
       alive: this.alive.slice(0, n),
       lens: this.lens.slice(0, n * L),
     };
@@ -572,7 +574,7 @@ export class SearchIndex {
     ix.dates = docs.dates;
     ix.sources = docs.sources;
     ix.titleNorms = docs.titleNorms;
-    ix.latins = docs.latins;
+    ix.latins = TokenStreams.from(FIELD_SEP, docs.latins);
     const n = docs.ids.length;
     ix.ensureSlots(n);
     ix.alive.set(docs.alive);

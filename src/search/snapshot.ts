@@ -4,33 +4,41 @@
  * single JSON string grows with the archive (V8 caps a string at ≈512 MB, reached near a million papers).
  *
  * Layout (little-endian):
- *   header: "ADSI" | u32 format | f64 revision | u32 docs | u32 terms | f64 pool bytes | u32 string fields
- *   per string field (in `STRING_FIELDS` order, then the terms): blocks of up to `BLOCK` strings, each
- *     u32 bytes | JSON array | pad to 4
+ *   header: "ADSI" | u32 format | f64 revision | u32 docs | u32 terms | f64 pool bytes | u32 string fields |
+ *     u32 Latin words | f64 Latin stream bytes
+ *   per string field (in `STRING_FIELDS` order, then the terms, then the Latin words): blocks of up to `BLOCK`
+ *     strings, each u32 bytes | JSON array | pad to 4
  *   alive u8[docs] | pad | lens u16[4·docs] | pad | start u32[terms] | end u32[terms] | df u32[terms] |
- *   last i32[terms] | pool u8[pool bytes]
+ *   last i32[terms] | Latin stream ends u32[docs] | pool u8[pool bytes] | Latin streams u8[stream bytes]
  * Typed arrays are read straight into their final memory. A new per-document string field is one more name in
  * `STRING_FIELDS` (and a format bump).
  */
 import type { PostingArrays, PostingSource, StringList } from './postings.ts';
+import type { TokenStreamArrays } from './token-streams.ts';
 
 /** Bumped whenever the layout or the analyzer changes: an older snapshot is then rebuilt, not misread. */
-export const SNAPSHOT_FORMAT = 3;
+export const SNAPSHOT_FORMAT = 4;
 /** Lengths stored per document: title, authors, abstract, original title (format 2 added the last). */
 export const LENS_PER_DOC = 4;
 const MAGIC = 0x49534441; // "ADSI"
-const HEADER = 36;
+const HEADER = 48;
 /** Strings per JSON block: small enough that encoding or parsing one block never stalls the event loop. */
 const BLOCK = 4096;
 
 /** The per-document string fields, in snapshot order. */
-export const STRING_FIELDS = ['ids', 'titles', 'firstAuthors', 'dates', 'sources', 'titleNorms', 'latins'] as const;
+export const STRING_FIELDS = ['ids', 'titles', 'firstAuthors', 'dates', 'sources', 'titleNorms'] as const;
 type StringField = (typeof STRING_FIELDS)[number];
 
 /** Per-document arrays of the index, by slot. */
 export type SnapshotDocs = Record<StringField, string[]> & {
   alive: Uint8Array;
   lens: Uint16Array;
+  latins: TokenStreamArrays;
+};
+
+/** What a snapshot is written from (the Latin vocabulary may be produced block by block). */
+export type SnapshotDocsSource = Omit<SnapshotDocs, 'latins'> & {
+  latins: Omit<TokenStreamArrays, 'words'> & { words: StringList };
 };
 
 /** A decoded snapshot. */
@@ -47,7 +55,7 @@ const PAD = new Uint8Array(4);
  * Encodes docs and postings as a sequence of chunks (views, not copies, where possible). The caller must not
  * mutate the arrays while it consumes the chunks; `SearchIndex.snapshotChunks` hands over a frozen copy.
  */
-export function* encodeSnapshot(revision: number, docs: SnapshotDocs, p: PostingSource): Generator<Uint8Array> {
+export function* encodeSnapshot(revision: number, docs: SnapshotDocsSource, p: PostingSource): Generator<Uint8Array> {
   const n = docs.ids.length;
   const t = p.terms.length;
   const header = new Uint8Array(HEADER);
@@ -59,6 +67,8 @@ export function* encodeSnapshot(revision: number, docs: SnapshotDocs, p: Posting
   view.setUint32(20, t, true);
   view.setFloat64(24, p.pool.length, true);
   view.setUint32(32, STRING_FIELDS.length, true);
+  view.setUint32(36, docs.latins.words.length, true);
+  view.setFloat64(40, docs.latins.pool.length, true);
   yield header;
   const encoder = new TextEncoder();
   const strings = function* (list: StringList, count: number): Generator<Uint8Array> {
@@ -73,6 +83,7 @@ export function* encodeSnapshot(revision: number, docs: SnapshotDocs, p: Posting
   };
   for (const field of STRING_FIELDS) yield* strings(docs[field], n);
   yield* strings(p.terms, t);
+  yield* strings(docs.latins.words, docs.latins.words.length);
   yield docs.alive.subarray(0, n);
   if (pad4(n) !== n) yield PAD.subarray(0, pad4(n) - n);
   yield bytesOf(docs.lens.subarray(0, n * LENS_PER_DOC));
@@ -81,11 +92,13 @@ export function* encodeSnapshot(revision: number, docs: SnapshotDocs, p: Posting
   yield bytesOf(p.end.subarray(0, t));
   yield bytesOf(p.df.subarray(0, t));
   yield bytesOf(p.last.subarray(0, t));
+  yield bytesOf(docs.latins.ends.subarray(0, n));
   yield p.pool;
+  yield docs.latins.pool;
 }
 
 /** Encodes into one buffer (tests, small indexes). */
-export function encodeSnapshotBuffer(revision: number, docs: SnapshotDocs, p: PostingSource): Uint8Array {
+export function encodeSnapshotBuffer(revision: number, docs: SnapshotDocsSource, p: PostingSource): Uint8Array {
   const chunks = [...encodeSnapshot(revision, docs, p)];
   const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
   let at = 0;
@@ -129,6 +142,8 @@ export function* snapshotDecoder(): Generator<Uint8Array, DecodedSnapshot, void>
   const t = hv.getUint32(20, true);
   const poolBytes = hv.getFloat64(24, true);
   if (hv.getUint32(32, true) !== STRING_FIELDS.length) throw new SnapshotFormatError('unexpected string fields');
+  const latinWords = hv.getUint32(36, true);
+  const latinBytes = hv.getFloat64(40, true);
   const decoder = new TextDecoder();
   const strings = function* (count: number): Generator<Uint8Array, string[], void> {
     const out: string[] = [];
@@ -153,6 +168,7 @@ export function* snapshotDecoder(): Generator<Uint8Array, DecodedSnapshot, void>
   const fields = {} as Record<StringField, string[]>;
   for (const field of STRING_FIELDS) fields[field] = yield* strings(n);
   const terms = yield* strings(t);
+  const words = yield* strings(latinWords);
   const alive = new Uint8Array(n);
   yield alive;
   if (pad4(n) !== n) yield new Uint8Array(pad4(n) - n);
@@ -164,10 +180,15 @@ export function* snapshotDecoder(): Generator<Uint8Array, DecodedSnapshot, void>
   const df = new Uint32Array(t);
   const last = new Int32Array(t);
   for (const a of [start, end, df, last]) yield bytesOf(a);
+  const ends = new Uint32Array(n);
+  yield bytesOf(ends);
   const pool = new Uint8Array(poolBytes);
   yield pool;
+  const streams = new Uint8Array(latinBytes);
+  yield streams;
+  for (let i = 0; i < n; i++) if (ends[i]! > latinBytes || (i > 0 && ends[i]! < ends[i - 1]!)) throw new SnapshotFormatError('corrupt token streams');
   for (let i = 0; i < t; i++) if (end[i]! > poolBytes || start[i]! > end[i]!) throw new SnapshotFormatError('corrupt posting offsets');
-  return { revision, docs: { ...fields, alive, lens }, postings: { terms, start, end, df, last, pool } };
+  return { revision, docs: { ...fields, alive, lens, latins: { words, ends, pool: streams } }, postings: { terms, start, end, df, last, pool } };
 }
 
 /** Decodes a snapshot held in one buffer; null for a foreign, truncated, trailing-garbage or older-format one. */
