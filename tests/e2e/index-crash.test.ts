@@ -12,8 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openArchive } from '../../src/archive.ts';
-import { diskSnapshotFile } from '../../src/snapshot-file.ts';
+import { diskSnapshotFile, openArchive } from '../../src/archive.ts';
 import { openStores } from '../../src/store/index.ts';
 
 const KILLS = 20;

@@ -7,8 +7,7 @@
  */
 import { join } from 'node:path';
 import pino from 'pino';
-import { openArchive } from '../../src/archive.ts';
-import { diskSnapshotFile } from '../../src/snapshot-file.ts';
+import { diskSnapshotFile, openArchive } from '../../src/archive.ts';
 import { ingestFolder } from '../../src/jobs/ingest.ts';
 import { memoryDigestFolder } from '../../src/jobs/digest-folder.ts';
 import { openStores } from '../../src/store/index.ts';
