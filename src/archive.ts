@@ -1,49 +1,189 @@
 /**
- * The archive: the store and the search index kept in step. Start-up loads the index from a snapshot file when
- * the snapshot's revision matches the store's, and otherwise rebuilds it from the store (then saves a snapshot).
- * Every ingest adds its papers to the index; `refresh()` catches up with papers another process ingested.
+ * The archive: the store and the search index kept in step. Start-up streams the index in from its last full
+ * snapshot and replays the change log written since; when the result does not cover the store's revision the
+ * index is rebuilt from the store (then saved in full). Every ingest adds its papers to the index and appends them
+ * to the log — a cost proportional to the papers, not to the archive — and the log is folded into a new full
+ * snapshot in the background once it grows past a fraction of the snapshot. `refresh()` catches up with papers
+ * another process ingested.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { Paper } from './digest/types.ts';
 import type { Logger } from './log.ts';
-import { SearchIndex, snapshotRevision } from './search/index.ts';
+import { readSnapshot, SearchIndex, SnapshotFormatError, type ByteSource } from './search/index.ts';
 import type { Stores } from './store/index.ts';
 
-/** Where the index snapshot lives; an edge, so tests can keep it in memory. */
-export interface SnapshotFile {
-  read(): Promise<Uint8Array | undefined>;
-  write(data: Uint8Array): Promise<void>;
+/** A snapshot opened for reading, consumed in order. */
+export interface SnapshotReader {
+  read: ByteSource;
+  /** Bytes of the whole snapshot. */
+  size: number;
+  close(): Promise<void>;
 }
 
-/** A snapshot file on disk, written atomically (temp file + rename) so a crash never leaves half a snapshot. */
+/** A new full snapshot written aside, not yet in place. */
+export interface PreparedSnapshot {
+  /** Bytes written. */
+  size: number;
+  /**
+   * Puts the snapshot in place and starts a fresh log holding `log` (records written meanwhile that follow on
+   * from it). The old log is emptied before the new snapshot replaces the old one, so a crash in between leaves
+   * an old snapshot with an empty log — stale, hence rebuilt — never a log replayed over the wrong snapshot.
+   */
+  commit(log: readonly Uint8Array[]): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/** Where the index snapshot and its change log live; an edge, so tests can keep them in memory. */
+export interface SnapshotFile {
+  /** The last full snapshot, or undefined when there is none. */
+  open(): Promise<SnapshotReader | undefined>;
+  /** Writes a full snapshot aside, chunk by chunk (awaiting each write, so the event loop keeps turning). */
+  prepare(chunks: Iterable<Uint8Array>): Promise<PreparedSnapshot>;
+  /** The change log since the last full snapshot (small: it is folded in once it grows). */
+  readLog(): Promise<Uint8Array | undefined>;
+  /** Appends one record to the change log, durably. */
+  append(record: Uint8Array): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------- on disk
+// `<path>` holds the last full snapshot, `<path>.log` the change log since. A new snapshot is written to a temporary
+// file, flushed, and renamed over the old one; the log is emptied just before the rename (see
+// `PreparedSnapshot.commit`), so a kill at any point leaves a loadable pair.
+
+/** Bytes handed to one read call while streaming a snapshot in (the event loop turns between reads). */
+const READ_CHUNK = 8 << 20;
+
+/** The snapshot and its log on disk. */
 export function diskSnapshotFile(path: string): SnapshotFile {
+  const logPath = `${path}.log`;
+  const missing = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
   return {
-    async read() {
+    async open() {
+      let fh: FileHandle;
       try {
-        return new Uint8Array(await readFile(path));
+        fh = await open(path, 'r');
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        if (missing(error)) return undefined;
+        throw error;
+      }
+      const size = (await fh.stat()).size;
+      let position = 0;
+      return {
+        size,
+        async read(dest) {
+          if (position + dest.length > size) return false;
+          for (let done = 0; done < dest.length; ) {
+            const want = Math.min(READ_CHUNK, dest.length - done);
+            const { bytesRead } = await fh.read(dest, done, want, position);
+            if (bytesRead === 0) return false;
+            done += bytesRead;
+            position += bytesRead;
+          }
+          return true;
+        },
+        close: () => fh.close(),
+      };
+    },
+    async prepare(chunks) {
+      await mkdir(dirname(path), { recursive: true });
+      const temp = `${path}.${process.pid}.tmp`;
+      const fh = await open(temp, 'w');
+      let size = 0;
+      try {
+        // Each chunk is encoded as it is pulled and written before the next: the event loop turns in between.
+        for (const chunk of chunks) {
+          for (let done = 0; done < chunk.length; ) {
+            const { bytesWritten } = await fh.write(chunk, done, chunk.length - done);
+            done += bytesWritten;
+          }
+          size += chunk.length;
+        }
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      return {
+        size,
+        async commit(records) {
+          await truncate(logPath, 0).catch((error: unknown) => {
+            if (!missing(error)) throw error;
+          });
+          await rename(temp, path);
+          for (const record of records) await appendDurably(logPath, record);
+        },
+        discard: () => rm(temp, { force: true }),
+      };
+    },
+    async readLog() {
+      try {
+        return new Uint8Array(await readFile(logPath));
+      } catch (error) {
+        if (missing(error)) return undefined;
         throw error;
       }
     },
-    async write(data) {
+    async append(record) {
       await mkdir(dirname(path), { recursive: true });
-      const temp = `${path}.${process.pid}.tmp`;
-      await writeFile(temp, data);
-      await rename(temp, path);
+      await appendDurably(logPath, record);
     },
   };
 }
 
+async function appendDurably(path: string, record: Uint8Array): Promise<void> {
+  const fh = await open(path, 'a');
+  try {
+    await fh.write(record);
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Bytes of the snapshot and its log (for benchmarks and status). */
+export async function snapshotFileBytes(path: string): Promise<{ snapshot: number; log: number }> {
+  const size = async (p: string): Promise<number> => (await stat(p).catch(() => ({ size: 0 }))).size;
+  return { snapshot: await size(path), log: await size(`${path}.log`) };
+}
+
 /** An in-memory snapshot file (tests, the preview). */
-export function memorySnapshotFile(): SnapshotFile {
+export function memorySnapshotFile(): SnapshotFile & { bytes(): { snapshot: number; log: number } } {
   let data: Uint8Array | undefined;
+  let log: Uint8Array[] = [];
+  const concat = (chunks: readonly Uint8Array[]): Uint8Array => Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
   return {
-    read: async () => data,
-    write: async (next) => {
-      data = next;
+    async open() {
+      if (!data) return undefined;
+      const bytes = data;
+      let at = 0;
+      return {
+        size: bytes.length,
+        read: async (dest) => {
+          if (at + dest.length > bytes.length) return false;
+          dest.set(bytes.subarray(at, at + dest.length));
+          at += dest.length;
+          return true;
+        },
+        close: async () => undefined,
+      };
     },
+    async prepare(chunks) {
+      const next = new Uint8Array(concat([...chunks]));
+      return {
+        size: next.length,
+        commit: async (records) => {
+          log = [...records].map((r) => r.slice());
+          data = next;
+        },
+        discard: async () => undefined,
+      };
+    },
+    readLog: async () => (log.length > 0 ? new Uint8Array(concat(log)) : undefined),
+    append: async (record) => {
+      log.push(record.slice());
+    },
+    bytes: () => ({ snapshot: data?.length ?? 0, log: log.reduce((n, r) => n + r.length, 0) }),
   };
 }
 
@@ -65,66 +205,238 @@ export interface Archive {
   /** The store revision the index is known to cover. */
   readonly revision: number;
   /**
-   * Adds (or replaces) papers in the index. Returns false when `range` shows changes the index has not seen (another
+   * Adds (or replaces) papers in the index, in time slices (a 400-paper digest is about half a second of analysis,
+   * which must not hold up interactions). Resolves to false when `range` shows changes the index has not seen (another
    * writer, a missed announcement): the index then stays behind and `refresh()` rebuilds it from the store.
    */
-  indexPapers(papers: readonly Paper[], range: RevisionRange): boolean;
+  indexPapers(papers: readonly Paper[], range: RevisionRange): Promise<boolean>;
   /** Rebuilds the index if the store changed behind its back (another process ingested); true if it did. */
   refresh(): Promise<boolean>;
-  /** Saves the index snapshot, stamped with the revision the index covers, if that changed since the last save. */
+  /**
+   * Persists what the index gained since the last save: one log record (cheap), or a full snapshot after a
+   * rebuild. A log grown past its budget is folded into a new snapshot in the background (see `settled`).
+   */
   saveSnapshot(): Promise<void>;
+  /** Resolves when no background compaction is running (call before exiting). */
+  settled(): Promise<void>;
 }
 
 /** How the index was obtained at open, for logs and benchmarks. */
 export type IndexOrigin = 'snapshot' | 'rebuilt';
+
+/** Tuning of the change log (tests and benchmarks shrink it). */
+export interface LogPolicy {
+  /** The log is folded into a new snapshot once it exceeds this share of the snapshot's size … */
+  share: number;
+  /** … and at least this many bytes (tiny archives would otherwise compact on every ingest) … */
+  minBytes: number;
+  /** … or in any case beyond this many bytes (replaying the log re-analyses its papers at start-up). */
+  maxBytes: number;
+}
+
+const DEFAULT_LOG_POLICY: LogPolicy = { share: 0.1, minBytes: 1 << 20, maxBytes: 32 << 20 };
+
+const LOG_MAGIC = 0x4c534441; // "ADSL"
+const LOG_HEADER = 12;
+
+/** One change-log record: the papers added to the index, and the store revisions it takes the index from and to. */
+interface LogRecord {
+  from: number;
+  to: number;
+  papers: Paper[];
+  /** The store's paper count when the record was written (see the check at open). */
+  count?: number;
+}
+
+/** Encodes a log record: magic, payload length, CRC-32 of the payload, JSON payload. */
+export function encodeLogRecord(record: LogRecord): Uint8Array {
+  const payload = Buffer.from(JSON.stringify(record));
+  const out = Buffer.alloc(LOG_HEADER + payload.length);
+  out.writeUInt32LE(LOG_MAGIC, 0);
+  out.writeUInt32LE(payload.length, 4);
+  out.writeUInt32LE(crc32(payload), 8);
+  payload.copy(out, LOG_HEADER);
+  return out;
+}
+
+/** Decodes log records up to the first torn or corrupt one (a crash mid-append leaves at most a torn tail). */
+export function decodeLog(bytes: Uint8Array): LogRecord[] {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: LogRecord[] = [];
+  let at = 0;
+  while (at + LOG_HEADER <= buf.length) {
+    if (buf.readUInt32LE(at) !== LOG_MAGIC) break;
+    const len = buf.readUInt32LE(at + 4);
+    if (at + LOG_HEADER + len > buf.length) break;
+    const payload = buf.subarray(at + LOG_HEADER, at + LOG_HEADER + len);
+    if (crc32(payload) !== buf.readUInt32LE(at + 8)) break;
+    try {
+      const record = JSON.parse(payload.toString('utf8')) as LogRecord;
+      if (typeof record.from !== 'number' || typeof record.to !== 'number' || !Array.isArray(record.papers)) break;
+      out.push(record);
+    } catch {
+      break;
+    }
+    at += LOG_HEADER + len;
+  }
+  return out;
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Longest stretch of index work between two turns of the event loop during a rebuild or a log replay. */
+const SLICE_MS = 20;
+
+/** Adds papers one at a time, giving the event loop a turn every `SLICE_MS`. */
+async function addSliced(index: SearchIndex, papers: readonly Paper[]): Promise<void> {
+  let sliceStart = performance.now();
+  for (const paper of papers) {
+    index.add([paper]);
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await turn();
+      sliceStart = performance.now();
+    }
+  }
+}
 
 /** Opens the archive over `stores`, loading or rebuilding the search index. */
 export async function openArchive(deps: {
   stores: Stores;
   snapshot: SnapshotFile;
   log?: Logger;
+  logPolicy?: Partial<LogPolicy>;
 }): Promise<Archive & { origin: IndexOrigin }> {
   const { stores, snapshot, log } = deps;
+  const policy: LogPolicy = { ...DEFAULT_LOG_POLICY, ...deps.logPolicy };
   let revision = -1;
+  /** The revision what is on disk (snapshot + log) covers. */
   let savedRevision = -1;
+  /** Papers indexed since the last save. */
+  let unsaved: Paper[] = [];
+  /** True when what is on disk cannot be extended by a log record (nothing there, or the index was rebuilt). */
+  let needsFull = true;
+  /** The store's paper count recorded with the last save (undefined when unknown). */
+  let savedCount: number | undefined;
+  let snapshotBytes = 0;
+  let logBytes = 0;
   let index: SearchIndex | undefined;
   let origin: IndexOrigin = 'rebuilt';
 
   const current = await stores.papers.revision();
-  const data = await snapshot.read().catch((error: unknown) => {
-    log?.warn({ err: error }, 'could not read the search index snapshot; rebuilding');
-    return undefined;
-  });
-  if (data && snapshotRevision(data) === current) {
-    try {
-      index = SearchIndex.fromSnapshot(data);
+  try {
+    const loaded = await load();
+    // The store bumps its revision after writing the records: a kill in between leaves papers that no revision
+    // accounts for. Its per-day counts are written first, so a count that moved while the revision did not shows it.
+    if (loaded && loaded.revision === current && loaded.count !== undefined && loaded.count !== (await stores.papers.count())) {
+      log?.warn({ indexed: loaded.index.size }, 'the store changed without a new revision (a write was cut short); rebuilding the search index');
+    } else if (loaded && loaded.revision === current) {
+      index = loaded.index;
+      savedCount = loaded.count;
       origin = 'snapshot';
       revision = savedRevision = current;
-    } catch (error) {
-      log?.warn({ err: error }, 'search index snapshot unreadable; rebuilding');
+      needsFull = false;
     }
+  } catch (error) {
+    log?.warn({ err: error }, 'search index snapshot unreadable; rebuilding');
   }
 
-  /** A fresh index of every stored paper, with the revision read before reading (it covers at least that). */
+  /** The last full snapshot with the log replayed over it, or undefined when there is no snapshot. */
+  async function load(): Promise<{ index: SearchIndex; revision: number; count?: number } | undefined> {
+    const reader = await snapshot.open();
+    if (!reader) return undefined;
+    let decoded;
+    try {
+      decoded = await readSnapshot(reader.read);
+    } catch (error) {
+      if (error instanceof SnapshotFormatError) {
+        log?.info({ reason: error.message }, 'search index snapshot not usable; rebuilding');
+        return undefined;
+      }
+      throw error;
+    } finally {
+      await reader.close();
+    }
+    snapshotBytes = reader.size;
+    const loaded = SearchIndex.fromDecoded(decoded);
+    let covers = decoded.revision;
+    let count: number | undefined;
+    const bytes = await snapshot.readLog();
+    logBytes = bytes?.length ?? 0;
+    for (const record of bytes ? decodeLog(bytes) : []) {
+      // Records chain by revision; one that does not follow on (written before the snapshot was replaced) is skipped.
+      if (record.from !== covers) continue;
+      await addSliced(loaded, record.papers);
+      covers = record.to;
+      count = record.count;
+    }
+    return { index: loaded, revision: covers, count };
+  }
+
+  /**
+   * A fresh index of every stored paper, with the revision read before reading (it covers at least that). Built in
+   * slices, yielding between them, so the process keeps answering while it rebuilds.
+   */
   async function rebuild(): Promise<{ index: SearchIndex; revision: number }> {
     const started = performance.now();
     const covers = await stores.papers.revision();
     const next = new SearchIndex();
-    let batch: Paper[] = [];
+    let sliceStart = performance.now();
     for await (const paper of stores.papers.all()) {
-      batch.push(paper);
-      if (batch.length >= 2000) {
-        next.add(batch);
-        batch = [];
+      next.add([paper]);
+      // Time-sliced: the event loop gets a turn every few milliseconds of indexing (a paper takes about one).
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await turn();
+        sliceStart = performance.now();
       }
     }
-    next.add(batch);
     log?.info({ papers: next.size, seconds: (performance.now() - started) / 1000 }, 'search index rebuilt from the store');
     return { index: next, revision: covers };
   }
 
   if (!index) ({ index, revision } = await rebuild());
   let live: SearchIndex = index;
+
+  // Persistence steps run one at a time; a background compaction only holds the queue while it swaps files.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(step: () => Promise<T>): Promise<T> => {
+    const run = queue.then(step, step);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  let compaction: Promise<void> | null = null;
+  /** Log records appended while a compaction writes: they follow on from it and go into its fresh log. */
+  let carried: Uint8Array[] | null = null;
+
+  /** Bumped by every full write, so a compaction that started before one does not put an older snapshot back. */
+  let generation = 0;
+
+  async function compact(): Promise<void> {
+    let prepared: PreparedSnapshot | undefined;
+    try {
+      // Stamped with what is saved; the frozen index may hold more (unsaved papers): claiming less is safe.
+      const started = await serial(async () => {
+        carried = [];
+        const marker = encodeLogRecord({ from: savedRevision, to: savedRevision, papers: [], count: savedCount });
+        return { generation, marker, chunks: live.snapshotChunks(savedRevision) };
+      });
+      prepared = await snapshot.prepare(started.chunks);
+      const done = prepared;
+      await serial(async () => {
+        if (generation !== started.generation) {
+          await done.discard();
+          return;
+        }
+        const records = [started.marker, ...(carried ?? [])];
+        await done.commit(records);
+        snapshotBytes = done.size;
+        logBytes = records.reduce((n, r) => n + r.length, 0);
+      });
+    } catch (error) {
+      await prepared?.discard().catch(() => undefined);
+      log?.warn({ err: error }, 'could not compact the search index log');
+    } finally {
+      carried = null;
+    }
+  }
 
   const archive: Archive & { origin: IndexOrigin } = {
     stores,
@@ -135,22 +447,68 @@ export async function openArchive(deps: {
     get revision() {
       return revision;
     },
-    indexPapers(papers, range) {
-      live.add(papers);
+    async indexPapers(papers, range) {
+      const target = live;
+      await addSliced(target, papers);
+      // The papers went into an index a concurrent refresh has since replaced: the new one was read from the store.
+      if (target !== live) return false;
+      unsaved.push(...papers);
       if (revision !== range.from || range.to - range.from !== range.writes) return false;
       revision = range.to;
       return true;
     },
     async refresh() {
       if ((await stores.papers.revision()) === revision) return false;
-      ({ index: live, revision } = await rebuild());
+      const rebuilt = await rebuild();
+      live = rebuilt.index;
+      revision = rebuilt.revision;
+      unsaved = [];
+      needsFull = true;
       return true;
     },
     async saveSnapshot() {
-      if (revision === savedRevision) return;
-      const covered = revision;
-      await snapshot.write(live.toSnapshot(covered));
-      savedRevision = covered;
+      await serial(async () => {
+        if (needsFull) {
+          const covers = revision;
+          const pending = unsaved;
+          unsaved = [];
+          try {
+            const count = await stores.papers.count();
+            const prepared = await snapshot.prepare(live.snapshotChunks(covers));
+            const marker = encodeLogRecord({ from: covers, to: covers, papers: [], count });
+            await prepared.commit([marker]);
+            savedCount = count;
+            generation++;
+            snapshotBytes = prepared.size;
+            logBytes = marker.length;
+          } catch (error) {
+            unsaved = [...pending, ...unsaved];
+            throw error;
+          }
+          savedRevision = covers;
+          needsFull = false;
+          return;
+        }
+        if (unsaved.length === 0 && revision === savedRevision) return;
+        const count = await stores.papers.count();
+        const record = encodeLogRecord({ from: savedRevision, to: revision, papers: unsaved, count });
+        await snapshot.append(record);
+        carried?.push(record);
+        logBytes += record.length;
+        savedRevision = revision;
+        savedCount = count;
+        unsaved = [];
+      });
+      const budget = Math.min(policy.maxBytes, Math.max(policy.minBytes, snapshotBytes * policy.share));
+      if (!compaction && logBytes > budget) {
+        compaction = compact().finally(() => {
+          compaction = null;
+        });
+      }
+    },
+    async settled() {
+      while (compaction) await compaction;
+      await serial(async () => undefined);
     },
   };
   if (origin === 'rebuilt') await archive.saveSnapshot().catch((error: unknown) => log?.warn({ err: error }, 'could not save the search index snapshot'));

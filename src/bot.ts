@@ -200,6 +200,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
       await Promise.allSettled([...inFlight]);
       await fetcher?.close().catch(() => undefined);
       await archive.saveSnapshot().catch((error: unknown) => log.warn({ err: error }, 'could not save the search index snapshot'));
+      await archive.settled();
       await client.destroy();
       await metrics.close();
       await stores.close();

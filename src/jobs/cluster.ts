@@ -89,7 +89,7 @@ export function createCluster(deps: ClusterDeps): Cluster {
       await publish({ kind: 'done', id: message.id, report });
     } else if (message.kind === 'papers' && message.from !== deps.owner) {
       const papers = (await deps.archive.stores.papers.getMany(message.ids)).filter((p): p is Paper => p !== undefined);
-      if (deps.archive.indexPapers(papers, message.range)) {
+      if (await deps.archive.indexPapers(papers, message.range)) {
         log.debug({ papers: papers.length }, 'indexed papers another process ingested');
       } else if (await deps.archive.refresh()) {
         // The announcement does not follow on from what this index covers (one was missed): start afresh.

@@ -86,7 +86,10 @@ export async function ingestFolder(deps: IngestDeps, paths?: readonly string[]):
     // Before anything else can fail: these papers must reach subscriptions and the index even if this run dies now.
     await rememberUnmatched(stores, added.map((p) => p.id));
     const writes = added.length + updated.length > 0 ? 1 : 0;
-    deps.archive.indexPapers([...added, ...updated], { from, to, writes });
+    await deps.archive.indexPapers([...added, ...updated], { from, to, writes });
+    // Persist the index change at once (one log append): the window in which a kill leaves the index files behind
+    // the store — and so costs a rebuild at the next start — stays as short as the store write itself.
+    if (writes > 0) await deps.archive.saveSnapshot().catch((error: unknown) => deps.log.warn({ err: error }, 'could not save the search index'));
     report.revisions = report.revisions
       ? { from: report.revisions.from, to, writes: report.revisions.writes + writes }
       : { from, to, writes };
@@ -132,9 +135,6 @@ export async function ingestFolder(deps: IngestDeps, paths?: readonly string[]):
     } else {
       deps.log.info({ file: path, papers: papers.length, added: added.length, updated: updated.length }, 'digest file ingested');
     }
-  }
-  if (report.added.length || report.updated.length) {
-    await deps.archive.saveSnapshot().catch((error: unknown) => deps.log.warn({ err: error }, 'could not save the search index snapshot'));
   }
   report.seconds = (performance.now() - started) / 1000;
   return report;

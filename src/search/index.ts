@@ -6,7 +6,8 @@
  */
 export { SearchIndex, SnapshotError } from './search-index.ts';
 export type { SearchHit, SearchResult, SearchOptions, Suggestion } from './search-index.ts';
-export { snapshotRevision, SNAPSHOT_FORMAT } from './snapshot.ts';
+export { readSnapshot, snapshotRevision, SnapshotFormatError, SNAPSHOT_FORMAT, SNAPSHOT_HEADER_BYTES } from './snapshot.ts';
+export type { ByteSource, DecodedSnapshot } from './snapshot.ts';
 export { parseQuery, MAX_QUERY_LENGTH } from './query.ts';
 export type { ParsedQuery, QueryItem } from './query.ts';
 export { compileSubscriptions } from './matcher.ts';

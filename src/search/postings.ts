@@ -32,6 +32,15 @@ export interface PostingArrays {
   pool: Uint8Array;
 }
 
+/** Read access to a list of strings, which need not be a materialised array. */
+export interface StringList {
+  readonly length: number;
+  slice(from: number, to: number): string[];
+}
+
+/** The arrays a snapshot is written from: terms as a `StringList`, produced block by block. */
+export type PostingSource = Omit<PostingArrays, 'terms'> & { terms: StringList };
+
 /** Decoded postings of one term. */
 export interface TermPostings {
   slots: Int32Array;
@@ -199,19 +208,21 @@ export class PostingStore {
     this.pendingDocs = 0;
   }
 
-  /** Flushes and exposes the raw arrays (terms sorted, so a loaded snapshot can prefix-search at once). */
-  toArrays(): PostingArrays {
+  /**
+   * Flushes and exposes the raw arrays with terms in `order` (ids in term order, from the term dictionary), so a
+   * loaded snapshot can prefix-search at once. Copies the per-term arrays (16 bytes a term); the pool is shared,
+   * which is safe because flushing builds a new pool rather than writing into the old one.
+   */
+  toArrays(order: Int32Array): PostingSource {
     this.flush();
-    const n = this.termList.length;
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
-      this.termList[a]! < this.termList[b]! ? -1 : this.termList[a]! > this.termList[b]! ? 1 : 0,
-    );
+    const n = order.length;
     const pick = <T extends Uint32Array | Int32Array>(src: T, dst: T): T => {
       for (let i = 0; i < n; i++) dst[i] = src[order[i]!]!;
       return dst;
     };
+    const list = this.termList;
     return {
-      terms: order.map((i) => this.termList[i]!),
+      terms: lazyTerms(list, order),
       start: pick(this.start, new Uint32Array(n)),
       end: pick(this.end, new Uint32Array(n)),
       df: pick(this.dfs, new Uint32Array(n)),
@@ -254,6 +265,17 @@ export class PostingStore {
     last.set(this.last);
     this.last = last;
   }
+}
+
+/**
+ * The terms in `order` without building the array up front: the snapshot encoder only reads `length` and
+ * `slice`, block by block, so a million terms are not copied in one go on the event loop.
+ */
+function lazyTerms(list: readonly string[], order: Int32Array): StringList {
+  return {
+    length: order.length,
+    slice: (from, to) => Array.from(order.subarray(from, to), (id) => list[id]!),
+  };
 }
 
 /** Writes an unsigned LEB128 varint at `pos`, returning the position after it. */

@@ -7,7 +7,7 @@ import type { Paper, PaperId } from '../digest/types.ts';
 import { cjkBigrams, type Token } from './analyzer.ts';
 import { analyseDoc, FIELD_SEP } from './doc-fields.ts';
 import { normalizeText } from './normalize.ts';
-import { PostingStore, packTf, tfAbstract, tfAuthor, tfTitle } from './postings.ts';
+import { PostingStore, packTf, tfAbstract, tfAuthor, tfTitle, type PostingSource } from './postings.ts';
 import {
   bm25Plus,
   FIELD_B,
@@ -23,8 +23,16 @@ import {
 import { Slab } from './slab.ts';
 import { has, intersect, subtract, topK, unionAll } from './slot-sets.ts';
 import { parseQuery, isEmptyQuery, type ParsedQuery, type QueryItem } from './query.ts';
-import { decodeSnapshot, encodeSnapshot, LENS_PER_DOC as L, type SnapshotDocs } from './snapshot.ts';
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  encodeSnapshotBuffer,
+  LENS_PER_DOC as L,
+  type DecodedSnapshot,
+  type SnapshotDocsSource,
+} from './snapshot.ts';
 import { TermDictionary } from './term-dictionary.ts';
+import { TokenStreams } from './token-streams.ts';
 
 /** One search result, with enough metadata to render it without the store. */
 export interface SearchHit {
@@ -94,7 +102,8 @@ export class SearchIndex {
   private dates: string[] = [];
   private sources: string[] = [];
   private titleNorms: string[] = [];
-  private latins: string[] = [];
+  /** Stemmed Latin token streams per slot, for phrase and same-author checks. */
+  private latins = new TokenStreams(FIELD_SEP);
   private alive = new Uint8Array(1024);
   /** Per slot: title, author, abstract and original-title lengths (`L` = 4 values). */
   private lens = new Uint16Array(L * 1024);
@@ -357,7 +366,7 @@ export class SearchIndex {
     if (latin.length < 2) return acc;
     const out: number[] = [];
     for (const slot of acc) {
-      const fields = this.latins[slot]!.split(` ${FIELD_SEP} `);
+      const fields = this.latins.text(slot).split(` ${FIELD_SEP} `);
       if (fields.some((f) => {
         const words = new Set(f.split(' '));
         return latin.every((w) => words.has(w));
@@ -505,7 +514,7 @@ export class SearchIndex {
     const out: number[] = [];
     for (const s of slots) {
       if (this.titleNorms[s]!.includes(item.text)) out.push(s);
-      else if (latin.length < 2 || ` ${this.latins[s]!} `.includes(needle)) out.push(s);
+      else if (latin.length < 2 || ` ${this.latins.text(s)} `.includes(needle)) out.push(s);
     }
     return Int32Array.from(out);
   }
@@ -515,24 +524,46 @@ export class SearchIndex {
    * change counter) and comes back from `snapshotRevision`, so a stale snapshot can be detected and rebuilt.
    */
   toSnapshot(revision: number): Uint8Array {
-    const docs: SnapshotDocs = {
-      ids: this.ids,
-      titles: this.titles,
-      firstAuthors: this.firstAuthors,
-      dates: this.dates,
-      sources: this.sources,
-      titleNorms: this.titleNorms,
-      latins: this.latins,
-      alive: this.alive.subarray(0, this.ids.length),
-      lens: this.lens.subarray(0, this.ids.length * L),
+    const { docs, postings } = this.freeze();
+    return encodeSnapshotBuffer(revision, docs, postings);
+  }
+
+  /**
+   * The snapshot as a sequence of chunks, to be written one by one (yielding to the event loop in between).
+   * The state is frozen when this is called: papers added while the chunks are written are not in it.
+   */
+  snapshotChunks(revision: number): Generator<Uint8Array> {
+    const { docs, postings } = this.freeze();
+    return encodeSnapshot(revision, docs, postings);
+  }
+
+  /** A consistent copy of what a snapshot holds (string lists are append-only, so they are cut, not copied). */
+  private freeze(): { docs: SnapshotDocsSource; postings: PostingSource } {
+    const n = this.ids.length;
+    const cut = (a: string[]): string[] => (a.length === n ? a : a.slice(0, n));
+    const docs: SnapshotDocsSource = {
+      ids: cut(this.ids),
+      titles: cut(this.titles),
+      firstAuthors: cut(this.firstAuthors),
+      dates: cut(this.dates),
+      sources: cut(this.sources),
+      titleNorms: cut(this.titleNorms),
+      latins: this.latins.freeze(n),
+      alive: this.alive.slice(0, n),
+      lens: this.lens.slice(0, n * L),
     };
-    return encodeSnapshot(revision, docs, this.postings.toArrays());
+    return { docs, postings: this.postings.toArrays(this.dict.order()) };
   }
 
   /** Loads a snapshot; throws `SnapshotError` for a foreign or incompatible buffer (then rebuild). */
   static fromSnapshot(buf: Uint8Array): SearchIndex {
     const decoded = decodeSnapshot(buf);
     if (!decoded) throw new SnapshotError('not a search snapshot of a supported format version');
+    return SearchIndex.fromDecoded(decoded);
+  }
+
+  /** Builds the index over a decoded snapshot (its arrays are taken over, not copied). */
+  static fromDecoded(decoded: DecodedSnapshot): SearchIndex {
     const { docs, postings } = decoded;
     const ix = new SearchIndex();
     ix.postings = PostingStore.fromArrays(postings);
@@ -543,7 +574,7 @@ export class SearchIndex {
     ix.dates = docs.dates;
     ix.sources = docs.sources;
     ix.titleNorms = docs.titleNorms;
-    ix.latins = docs.latins;
+    ix.latins = TokenStreams.from(FIELD_SEP, docs.latins);
     const n = docs.ids.length;
     ix.ensureSlots(n);
     ix.alive.set(docs.alive);

@@ -1,86 +1,119 @@
 /**
- * Binary snapshot of a search index: a small fixed header, one JSON block for the strings, then the typed
- * arrays copied as they are. Loading is JSON.parse plus memcpy, no re-tokenising.
+ * Binary snapshot of a search index, written and read as a stream of sections so that neither side ever holds
+ * the whole serialised form next to the live index (start-up used to peak at twice the serving memory) and no
+ * single JSON string grows with the archive (V8 caps a string at ≈512 MB, reached near a million papers).
  *
- * Layout (little-endian): "ADSI" | u32 format | f64 revision | u32 json bytes | json | pad to 4 |
- * alive u8[docs] | pad | lens u16[4·docs] | pad | start u32[terms] | end u32[terms] | df u32[terms] |
- * last i32[terms] | pool u8[poolBytes]
+ * Layout (little-endian):
+ *   header: "ADSI" | u32 format | f64 revision | u32 docs | u32 terms | f64 pool bytes | u32 string fields |
+ *     u32 Latin words | f64 Latin stream bytes
+ *   per string field (in `STRING_FIELDS` order, then the terms, then the Latin words): blocks of up to `BLOCK`
+ *     strings, each u32 bytes | JSON array | pad to 4
+ *   alive u8[docs] | pad | lens u16[4·docs] | pad | start u32[terms] | end u32[terms] | df u32[terms] |
+ *   last i32[terms] | Latin stream ends u32[docs] | pool u8[pool bytes] | Latin streams u8[stream bytes]
+ * Typed arrays are read straight into their final memory. A new per-document string field is one more name in
+ * `STRING_FIELDS` (and a format bump).
  */
-import type { PostingArrays } from './postings.ts';
+import type { PostingArrays, PostingSource, StringList } from './postings.ts';
+import type { TokenStreamArrays } from './token-streams.ts';
 
 /** Bumped whenever the layout or the analyzer changes: an older snapshot is then rebuilt, not misread. */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 4;
 /** Lengths stored per document: title, authors, abstract, original title (format 2 added the last). */
 export const LENS_PER_DOC = 4;
 const MAGIC = 0x49534441; // "ADSI"
-const HEADER = 20;
+const HEADER = 48;
+/** Strings per JSON block: small enough that encoding or parsing one block never stalls the event loop. */
+const BLOCK = 4096;
+
+/** The per-document string fields, in snapshot order. */
+export const STRING_FIELDS = ['ids', 'titles', 'firstAuthors', 'dates', 'sources', 'titleNorms'] as const;
+type StringField = (typeof STRING_FIELDS)[number];
 
 /** Per-document arrays of the index, by slot. */
-export interface SnapshotDocs {
-  ids: string[];
-  titles: string[];
-  firstAuthors: string[];
-  dates: string[];
-  sources: string[];
-  titleNorms: string[];
-  latins: string[];
+export type SnapshotDocs = Record<StringField, string[]> & {
   alive: Uint8Array;
   lens: Uint16Array;
-}
+  latins: TokenStreamArrays;
+};
 
-interface JsonBlock {
-  docs: Omit<SnapshotDocs, 'alive' | 'lens'>;
-  terms: string[];
-  poolBytes: number;
+/** What a snapshot is written from (the Latin vocabulary may be produced block by block). */
+export type SnapshotDocsSource = Omit<SnapshotDocs, 'latins'> & {
+  latins: Omit<TokenStreamArrays, 'words'> & { words: StringList };
+};
+
+/** A decoded snapshot. */
+export interface DecodedSnapshot {
+  revision: number;
+  docs: SnapshotDocs;
+  postings: PostingArrays;
 }
 
 const pad4 = (n: number): number => (n + 3) & ~3;
+const PAD = new Uint8Array(4);
 
-/** Encodes docs and postings into one buffer. */
-export function encodeSnapshot(revision: number, docs: SnapshotDocs, p: PostingArrays): Uint8Array {
-  const block: JsonBlock = {
-    docs: {
-      ids: docs.ids,
-      titles: docs.titles,
-      firstAuthors: docs.firstAuthors,
-      dates: docs.dates,
-      sources: docs.sources,
-      titleNorms: docs.titleNorms,
-      latins: docs.latins,
-    },
-    terms: p.terms,
-    poolBytes: p.pool.length,
-  };
-  const json = new TextEncoder().encode(JSON.stringify(block));
+/**
+ * Encodes docs and postings as a sequence of chunks (views, not copies, where possible). The caller must not
+ * mutate the arrays while it consumes the chunks; `SearchIndex.snapshotChunks` hands over a frozen copy.
+ */
+export function* encodeSnapshot(revision: number, docs: SnapshotDocsSource, p: PostingSource): Generator<Uint8Array> {
   const n = docs.ids.length;
   const t = p.terms.length;
-  let size = pad4(HEADER + json.length);
-  const aliveAt = size;
-  size = pad4(size + n);
-  const lensAt = size;
-  size = pad4(size + n * LENS_PER_DOC * 2);
-  const arraysAt = size;
-  size += t * 16;
-  const poolAt = size;
-  size += p.pool.length;
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
+  const header = new Uint8Array(HEADER);
+  const view = new DataView(header.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, SNAPSHOT_FORMAT, true);
   view.setFloat64(8, revision, true);
-  view.setUint32(16, json.length, true);
-  out.set(json, HEADER);
-  out.set(docs.alive, aliveAt);
-  new Uint16Array(out.buffer, lensAt, n * LENS_PER_DOC).set(docs.lens);
-  new Uint32Array(out.buffer, arraysAt, t).set(p.start);
-  new Uint32Array(out.buffer, arraysAt + t * 4, t).set(p.end);
-  new Uint32Array(out.buffer, arraysAt + t * 8, t).set(p.df);
-  new Int32Array(out.buffer, arraysAt + t * 12, t).set(p.last);
-  out.set(p.pool, poolAt);
+  view.setUint32(16, n, true);
+  view.setUint32(20, t, true);
+  view.setFloat64(24, p.pool.length, true);
+  view.setUint32(32, STRING_FIELDS.length, true);
+  view.setUint32(36, docs.latins.words.length, true);
+  view.setFloat64(40, docs.latins.pool.length, true);
+  yield header;
+  const encoder = new TextEncoder();
+  const strings = function* (list: StringList, count: number): Generator<Uint8Array> {
+    for (let i = 0; i < count; i += BLOCK) {
+      const json = encoder.encode(JSON.stringify(list.slice(i, Math.min(count, i + BLOCK))));
+      const len = new Uint8Array(4);
+      new DataView(len.buffer).setUint32(0, json.length, true);
+      yield len;
+      yield json;
+      if (pad4(json.length) !== json.length) yield PAD.subarray(0, pad4(json.length) - json.length);
+    }
+  };
+  for (const field of STRING_FIELDS) yield* strings(docs[field], n);
+  yield* strings(p.terms, t);
+  yield* strings(docs.latins.words, docs.latins.words.length);
+  yield docs.alive.subarray(0, n);
+  if (pad4(n) !== n) yield PAD.subarray(0, pad4(n) - n);
+  yield bytesOf(docs.lens.subarray(0, n * LENS_PER_DOC));
+  if ((n * LENS_PER_DOC * 2) % 4) yield PAD.subarray(0, 2);
+  yield bytesOf(p.start.subarray(0, t));
+  yield bytesOf(p.end.subarray(0, t));
+  yield bytesOf(p.df.subarray(0, t));
+  yield bytesOf(p.last.subarray(0, t));
+  yield bytesOf(docs.latins.ends.subarray(0, n));
+  yield p.pool;
+  yield docs.latins.pool;
+}
+
+/** Encodes into one buffer (tests, small indexes). */
+export function encodeSnapshotBuffer(revision: number, docs: SnapshotDocsSource, p: PostingSource): Uint8Array {
+  const chunks = [...encodeSnapshot(revision, docs, p)];
+  const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
   return out;
 }
 
-/** The revision stored in a snapshot, or null when the buffer is not a snapshot of the current format. */
+function bytesOf(a: Uint16Array | Uint32Array | Int32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** The revision stored in a snapshot header, or null when the bytes are not a snapshot of the current format. */
 export function snapshotRevision(buf: Uint8Array): number | null {
   if (!(buf instanceof Uint8Array) || buf.length < HEADER) return null;
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -88,48 +121,111 @@ export function snapshotRevision(buf: Uint8Array): number | null {
   return view.getFloat64(8, true);
 }
 
-/** Decodes a snapshot, or returns null for a foreign, truncated or older-format buffer. */
-export function decodeSnapshot(
-  input: Uint8Array,
-): { revision: number; docs: SnapshotDocs; postings: PostingArrays } | null {
-  const revision = snapshotRevision(input);
-  // A Node Buffer's slice() is a view, not a copy: work on a plain Uint8Array so slices below own their memory.
-  const buf = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  if (revision === null) return null;
+/** Bytes of the header, which is all `snapshotRevision` needs. */
+export const SNAPSHOT_HEADER_BYTES = HEADER;
+
+/** Thrown by the decoder for a foreign, truncated or older-format snapshot. */
+export class SnapshotFormatError extends Error {}
+
+/**
+ * The decoder, as a coroutine: it yields a buffer to fill completely (throwing `SnapshotFormatError` into it
+ * when the source ends early) and returns the decoded snapshot. `decodeSnapshot` drives it over one buffer,
+ * `readSnapshot` over an async byte source (a file read piece by piece).
+ */
+export function* snapshotDecoder(): Generator<Uint8Array, DecodedSnapshot, void> {
+  const header = new Uint8Array(HEADER);
+  yield header;
+  const revision = snapshotRevision(header);
+  if (revision === null) throw new SnapshotFormatError('not a search snapshot of a supported format version');
+  const hv = new DataView(header.buffer);
+  const n = hv.getUint32(16, true);
+  const t = hv.getUint32(20, true);
+  const poolBytes = hv.getFloat64(24, true);
+  if (hv.getUint32(32, true) !== STRING_FIELDS.length) throw new SnapshotFormatError('unexpected string fields');
+  const latinWords = hv.getUint32(36, true);
+  const latinBytes = hv.getFloat64(40, true);
+  const decoder = new TextDecoder();
+  const strings = function* (count: number): Generator<Uint8Array, string[], void> {
+    const out: string[] = [];
+    while (out.length < count) {
+      const len = new Uint8Array(4);
+      yield len;
+      const bytes = new DataView(len.buffer).getUint32(0, true);
+      if (bytes > 1 << 30) throw new SnapshotFormatError('corrupt string block');
+      const json = new Uint8Array(pad4(bytes));
+      yield json;
+      let block: unknown;
+      try {
+        block = JSON.parse(decoder.decode(json.subarray(0, bytes)));
+      } catch {
+        throw new SnapshotFormatError('corrupt string block');
+      }
+      if (!Array.isArray(block) || block.length === 0 || out.length + block.length > count) throw new SnapshotFormatError('corrupt string block');
+      for (const s of block) out.push(String(s));
+    }
+    return out;
+  };
+  const fields = {} as Record<StringField, string[]>;
+  for (const field of STRING_FIELDS) fields[field] = yield* strings(n);
+  const terms = yield* strings(t);
+  const words = yield* strings(latinWords);
+  const alive = new Uint8Array(n);
+  yield alive;
+  if (pad4(n) !== n) yield new Uint8Array(pad4(n) - n);
+  const lens = new Uint16Array(n * LENS_PER_DOC);
+  yield bytesOf(lens);
+  if ((n * LENS_PER_DOC * 2) % 4) yield new Uint8Array(2);
+  const start = new Uint32Array(t);
+  const end = new Uint32Array(t);
+  const df = new Uint32Array(t);
+  const last = new Int32Array(t);
+  for (const a of [start, end, df, last]) yield bytesOf(a);
+  const ends = new Uint32Array(n);
+  yield bytesOf(ends);
+  const pool = new Uint8Array(poolBytes);
+  yield pool;
+  const streams = new Uint8Array(latinBytes);
+  yield streams;
+  for (let i = 0; i < n; i++) if (ends[i]! > latinBytes || (i > 0 && ends[i]! < ends[i - 1]!)) throw new SnapshotFormatError('corrupt token streams');
+  for (let i = 0; i < t; i++) if (end[i]! > poolBytes || start[i]! > end[i]!) throw new SnapshotFormatError('corrupt posting offsets');
+  return { revision, docs: { ...fields, alive, lens, latins: { words, ends, pool: streams } }, postings: { terms, start, end, df, last, pool } };
+}
+
+/** Decodes a snapshot held in one buffer; null for a foreign, truncated, trailing-garbage or older-format one. */
+export function decodeSnapshot(input: Uint8Array): DecodedSnapshot | null {
+  if (!(input instanceof Uint8Array)) return null;
+  const dec = snapshotDecoder();
+  let at = 0;
   try {
-    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    const jsonLen = view.getUint32(16, true);
-    if (HEADER + jsonLen > buf.length) return null;
-    const block = JSON.parse(new TextDecoder().decode(buf.subarray(HEADER, HEADER + jsonLen))) as JsonBlock;
-    const n = block.docs.ids.length;
-    const t = block.terms.length;
-    let at = pad4(HEADER + jsonLen);
-    const aliveAt = at;
-    at = pad4(at + n);
-    const lensAt = at;
-    at = pad4(at + n * LENS_PER_DOC * 2);
-    const arraysAt = at;
-    const poolAt = arraysAt + t * 16;
-    if (poolAt + block.poolBytes !== buf.length) return null;
-    // Copy into fresh, aligned arrays: the caller's buffer may sit at any offset and can then be dropped.
-    const copy = (start: number, bytes: number): ArrayBuffer => buf.slice(start, start + bytes).buffer;
-    return {
-      revision,
-      docs: {
-        ...block.docs,
-        alive: buf.slice(aliveAt, aliveAt + n),
-        lens: new Uint16Array(copy(lensAt, n * LENS_PER_DOC * 2)),
-      },
-      postings: {
-        terms: block.terms,
-        start: new Uint32Array(copy(arraysAt, t * 4)),
-        end: new Uint32Array(copy(arraysAt + t * 4, t * 4)),
-        df: new Uint32Array(copy(arraysAt + t * 8, t * 4)),
-        last: new Int32Array(copy(arraysAt + t * 12, t * 4)),
-        pool: buf.slice(poolAt, poolAt + block.poolBytes),
-      },
-    };
-  } catch {
-    return null;
+    for (let step = dec.next(); ; ) {
+      if (step.done) return at === input.length ? step.value : null;
+      const dest = step.value;
+      if (at + dest.length > input.length) return null;
+      dest.set(input.subarray(at, at + dest.length));
+      at += dest.length;
+      step = dec.next();
+    }
+  } catch (error) {
+    if (error instanceof SnapshotFormatError) return null;
+    throw error;
+  }
+}
+
+/** Reads bytes in order: fills `dest` completely and returns true, or returns false at the end of the data. */
+export type ByteSource = (dest: Uint8Array) => Promise<boolean>;
+
+/**
+ * Decodes a snapshot from a byte source, section by section (so memory peaks at the live index plus one
+ * section, and the event loop gets a turn between reads). Throws `SnapshotFormatError` for a bad snapshot.
+ */
+export async function readSnapshot(read: ByteSource): Promise<DecodedSnapshot> {
+  const dec = snapshotDecoder();
+  for (let step = dec.next(); ; ) {
+    if (step.done) {
+      if (await read(new Uint8Array(1))) throw new SnapshotFormatError('trailing bytes after the snapshot');
+      return step.value;
+    }
+    if (!(await read(step.value))) throw new SnapshotFormatError('truncated snapshot');
+    step = dec.next();
   }
 }

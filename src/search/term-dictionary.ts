@@ -9,7 +9,8 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Sorted access to a growing list of terms. */
 export class TermDictionary {
-  private sorted: string[] = [];
+  /** Term ids in term order (ids index the term list, so the strings are not held twice). */
+  private sorted = new Int32Array(0);
   private covered = 0;
 
   /** `terms` returns the live term list (append-only); `presorted` when it is sorted already. */
@@ -18,23 +19,27 @@ export class TermDictionary {
     presorted = false,
   ) {
     if (presorted) {
-      this.sorted = [...terms()];
-      this.covered = this.sorted.length;
+      const n = terms().length;
+      this.sorted = new Int32Array(n);
+      for (let i = 0; i < n; i++) this.sorted[i] = i;
+      this.covered = n;
     }
   }
 
   /** Merges terms added since the last sort once they are many (called after each batch of additions). */
-  refresh(): void {
+  refresh(force = false): void {
     const all = this.terms();
-    if (all.length - this.covered >= MERGE_AT) {
+    if (all.length - this.covered >= MERGE_AT || (force && all.length > this.covered)) {
       // Sort only the new terms, then merge: re-sorting everything after every batch costs seconds.
-      const fresh = all.slice(this.covered).sort();
+      const fresh = Array.from({ length: all.length - this.covered }, (_, i) => this.covered + i).sort((a, b) =>
+        all[a]! < all[b]! ? -1 : all[a]! > all[b]! ? 1 : 0,
+      );
       const old = this.sorted;
-      const merged: string[] = new Array<string>(old.length + fresh.length);
+      const merged = new Int32Array(old.length + fresh.length);
       let i = 0;
       let j = 0;
       let k = 0;
-      while (i < old.length && j < fresh.length) merged[k++] = old[i]! < fresh[j]! ? old[i++]! : fresh[j++]!;
+      while (i < old.length && j < fresh.length) merged[k++] = all[old[i]!]! < all[fresh[j]!]! ? old[i++]! : fresh[j++]!;
       while (i < old.length) merged[k++] = old[i++]!;
       while (j < fresh.length) merged[k++] = fresh[j++]!;
       this.sorted = merged;
@@ -42,20 +47,26 @@ export class TermDictionary {
     }
   }
 
+  /** Every term id in term order (merging recent terms first). The array is not modified afterwards. */
+  order(): Int32Array {
+    this.refresh(true);
+    return this.sorted;
+  }
+
   /** Up to `max` terms starting with `prefix` (unordered beyond the sorted part). */
   withPrefix(prefix: string, max: number): string[] {
     this.refresh();
     const out: string[] = [];
     const s = this.sorted;
+    const all = this.terms();
     let lo = 0;
     let hi = s.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (s[mid]! < prefix) lo = mid + 1;
+      if (all[s[mid]!]! < prefix) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < s.length && out.length < max && s[i]!.startsWith(prefix); i++) out.push(s[i]!);
-    const all = this.terms();
+    for (let i = lo; i < s.length && out.length < max && all[s[i]!]!.startsWith(prefix); i++) out.push(all[s[i]!]!);
     for (let i = this.covered; i < all.length && out.length < max; i++) if (all[i]!.startsWith(prefix)) out.push(all[i]!);
     return out;
   }
