@@ -52,41 +52,43 @@ const HAN = /\p{Script=Han}/u;
 const englishWords = (s: string) => (s.match(/[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]/g) ?? []).map((w) => w.toLowerCase());
 
 /** Rule-judged subscriptions: keyword as a user types it → relevant when the paper's text matches. */
-export const RULES: { keyword: string; rule: RegExp; fields: 'en' | 'zh' }[] = [
-  { keyword: 'multi-modal', rule: /\bmulti[-\s]?modal/i, fields: 'en' },
-  { keyword: 'multimodal', rule: /\bmulti[-\s]?modal/i, fields: 'en' },
-  { keyword: 'self-supervised', rule: /\bself[-\s]?supervis/i, fields: 'en' },
-  { keyword: 'fine-tuning', rule: /\bfine[-\s]?tun/i, fields: 'en' },
-  { keyword: 'T-cell', rule: /\bT[-\s]?cells?\b/, fields: 'en' },
-  { keyword: 'long-term memory', rule: /\blong[-\s]term\s+memor/i, fields: 'en' },
-  { keyword: 'zero-shot', rule: /\bzero[-\s]?shot/i, fields: 'en' },
-  { keyword: 'real-time', rule: /\breal[-\s]?time/i, fields: 'en' },
+export const RULES: { keyword: string; rule: RegExp }[] = [
+  { keyword: 'multi-modal', rule: /\bmulti[-\s]?modal/i },
+  { keyword: 'multimodal', rule: /\bmulti[-\s]?modal/i },
+  { keyword: 'self-supervised', rule: /\bself[-\s]?supervis/i },
+  { keyword: 'fine-tuning', rule: /\bfine[-\s]?tun/i },
+  { keyword: 'T-cell', rule: /\bT[-\s]?[Cc]ells?\b/ },
+  { keyword: 'long-term memory', rule: /\blong[-\s]term\s+memor/i },
+  { keyword: 'zero-shot', rule: /\bzero[-\s]?shot/i },
+  { keyword: 'real-time', rule: /\breal[-\s]?time/i },
   // Acronyms count as written (case-sensitive), also inside a CamelCase name; never as a lower-case substring.
-  { keyword: 'GAN', rule: /(?<![A-Za-z])GANs?(?![A-Za-z0-9])|[a-z]GANs?(?![a-z0-9])/, fields: 'en' },
-  { keyword: 'NeRF', rule: /NeRF/, fields: 'en' },
-  { keyword: 'LoRA', rule: /LoRA/, fields: 'en' },
-  { keyword: 'MoE', rule: /(?<![A-Za-z])MoE|[a-z]MoE/, fields: 'en' },
-  { keyword: 'Mamba', rule: /Mamba/, fields: 'en' },
-  { keyword: 'ViT', rule: /(?<![A-Za-z])ViTs?(?![a-z])|[a-z]ViT(?![a-z])/, fields: 'en' },
-  { keyword: 'RAG', rule: /(?<![A-Z])RAG(?![A-Z0-9a-z])|[a-z]RAG(?![a-z0-9])/, fields: 'en' },
-  { keyword: 'mouse', rule: /\b(?:mouse|mice)\b/i, fields: 'en' },
-  { keyword: 'robot', rule: /\brobot(?:s|ic|ics)?\b/i, fields: 'en' },
-  { keyword: 'analysis', rule: /\banalys[ie]s\b/i, fields: 'en' },
-  { keyword: 'diffusion', rule: /\bdiffusion\b/i, fields: 'en' },
-  { keyword: 'reinforcement learning', rule: /\breinforcement\s+learning\b/i, fields: 'en' },
-  { keyword: '数据集', rule: /数据集(?!成)/, fields: 'zh' },
-  { keyword: '智能体', rule: /智能体(?!育)/, fields: 'zh' },
-  { keyword: '机器人', rule: /机器人/, fields: 'zh' },
-  { keyword: '大模型', rule: /(?<!扩)大模型/, fields: 'zh' },
-  { keyword: '扩散', rule: /扩散/, fields: 'zh' },
-  { keyword: '强化学习', rule: /强化学习/, fields: 'zh' },
-  { keyword: '和服', rule: /和服(?!务)/, fields: 'zh' },
+  { keyword: 'GAN', rule: /(?<![A-Za-z])GANs?(?![A-Za-z0-9])|[a-z]GANs?(?![a-z])/ },
+  { keyword: 'NeRF', rule: /NeRF/ },
+  { keyword: 'LoRA', rule: /LoRA/ },
+  { keyword: 'MoE', rule: /(?<![A-Za-z])MoE|[a-z]MoE/ },
+  { keyword: 'Mamba', rule: /Mamba/ },
+  { keyword: 'ViT', rule: /(?<![A-Za-z])ViTs?(?![a-z])|[a-z]ViT(?![a-z])/ },
+  { keyword: 'RAG', rule: /(?<![A-Z])RAG(?![A-Z0-9a-z])|[a-z]RAG(?![a-z0-9])/ },
+  { keyword: 'mouse', rule: /\b(?:mouse|mice)\b/i },
+  { keyword: 'robot', rule: /\brobot(?:s|ic|ics)?\b/i },
+  { keyword: 'analysis', rule: /\banalys[ie]s\b/i },
+  { keyword: 'diffusion', rule: /\bdiffusion\b/i },
+  { keyword: 'reinforcement learning', rule: /\breinforcement\s+learning\b/i },
+  { keyword: '数据集', rule: /数据集(?!成)/ },
+  { keyword: '智能体', rule: /智能体(?!育)/ },
+  { keyword: '机器人', rule: /机器人/ },
+  { keyword: '大模型', rule: /(?<!扩)大模型/ },
+  { keyword: '扩散', rule: /扩散/ },
+  { keyword: '强化学习', rule: /强化学习/ },
+  { keyword: '和服', rule: /和服(?!务)/ },
 ];
 
-function textOf(p: Paper, fields: 'en' | 'zh'): string {
-  const extra = (p as Paper & { variants?: { title: string; abstract: string | null }[] }).variants ?? [];
-  if (fields === 'en') return [p.titleOriginal, p.abstractOriginal].filter(Boolean).join('\n');
-  return [p.title, p.abstract, ...extra.flatMap((v) => [v.title, v.abstract])].filter(Boolean).join('\n');
+/** The judge reads the same text the matcher does: every text field of the paper, every wording it had. */
+function textOf(p: Paper): string {
+  const extra = (p as Paper & { earlier?: { title: string | null; abstract: string | null }[] }).earlier ?? [];
+  return [p.title, p.titleOriginal, p.abstract, p.abstractOriginal, p.notes, ...extra.flatMap((v) => [v.title, v.abstract])]
+    .filter(Boolean)
+    .join('\n');
 }
 
 async function load(dir: string): Promise<{ stored: Map<string, Paper>; wordings: Map<string, string[]> }> {
@@ -116,6 +118,7 @@ function evaluate(ix: SearchIndex, items: Item[]): { hit3: number; mrr: number; 
     if (rank >= 0 && rank < 3) hit3++;
     else misses.push(it);
     if (rank >= 0) rr += 1 / (rank + 1);
+    if (process.env.QUALITY_RANKS === '1') console.log(`   rank ${rank} ${JSON.stringify(it.query)} ${it.id}`);
   }
   return { hit3: hit3 / items.length, mrr: rr / items.length, n: items.length, misses };
 }
@@ -233,9 +236,12 @@ function subsSet(papers: Paper[], rand: () => number): { precision: number; reca
   for (const p of sample) {
     const got = new Set(matcher.match(p).map((m) => Number(m.subscriptionId)));
     RULES.forEach((r, i) => {
-      const rel = r.rule.test(textOf(p, r.fields));
+      const rel = r.rule.test(textOf(p));
       if (rel && got.has(i)) tp[i]!++;
-      else if (got.has(i)) fp[i]!++;
+      else if (got.has(i)) {
+        fp[i]!++;
+        if (process.env.QUALITY_VERBOSE === '1') console.log(`   fp ${r.keyword}: ${p.id} ${(p.titleOriginal ?? '').slice(0, 70)}`);
+      }
       else if (rel) fn[i]!++;
     });
   }

@@ -4,6 +4,7 @@
  */
 import type { Paper } from '../digest/types.ts';
 import { tokenize, cjkBigrams, type Token } from './analyzer.ts';
+import { compoundTerms } from './compounds.ts';
 import { normalizeText } from './normalize.ts';
 
 /** BM25 weight per field (each field scored on its own, with its own document frequency, then summed). */
@@ -51,6 +52,18 @@ function addTokens(tokens: Token[], field: 0 | 1 | 2, tf: AnalysedDoc['tf'], lat
   return n;
 }
 
+/**
+ * Adds the extra terms of hyphenated words and glued names (`compounds.ts`) to a field. They do not count
+ * towards the field's length: they are other spellings of words already counted, not more words.
+ */
+function addCompounds(text: string | null | undefined, field: 0 | 1 | 2, tf: AnalysedDoc['tf']): void {
+  for (const term of compoundTerms(text ?? '')) {
+    let e = tf.get(term);
+    if (!e) tf.set(term, (e = [0, 0, 0]));
+    e[field]++;
+  }
+}
+
 /** The id without its `arxiv:`/`doi:` scheme, tokenised into the title field so ids are searchable. */
 function idText(p: Paper): string {
   return [p.arxivId, p.doi].filter(Boolean).join(' ');
@@ -77,5 +90,9 @@ export function analyseDoc(p: Paper): AnalysedDoc {
   const lenAbstract =
     addTokens(tokenize(p.abstract ?? ''), 2, tf, latin) +
     (latin.push(FIELD_SEP), addTokens(tokenize(p.abstractOriginal ?? ''), 2, tf, latin));
+  addCompounds(p.title, 0, tf);
+  addCompounds(p.titleOriginal, 0, tf);
+  addCompounds(p.abstract, 2, tf);
+  addCompounds(p.abstractOriginal, 2, tf);
   return { tf, lenTitle, lenAuthor, lenAbstract, lenOriginalTitle, titleNorm, latin: latin.join(' ') };
 }

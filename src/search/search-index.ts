@@ -9,6 +9,7 @@ import { analyseDoc, BM25_DELTA, FIELD_B, FIELD_SEP, FIELD_WEIGHTS, K1 } from '.
 import { CJK_CHAR, normalizeText } from './normalize.ts';
 import { PostingStore, packTf, tfAbstract, tfAuthor, tfTitle } from './postings.ts';
 import { Slab } from './slab.ts';
+import { typoCandidates } from './typos.ts';
 import { parseQuery, isEmptyQuery, type ParsedQuery, type QueryItem } from './query.ts';
 import { decodeSnapshot, encodeSnapshot, LENS_PER_DOC as L, type SnapshotDocs } from './snapshot.ts';
 import { TermDictionary } from './term-dictionary.ts';
@@ -428,8 +429,8 @@ export class SearchIndex {
     if (prefix && tok.surface.length >= this.minPrefix && exactDf < PREFIX_MAX_DF) {
       for (const a of this.prefixAlts(tok.surface, 2, false)) if (!alts.has(a.term)) alts.set(a.term, a.weight);
     }
-    if (typos && tok.surface.length >= 5 && tok.term.length >= 5 && exactDf < 3 && !/\d/.test(tok.surface)) {
-      for (const v of this.dict.edits1(tok.term)) {
+    if (typos && !tok.joined && tok.surface.length >= 5 && tok.term.length >= 5 && exactDf < 3 && !/\d/.test(tok.surface)) {
+      for (const v of typoCandidates(tok, this.dict)) {
         if (!alts.has(v) && this.postings.df(this.postings.lookup(v)) > exactDf) alts.set(v, TYPO_WEIGHT);
       }
     }

@@ -8,8 +8,8 @@
  */
 import type { PostingArrays } from './postings.ts';
 
-/** Bumped whenever the layout or the analyzer changes: an older snapshot is then rebuilt, not misread. */
-export const SNAPSHOT_FORMAT = 2;
+/** Bumped whenever the layout or the analyzer changes: an older snapshot is then rebuilt, not misread (3: joined hyphenated forms, name parts, irregular word forms). */
+export const SNAPSHOT_FORMAT = 3;
 /** Lengths stored per document: title, authors, abstract, original title (format 2 added the last). */
 export const LENS_PER_DOC = 4;
 const MAGIC = 0x49534441; // "ADSI"
