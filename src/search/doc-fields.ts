@@ -73,7 +73,7 @@ function idText(p: Paper): string {
 export function analyseDoc(p: Paper): AnalysedDoc {
   const tf: AnalysedDoc['tf'] = new Map();
   const latin: string[] = [];
-  const titleText = [p.title, p.titleOriginal ?? ''].join('\n');
+  const titleText = [p.title, p.titleOriginal ?? '', ...(p.variants ?? []).map((v) => v.title ?? '')].join('\n');
   const titleNorm = normalizeText(titleText);
   // Two title lengths: CJK query words are normalised by the displayed title only (papers that also carry
   // an English original title must not be penalised against papers that do not), Latin ones by the
@@ -90,6 +90,15 @@ export function analyseDoc(p: Paper): AnalysedDoc {
   const lenAbstract =
     addTokens(tokenize(p.abstract ?? ''), 2, tf, latin) +
     (latin.push(FIELD_SEP), addTokens(tokenize(p.abstractOriginal ?? ''), 2, tf, latin));
+  // Other wordings (another digest's translation) are searchable too; like compounds they add terms, not
+  // length, so a paper published twice is not judged a longer paper.
+  const variantLatin: string[] = [];
+  for (const v of p.variants ?? []) {
+    addTokens(tokenize(v.title ?? ''), 0, tf, variantLatin);
+    addTokens(tokenize(v.abstract ?? ''), 2, tf, variantLatin);
+    addCompounds(v.title, 0, tf);
+    addCompounds(v.abstract, 2, tf);
+  }
   addCompounds(p.title, 0, tf);
   addCompounds(p.titleOriginal, 0, tf);
   addCompounds(p.abstract, 2, tf);

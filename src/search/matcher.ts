@@ -123,7 +123,8 @@ class PaperView {
   readonly date: string;
 
   constructor(p: Paper) {
-    const raw = [p.title, p.titleOriginal, p.abstract, p.abstractOriginal, p.notes].filter((x): x is string => !!x);
+    const variants = (p.variants ?? []).flatMap((v) => [v.title, v.abstract]);
+    const raw = [p.title, p.titleOriginal, p.abstract, p.abstractOriginal, p.notes, ...variants].filter((x): x is string => !!x);
     this.fields = raw.map((x) => normalizeText(x));
     // Joined hyphenated forms and glued-name parts (`multimodal` for multi-modal, `nerf` in FrugalNeRF).
     for (const f of raw) for (const t of compoundTerms(f)) this.stems.add(t);

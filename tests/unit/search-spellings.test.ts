@@ -114,3 +114,12 @@ test('typos are corrected on surface forms too: housinng finds Housing', () => {
   assert.deepEqual(found([p, en('Monetary policy in small economies')], 'housinng'), [p.id]);
   assert.deepEqual(found([p, en('Monetary policy in small economies')], 'houssing prices'), [p.id]);
 });
+
+test('every wording a paper was published under stays searchable, in search and subscriptions', () => {
+  const p = paper('基于扩散模型的视频生成', { variants: [{ title: '利用扩散模型生成视频的方法', abstract: '我们提出一种蒸馏加速方案。' }] });
+  const other = paper('图像分割的新方法');
+  assert.deepEqual(found([p, other], '生成视频的方法'), [p.id]);
+  assert.deepEqual(found([p, other], '蒸馏加速'), [p.id]);
+  assert.ok(matches('蒸馏', p));
+  assert.equal(matches('蒸馏', other), false);
+});
