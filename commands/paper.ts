@@ -14,6 +14,7 @@ import { UserError } from '../src/discord/errors.ts';
 import { localize } from '../src/discord/localize.ts';
 import { packEmbeds } from '../src/discord/messages.ts';
 import { escapeMarkdown, oneLine, truncatePlain } from '../src/discord/markdown.ts';
+import { relatedButtonRow, relatedMessage } from '../src/discord/related-page.ts';
 import { queryFromFooter, searchResultsPage } from '../src/discord/search-page.ts';
 import type { AppServices } from '../src/app.ts';
 
@@ -55,6 +56,16 @@ const data = localize(new SlashCommandBuilder(), 'paper', '论文', { en: 'Searc
       .addBooleanOption((o) => localize(o, 'public', '公开', { en: 'Post it in the channel for everyone', zh: '在频道中公开' })),
   )
   .addSubcommand((s) =>
+    localize(s, 'related', '相关', { en: 'Papers closest to one paper', zh: '与某篇论文最相近的论文' })
+      .addStringOption((o) =>
+        localize(o, 'id', '编号', { en: 'arXiv id, DOI, link, or start typing a title', zh: 'arXiv 编号、DOI、链接，或输入标题' })
+          .setRequired(true)
+          .setMaxLength(300)
+          .setAutocomplete(true),
+      )
+      .addBooleanOption((o) => localize(o, 'public', '公开', { en: 'Post them in the channel for everyone', zh: '在频道中公开' })),
+  )
+  .addSubcommand((s) =>
     localize(s, 'latest', '最新', { en: "The newest digest's papers", zh: '最新一期日报的论文' })
       .addStringOption((o) => localize(o, 'source', '来源', { en: 'Which source (default: any)', zh: '哪个来源（默认任意）' }).addChoices(...SOURCES))
       .addIntegerOption((o) => localize(o, 'count', '数量', { en: 'How many papers (1-10, default 5)', zh: '显示多少篇（1-10，默认 5）' }).setMinValue(1).setMaxValue(10))
@@ -72,6 +83,8 @@ export default {
         return show(interaction, ctx);
       case 'latest':
         return latest(interaction, ctx);
+      case 'related':
+        return related(interaction, ctx);
       default:
         return ctx.respond({ content: ctx.t('paper.help'), ephemeral: true });
     }
@@ -92,6 +105,13 @@ export default {
       const paper = await ctx.app.stores.papers.get(paperId);
       if (!paper) throw new UserError('paper.notFound', { id: paperId });
       await ctx.respond({ embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })], ephemeral: true });
+      return;
+    }
+    if (id.action === 'related' && interaction.isButton()) {
+      const paperId = id.state.join('|');
+      const paper = await ctx.app.stores.papers.get(paperId);
+      if (!paper) throw new UserError('paper.notFound', { id: paperId });
+      await ctx.respond({ ...(await relatedMessage(ctx.app.archive, paper, ctx.t)), ephemeral: true });
       return;
     }
     if (id.action === 'page' && interaction.isButton()) {
@@ -146,7 +166,19 @@ async function show(interaction: ChatInputCommandInteraction, ctx: CommandContex
   const paper = await findPaper(ctx.app, input);
   if (!paper) throw new UserError('paper.notFound', { id: truncatePlain(oneLine(input), 100) });
   const isPublic = interaction.options.getBoolean('public') ?? false;
-  await ctx.respond({ embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })], ephemeral: !isPublic });
+  await ctx.respond({
+    embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })],
+    components: relatedButtonRow(paper, ctx.t),
+    ephemeral: !isPublic,
+  });
+}
+
+async function related(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const input = interaction.options.getString('id', true);
+  const paper = await findPaper(ctx.app, input);
+  if (!paper) throw new UserError('paper.notFound', { id: truncatePlain(oneLine(input), 100) });
+  const isPublic = interaction.options.getBoolean('public') ?? false;
+  await ctx.respond({ ...(await relatedMessage(ctx.app.archive, paper, ctx.t)), ephemeral: !isPublic });
 }
 
 /**

@@ -116,7 +116,8 @@ function footerText(pageInfo: string, query: string): string {
   return `${pageInfo} · ${QUERY_MARK}${query}`.slice(0, LIMITS.footer);
 }
 
-function resultLines(n: number, hit: SearchHit, paper: Paper | undefined): string {
+/** One hit as listed on a page: linked title with matched words in bold, authors · date · id, a snippet. */
+export function resultLines(n: number, hit: SearchHit, paper: Paper | undefined): string {
   const title = highlight(oneLine(hit.title), hit.matchedTerms, 180) || escapeMarkdown(hit.id);
   const url = paper ? paperUrl(paper) : null;
   const head = `**${n}.** ${url ? maskedLink(title, url) : title}`;

@@ -40,6 +40,9 @@ export const enUS = {
   'paper.search.open': 'Open a paper…',
   'paper.search.badDate': 'The {option} date “{value}” is not a date. Use YYYY-MM-DD, e.g. 2025-11-01.',
   'paper.notFound': 'No paper “{id}” in the archive. Pick one from the suggestions, or paste an arXiv id (2511.16674), a DOI or a link.',
+  'paper.related.title': 'Papers related to “{title}”',
+  'paper.related.empty': 'No other paper in the archive shares words with {id} yet.',
+  'paper.related.button': 'Related',
   'paper.latest.empty': 'No digest has been ingested yet. An admin can run `/digest run`.',
   'paper.latest.header': '📰 Newest papers ({date}, {count} shown)',
   'paper.help': [
@@ -48,7 +51,7 @@ export const enUS = {
     '• `"exact phrase"` in quotes · `-word` to exclude · `a OR b` for either',
     '• Filters: `author:Hinton` · `source:arxiv` (biorxiv, medrxiv) · `from:2025-01-01` · `to:2025-06-30`',
     '• Example: `视频生成 -综述 from:2025-11-01` or `"graph neural" author:Leskovec`',
-    '`/paper show` opens one paper by arXiv id, DOI, link or title; `/paper latest` lists the newest digest.',
+    '`/paper show` opens one paper by arXiv id, DOI, link or title (its Related button, or `/paper related`, lists the closest papers); `/paper latest` lists the newest digest.',
   ].join('\n'),
   'subscribe.emptyExpression': 'Give at least one keyword, e.g. `扩散模型` or `"graph neural" -survey`.',
   'subscribe.mentionNeedsChannel': 'A role can only be mentioned in a channel: add `channel:` too.',

@@ -43,6 +43,9 @@ export const zhCN: Record<MessageKey, string> = {
   'paper.search.open': '打开一篇论文…',
   'paper.search.badDate': '{option} 日期“{value}”不是有效日期。请使用 YYYY-MM-DD 格式，例如 2025-11-01。',
   'paper.notFound': '存档中没有论文“{id}”。请从建议中选择，或粘贴 arXiv 编号（2511.16674）、DOI 或链接。',
+  'paper.related.title': '与“{title}”相关的论文',
+  'paper.related.empty': '存档中暂时没有与 {id} 有共同词语的其他论文。',
+  'paper.related.button': '相关论文',
   'paper.latest.empty': '还没有导入任何日报。管理员可以运行 `/digest run`。',
   'paper.latest.header': '📰 最新论文（{date}，显示 {count} 篇）',
   'paper.help': [
@@ -51,7 +54,7 @@ export const zhCN: Record<MessageKey, string> = {
     '• `"完整短语"` 加引号 · `-词` 排除 · `a OR b` 任选其一',
     '• 筛选：`author:Hinton` · `source:arxiv`（biorxiv、medrxiv）· `from:2025-01-01` · `to:2025-06-30`',
     '• 示例：`视频生成 -综述 from:2025-11-01` 或 `"graph neural" author:Leskovec`',
-    '`/paper show` 按 arXiv 编号、DOI、链接或标题打开一篇论文；`/paper latest` 列出最新一期日报。',
+    '`/paper show` 按 arXiv 编号、DOI、链接或标题打开一篇论文（其“相关论文”按钮或 `/paper related` 列出最相近的论文）；`/paper latest` 列出最新一期日报。',
   ].join('\n'),
 
   'subscribe.emptyExpression': '请至少给出一个关键词，例如 `扩散模型` 或 `"graph neural" -survey`。',

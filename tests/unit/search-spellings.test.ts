@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { Paper } from '../../src/digest/types.ts';
 import { compoundTerms, namePartTerms } from '../../src/search/compounds.ts';
 import { compileSubscriptions } from '../../src/search/matcher.ts';
+import { relatedPapers } from '../../src/search/related.ts';
 import { SearchIndex } from '../../src/search/search-index.ts';
 import { stem } from '../../src/search/stem.ts';
 import { paperMaker } from '../helpers/papers.ts';
@@ -122,4 +123,16 @@ test('every wording a paper was published under stays searchable, in search and 
   assert.deepEqual(found([p, other], '蒸馏加速'), [p.id]);
   assert.ok(matches('蒸馏', p));
   assert.equal(matches('蒸馏', other), false);
+});
+
+test('related papers: the closest by shared title words, never the paper itself, none for an empty title', () => {
+  const target = paper('基于扩散模型的视频生成', { titleOriginal: 'Video generation with diffusion models' });
+  const close = paper('扩散模型用于长视频生成', { titleOriginal: 'Diffusion models for long video generation' });
+  const middle = paper('扩散模型综述', { titleOriginal: 'A survey of diffusion models' });
+  const far = paper('图神经网络的可扩展训练', { titleOriginal: 'Scalable training of graph neural networks' });
+  const ix = new SearchIndex();
+  ix.add([target, close, middle, far]);
+  const ids = relatedPapers(ix, target, 5).map((h) => h.id);
+  assert.deepEqual(ids, [close.id, middle.id]);
+  assert.deepEqual(relatedPapers(ix, paper('的'), 5), []);
 });
