@@ -15,7 +15,7 @@ import {
 import type { Archive } from '../archive.ts';
 import type { Paper } from '../digest/types.ts';
 import type { Translate } from '../i18n/index.ts';
-import type { SearchHit } from '../search/index.ts';
+import { explainNoMatch, type NoMatchHelp, type SearchHit } from '../search/index.ts';
 import { encodeCustomId } from './custom-id.ts';
 import { authorLine, paperUrl, sourceColor } from './embeds.ts';
 import { highlight } from './highlight.ts';
@@ -38,6 +38,8 @@ export interface SearchPageInput {
   /** Who may use the buttons: a user id, or `*` when the results were posted publicly. */
   owner: string;
   t: Translate;
+  /** Why nothing matched (only for an empty result). */
+  help?: NoMatchHelp;
 }
 
 /** The message body of a results page (for `reply`/`update`). */
@@ -50,7 +52,7 @@ export function searchPage(input: SearchPageInput): { embeds: APIEmbed[]; compon
     ...(input.relaxed && lines.length ? [t('paper.search.relaxed')] : []),
     ...input.errors.map((e) => `⚠️ ${escapeMarkdown(e)}`),
   ];
-  const empty = lines.length ? [] : [t('paper.search.empty', { query: escapeMarkdown(truncatePlain(oneLine(query), 100)) })];
+  const empty = lines.length ? [] : [t('paper.search.empty', { query: escapeMarkdown(truncatePlain(oneLine(query), 100)) }), ...helpLines(input)];
   const description = [...notes, ...lines, ...empty].join('\n\n');
   const embed: APIEmbed = {
     title: truncate(t('paper.search.title', { query: oneLine(query) }), LIMITS.title),
@@ -100,8 +102,20 @@ export async function searchResultsPage(
     relaxed: result.relaxed,
     errors: result.errors,
     hits: result.results.map((hit, i) => ({ hit, paper: papers[i] })),
+    ...(result.total === 0 ? { help: explainNoMatch(archive.index, input.query) } : {}),
   });
   return { message, total: result.total };
+}
+
+/** The "why nothing matched" lines: words no paper holds, spellings the archive knows, the English-metadata hint. */
+function helpLines({ help, t }: SearchPageInput): string[] {
+  if (!help) return [];
+  const quote = (w: string) => `“${escapeMarkdown(truncatePlain(w, 40))}”`;
+  const out: string[] = [];
+  if (help.unmatched.length) out.push(t('paper.search.unmatched', { words: help.unmatched.slice(0, 8).map(quote).join(', ') }));
+  if (help.suggestions.length) out.push(t('paper.search.didYouMean', { suggestions: help.suggestions.slice(0, 8).map((s) => quote(s.suggestion)).join(', ') }));
+  if (help.englishShare !== null) out.push(t('paper.search.englishHint', { share: Math.round(help.englishShare * 100) }));
+  return out;
 }
 
 /** The query of a results message, read back from its footer (for paging). */

@@ -11,6 +11,8 @@ export { parseQuery, MAX_QUERY_LENGTH } from './query.ts';
 export type { ParsedQuery, QueryItem } from './query.ts';
 export { compileSubscriptions } from './matcher.ts';
 export { relatedPapers, relatedQuery } from './related.ts';
+export { explainNoMatch } from './explain.ts';
+export type { NoMatchHelp } from './explain.ts';
 export type { SubscriptionInput, SubscriptionMatch, SubscriptionMatcher } from './matcher.ts';
 export { analyze, tokenize } from './analyzer.ts';
 export type { Token } from './analyzer.ts';

@@ -142,6 +142,23 @@ export class SearchIndex {
     return true;
   }
 
+  /** Number of papers holding the index term (a stem or bigram), removed ones included until a rebuild. */
+  termFrequency(term: string): number {
+    return this.postings.df(this.postings.lookup(term));
+  }
+
+  /** Share of the `recent` most recently added live papers with an English title (original, or the title itself). */
+  englishShare(recent = 1000): number {
+    let seen = 0;
+    let english = 0;
+    for (let slot = this.ids.length - 1; slot >= 0 && seen < recent; slot--) {
+      if (!this.alive[slot]) continue;
+      seen++;
+      if (this.lens[slot * L + 3]! > 0 || !CJK_CHAR.test(this.titles[slot]!)) english++;
+    }
+    return seen === 0 ? 1 : english / seen;
+  }
+
   /** True when the paper is indexed. */
   has(id: PaperId): boolean {
     return this.slotOf.has(id);

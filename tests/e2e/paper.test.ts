@@ -170,6 +170,11 @@ describe('/paper against the local Discord', () => {
     const record = await search('zebrafish chromodynamics');
     assert.match(reply(record).embeds[0]?.description ?? '', /No papers match “zebrafish chromodynamics”\. Try fewer or broader words/);
     assert.deepEqual(reply(record).components, [], 'no buttons on an empty result');
+    assert.match(reply(record).embeds[0]?.description ?? '', /No paper in the archive contains “zebrafish”, “chromodynamics”\./, 'says which words matched nothing');
+    const typo = await search('grah');
+    assert.match(reply(typo).embeds[0]?.description ?? '', /Did you mean “graph”\?/, 'offers the spelling the archive knows');
+    const zh = await search('grah', [], alice, 'zh-CN');
+    assert.match(reply(zh).embeds[0]?.description ?? '', /您是不是要找 “graph”？/);
   });
 
   it('understands phrases, exclusions, author: and from:, as text or as options', async () => {

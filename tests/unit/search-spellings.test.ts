@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { Paper } from '../../src/digest/types.ts';
 import { compoundTerms, namePartTerms } from '../../src/search/compounds.ts';
 import { compileSubscriptions } from '../../src/search/matcher.ts';
+import { explainNoMatch } from '../../src/search/explain.ts';
 import { relatedPapers } from '../../src/search/related.ts';
 import { SearchIndex } from '../../src/search/search-index.ts';
 import { stem } from '../../src/search/stem.ts';
@@ -135,4 +136,21 @@ test('related papers: the closest by shared title words, never the paper itself,
   const ids = relatedPapers(ix, target, 5).map((h) => h.id);
   assert.deepEqual(ids, [close.id, middle.id]);
   assert.deepEqual(relatedPapers(ix, paper('的'), 5), []);
+});
+
+test('a search that finds nothing says why: unmatched words, a known spelling, the English-metadata hint', () => {
+  const zhOnly = Array.from({ length: 6 }, (_, i) => paper(`基于扩散模型的视频生成方法${i}`));
+  const english = en('Graph neural networks at scale');
+  const ix = new SearchIndex();
+  ix.add([english, ...zhOnly]);
+  assert.equal(ix.search('grah zebrafish').total, 0);
+  const help = explainNoMatch(ix, 'grah zebrafish');
+  assert.deepEqual(help.unmatched, ['grah', 'zebrafish']);
+  assert.deepEqual(help.suggestions, [{ word: 'grah', suggestion: 'graph' }]);
+  assert.ok(help.englishShare !== null && help.englishShare < 0.5, 'most recent papers are Chinese-only');
+  assert.equal(explainNoMatch(ix, '蛋白质 折叠').englishShare, null, 'no English hint for Chinese words');
+  const mostlyEnglish = new SearchIndex();
+  mostlyEnglish.add([english, en('Another English paper')]);
+  assert.equal(explainNoMatch(mostlyEnglish, 'zebrafish').englishShare, null);
+  assert.deepEqual(explainNoMatch(ix, 'T-zebra').unmatched, ['t-zebra'], 'a hyphenated word is reported once');
 });
