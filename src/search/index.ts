@@ -13,6 +13,7 @@ export { compileSubscriptions } from './matcher.ts';
 export { relatedPapers, relatedQuery } from './related.ts';
 export { explainNoMatch } from './explain.ts';
 export type { NoMatchHelp } from './explain.ts';
+export { profileQuery } from './profile.ts';
 export type { SubscriptionInput, SubscriptionMatch, SubscriptionMatcher } from './matcher.ts';
 export { analyze, tokenize } from './analyzer.ts';
 export type { Token } from './analyzer.ts';
