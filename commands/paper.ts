@@ -17,6 +17,7 @@ import { UserError } from '../src/interactions/errors.ts';
 import { localize } from '../src/interactions/localize.ts';
 import { packEmbeds } from '../src/discord/messages.ts';
 import { escapeMarkdown, oneLine, truncatePlain } from '../src/discord/markdown.ts';
+import { relatedButtonRow, relatedMessage } from '../src/discord/related-page.ts';
 import { queryFromFooter, searchResultsPage } from '../src/discord/search-page.ts';
 import type { AppServices } from '../src/app.ts';
 import { encodeCustomId } from '../src/discord/custom-id.ts';
@@ -58,6 +59,16 @@ const data = localize(new SlashCommandBuilder(), 'paper', '论文', { en: 'Searc
           .setAutocomplete(true),
       )
       .addBooleanOption((o) => localize(o, 'public', '公开', { en: 'Post it in the channel for everyone', zh: '在频道中公开' })),
+  )
+  .addSubcommand((s) =>
+    localize(s, 'related', '相关', { en: 'Papers closest to one paper', zh: '与某篇论文最相近的论文' })
+      .addStringOption((o) =>
+        localize(o, 'id', '编号', { en: 'arXiv id, DOI, link, or start typing a title', zh: 'arXiv 编号、DOI、链接，或输入标题' })
+          .setRequired(true)
+          .setMaxLength(300)
+          .setAutocomplete(true),
+      )
+      .addBooleanOption((o) => localize(o, 'public', '公开', { en: 'Post them in the channel for everyone', zh: '在频道中公开' })),
   )
   .addSubcommand((s) =>
     localize(s, 'latest', '最新', { en: "The newest digest's papers", zh: '最新一期日报的论文' })
@@ -111,6 +122,8 @@ export default {
         return show(interaction, ctx);
       case 'latest':
         return latest(interaction, ctx);
+      case 'related':
+        return related(interaction, ctx);
       case 'recommend':
         return recommend(interaction, ctx);
       case 'cite': {
@@ -142,6 +155,13 @@ export default {
       const paper = await ctx.app.stores.papers.get(paperId);
       if (!paper) throw new UserError('paper.notFound', { id: paperId });
       await ctx.respond({ embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })], components: showButtons(paper, ctx), ephemeral: true });
+      return;
+    }
+    if (id.action === 'related' && interaction.isButton()) {
+      const paperId = id.state.join('|');
+      const paper = await ctx.app.stores.papers.get(paperId);
+      if (!paper) throw new UserError('paper.notFound', { id: paperId });
+      await ctx.respond({ ...(await relatedMessage(ctx.app.archive, paper, ctx.t)), ephemeral: true });
       return;
     }
     if (id.action === 'page' && interaction.isButton()) {
@@ -199,14 +219,23 @@ async function show(interaction: ChatInputCommandInteraction, ctx: CommandContex
   await ctx.respond({ embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })], components: showButtons(paper, ctx), ephemeral: !isPublic });
 }
 
-/** The buttons under `/paper show`: 🔖 Save (when the id fits a custom id). */
+async function related(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const input = interaction.options.getString('id', true);
+  const paper = await findPaper(ctx.app, input);
+  if (!paper) throw new UserError('paper.notFound', { id: truncatePlain(oneLine(input), 100) });
+  const isPublic = interaction.options.getBoolean('public') ?? false;
+  await ctx.respond({ ...(await relatedMessage(ctx.app.archive, paper, ctx.t)), ephemeral: !isPublic });
+}
+
+/** The buttons under `/paper show`: 🔖 Save and Related (each only when the id fits a custom id). */
 function showButtons(paper: Paper, ctx: CommandContext) {
   const customId = `v1|paper|save|${paper.id}`;
-  if (customId.length > 100 || paper.id.includes('|')) return [];
-  return [{
-    type: ComponentType.ActionRow as const,
-    components: [{ type: ComponentType.Button as const, style: ButtonStyle.Secondary as const, label: ctx.t('paper.save.button'), custom_id: encodeCustomId('paper', 'save', paper.id) }],
-  }];
+  const save =
+    customId.length > 100 || paper.id.includes('|')
+      ? []
+      : [{ type: ComponentType.Button as const, style: ButtonStyle.Secondary as const, label: ctx.t('paper.save.button'), custom_id: encodeCustomId('paper', 'save', paper.id) }];
+  const buttons = [...save, ...(relatedButtonRow(paper, ctx.t)[0]?.components ?? [])];
+  return buttons.length ? [{ type: ComponentType.ActionRow as const, components: buttons }] : [];
 }
 
 /**

@@ -37,6 +37,18 @@ export interface Paper {
   codeUrl: string | null;
   /** Translator's notes and other commentary found in the title cell, kept out of the title. */
   notes: string | null;
+  /**
+   * Other wordings this paper was published under (another digest's translation of its title or abstract),
+   * oldest first, each part null when it repeats the shown one. Set by the store when it merges copies, so
+   * every wording stays searchable while `title`/`abstract` show one; absent on freshly parsed papers.
+   */
+  variants?: PaperVariant[];
+}
+
+/** One other wording of a paper's title and/or abstract (see `Paper.variants`). */
+export interface PaperVariant {
+  title: string | null;
+  abstract: string | null;
 }
 
 /** `ok`: a table of papers; `empty`: the generator found none that day; `failed`: the generator says it failed. */

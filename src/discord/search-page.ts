@@ -15,7 +15,7 @@ import {
 import type { Archive } from '../archive.ts';
 import type { Paper } from '../digest/types.ts';
 import type { Translate } from '../i18n/index.ts';
-import type { SearchHit } from '../search/index.ts';
+import { explainNoMatch, type NoMatchHelp, type SearchHit } from '../search/index.ts';
 import { saveMenuRows } from './save-menu.ts';
 import { encodeCustomId } from './custom-id.ts';
 import { authorLine, paperUrl, sourceColor } from './embeds.ts';
@@ -39,6 +39,8 @@ export interface SearchPageInput {
   /** Who may use the buttons: a user id, or `*` when the results were posted publicly. */
   owner: string;
   t: Translate;
+  /** Why nothing matched (only for an empty result). */
+  help?: NoMatchHelp;
 }
 
 /** The message body of a results page (for `reply`/`update`). */
@@ -51,7 +53,7 @@ export function searchPage(input: SearchPageInput): { embeds: APIEmbed[]; compon
     ...(input.relaxed && lines.length ? [t('paper.search.relaxed')] : []),
     ...input.errors.map((e) => `⚠️ ${escapeMarkdown(e)}`),
   ];
-  const empty = lines.length ? [] : [t('paper.search.empty', { query: escapeMarkdown(truncatePlain(oneLine(query), 100)) })];
+  const empty = lines.length ? [] : [t('paper.search.empty', { query: escapeMarkdown(truncatePlain(oneLine(query), 100)) }), ...helpLines(input)];
   const description = [...notes, ...lines, ...empty].join('\n\n');
   const embed: APIEmbed = {
     title: truncate(t('paper.search.title', { query: oneLine(query) }), LIMITS.title),
@@ -103,8 +105,20 @@ export async function searchResultsPage(
     relaxed: result.relaxed,
     errors: result.errors,
     hits: result.results.map((hit, i) => ({ hit, paper: papers[i] })),
+    ...(result.total === 0 ? { help: explainNoMatch(archive.index, input.query) } : {}),
   });
   return { message, total: result.total };
+}
+
+/** The "why nothing matched" lines: words no paper holds, spellings the archive knows, the English-metadata hint. */
+function helpLines({ help, t }: SearchPageInput): string[] {
+  if (!help) return [];
+  const quote = (w: string) => `“${escapeMarkdown(truncatePlain(w, 40))}”`;
+  const out: string[] = [];
+  if (help.unmatched.length) out.push(t('paper.search.unmatched', { words: help.unmatched.slice(0, 8).map(quote).join(', ') }));
+  if (help.suggestions.length) out.push(t('paper.search.didYouMean', { suggestions: help.suggestions.slice(0, 8).map((s) => quote(s.suggestion)).join(', ') }));
+  if (help.englishShare !== null) out.push(t('paper.search.englishHint', { share: Math.round(help.englishShare * 100) }));
+  return out;
 }
 
 /** The query of a results message, read back from its footer (for paging). */
@@ -119,7 +133,8 @@ function footerText(pageInfo: string, query: string): string {
   return `${pageInfo} · ${QUERY_MARK}${query}`.slice(0, LIMITS.footer);
 }
 
-function resultLines(n: number, hit: SearchHit, paper: Paper | undefined): string {
+/** One hit as listed on a page: linked title with matched words in bold, authors · date · id, a snippet. */
+export function resultLines(n: number, hit: SearchHit, paper: Paper | undefined): string {
   const title = highlight(oneLine(hit.title), hit.matchedTerms, 180) || escapeMarkdown(hit.id);
   const url = paper ? paperUrl(paper) : null;
   const head = `**${n}.** ${url ? maskedLink(title, url) : title}`;

@@ -18,6 +18,11 @@ export interface Token {
   term: string;
   /** Latin: the normalised surface form before stemming (used for prefix matching); CJK: same as `term`. */
   surface: string;
+  /**
+   * Set on the joined form a query builds from a hyphenated word (`t-cell` → `tcell`): it is never
+   * typo-corrected, since one edit away lie the separate parts (`cell`), which the hyphen rules out.
+   */
+  joined?: true;
 }
 
 // A token is a CJK run or a run of letters/digits of any other script; everything else separates tokens.
@@ -97,10 +102,13 @@ const CONTEXT = 12;
 
 /**
  * True when [start, end) of `text` covers whole `Intl.Segmenter` words, or is the head or tail of one longer
- * word (`模型` in a text segmented `大模型`); a single character must be a whole word. Only the match and a
- * few characters around it are segmented.
+ * word (`模型` in a text segmented `大模型`); with `phraseEdge` (the subscription matcher) also a 3+ character
+ * word starting on a boundary whose whole segments cover 2+ characters before it runs into the next segment
+ * (`数据集` in 现有|数据|集中). A single character must be a whole word. Search keeps the strict rule for its
+ * title bonus: measured, the lenient one only reshuffled ranks (bench:quality zh-sub MRR 0.915 → 0.914).
+ * Only the match and a few characters around it are segmented.
  */
-export function alignsWithWords(text: string, start: number, end: number): boolean {
+export function alignsWithWords(text: string, start: number, end: number, phraseEdge = false): boolean {
   const from = Math.max(0, start - CONTEXT);
   const ctx = text.slice(from, Math.min(text.length, end + CONTEXT));
   const s = start - from;
@@ -111,7 +119,15 @@ export function alignsWithWords(text: string, start: number, end: number): boole
   if (startOk && endOk) return true;
   if (e - s < 2) return false;
   // Head or tail of a single longer segment: 模型 inside a segment 大模型, 图像 inside 图像学.
-  return segs.some(([a, b]) => a <= s && e <= b && (a === s || b === e));
+  if (segs.some(([a, b]) => a <= s && e <= b && (a === s || b === e))) return true;
+  // A whole word at the edge of a longer phrase, which the segmenter cut differently: 数据集 in 现有|数据|集中,
+  // 机器人 in 智能|机器|人的. The word starts on a boundary and its whole segments cover 2+ characters before
+  // it runs into the next one; 和服 in 和|服务 (one whole character) and 大模型 in 扩大|模型 (starts inside
+  // a word) stay refused.
+  if (!phraseEdge || !startOk || e - s < 3) return false;
+  let covered = s;
+  for (const [a, b] of segs) if (a === covered && b < e) covered = b;
+  return covered - s >= 2 && segs.some(([a, b]) => a === covered && b > e);
 }
 
 /** True when the CJK word occurs in `text` lined up with word boundaries (see `alignsWithWords`). */

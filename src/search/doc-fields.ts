@@ -4,6 +4,7 @@
  */
 import type { Paper } from '../digest/types.ts';
 import { tokenize, cjkBigrams, type Token } from './analyzer.ts';
+import { compoundTerms } from './compounds.ts';
 import { normalizeText } from './normalize.ts';
 
 /** Separates fields inside a doc's Latin token stream so that phrases never match across fields. */
@@ -39,6 +40,18 @@ function addTokens(tokens: Token[], field: 0 | 1 | 2, tf: AnalysedDoc['tf'], lat
   return n;
 }
 
+/**
+ * Adds the extra terms of hyphenated words and glued names (`compounds.ts`) to a field. They do not count
+ * towards the field's length: they are other spellings of words already counted, not more words.
+ */
+function addCompounds(text: string | null | undefined, field: 0 | 1 | 2, tf: AnalysedDoc['tf']): void {
+  for (const term of compoundTerms(text ?? '')) {
+    let e = tf.get(term);
+    if (!e) tf.set(term, (e = [0, 0, 0]));
+    e[field]++;
+  }
+}
+
 /** The id without its `arxiv:`/`doi:` scheme, tokenised into the title field so ids are searchable. */
 function idText(p: Paper): string {
   return [p.arxivId, p.doi].filter(Boolean).join(' ');
@@ -48,7 +61,7 @@ function idText(p: Paper): string {
 export function analyseDoc(p: Paper): AnalysedDoc {
   const tf: AnalysedDoc['tf'] = new Map();
   const latin: string[] = [];
-  const titleText = [p.title, p.titleOriginal ?? ''].join('\n');
+  const titleText = [p.title, p.titleOriginal ?? '', ...(p.variants ?? []).map((v) => v.title ?? '')].join('\n');
   const titleNorm = normalizeText(titleText);
   // Two title lengths: CJK query words are normalised by the displayed title only (papers that also carry
   // an English original title must not be penalised against papers that do not), Latin ones by the
@@ -65,5 +78,18 @@ export function analyseDoc(p: Paper): AnalysedDoc {
   const lenAbstract =
     addTokens(tokenize(p.abstract ?? ''), 2, tf, latin) +
     (latin.push(FIELD_SEP), addTokens(tokenize(p.abstractOriginal ?? ''), 2, tf, latin));
+  // Other wordings (another digest's translation) are searchable too; like compounds they add terms, not
+  // length, so a paper published twice is not judged a longer paper.
+  const variantLatin: string[] = [];
+  for (const v of p.variants ?? []) {
+    addTokens(tokenize(v.title ?? ''), 0, tf, variantLatin);
+    addTokens(tokenize(v.abstract ?? ''), 2, tf, variantLatin);
+    addCompounds(v.title, 0, tf);
+    addCompounds(v.abstract, 2, tf);
+  }
+  addCompounds(p.title, 0, tf);
+  addCompounds(p.titleOriginal, 0, tf);
+  addCompounds(p.abstract, 2, tf);
+  addCompounds(p.abstractOriginal, 2, tf);
   return { tf, lenTitle, lenAuthor, lenAbstract, lenOriginalTitle, titleNorm, latin: latin.join(' ') };
 }

@@ -8,10 +8,15 @@
  * - Latin words compare by stem, never as substrings (`GAN` matches `GANs`, not `organ`).
  * - A CJK word must occur in the text AND line up with `Intl.Segmenter` word boundaries, so a keyword
  *   never matches across two words (`和服` does not match `和服务`). It may also be the head or tail of one
- *   longer segment (`模型` in a text segmented `大模型`); a single character must be a whole word.
+ *   longer segment (`模型` in a text segmented `大模型`), or a word of 3+ characters that starts on a boundary
+ *   with 2+ whole characters and runs into the next segment (`数据集` in 现有|数据|集中); a single character must
+ *   be a whole word.
+ * - A hyphenated keyword means adjacent words or the joined spelling (`multi-modal`: multi modal, multimodal);
+ *   a paper's glued names count as their parts (`NeRF` in FrugalNeRF, never `GAN` in organ).
  */
 import type { Paper } from '../digest/types.ts';
 import { alignsWithWords, cjkBigrams, tokenize, type Token } from './analyzer.ts';
+import { compoundTerms } from './compounds.ts';
 import { normalizeText } from './normalize.ts';
 import { parseQuery, type ParsedQuery, type QueryItem } from './query.ts';
 
@@ -118,9 +123,11 @@ class PaperView {
   readonly date: string;
 
   constructor(p: Paper) {
-    this.fields = [p.title, p.titleOriginal, p.abstract, p.abstractOriginal, p.notes]
-      .filter((x): x is string => !!x)
-      .map((x) => normalizeText(x));
+    const variants = (p.variants ?? []).flatMap((v) => [v.title, v.abstract]);
+    const raw = [p.title, p.titleOriginal, p.abstract, p.abstractOriginal, p.notes, ...variants].filter((x): x is string => !!x);
+    this.fields = raw.map((x) => normalizeText(x));
+    // Joined hyphenated forms and glued-name parts (`multimodal` for multi-modal, `nerf` in FrugalNeRF).
+    for (const f of raw) for (const t of compoundTerms(f)) this.stems.add(t);
     this.latinSeqs = this.fields.map((f) => {
       const seq = tokenize(f).filter((t) => t.kind === 'latin').map((t) => t.term);
       for (const s of seq) this.stems.add(s);
@@ -159,7 +166,7 @@ class PaperView {
     found = false;
     outer: for (const f of this.fields) {
       for (let i = f.indexOf(word); i >= 0; i = f.indexOf(word, i + 1)) {
-        if (alignsWithWords(f, i, i + word.length)) {
+        if (alignsWithWords(f, i, i + word.length, true)) {
           found = true;
           break outer;
         }
@@ -192,12 +199,13 @@ function matchQuery(q: ParsedQuery, v: PaperView): string[] | null {
   if (q.from && (!v.date || v.date < q.from)) return null;
   if (q.to && (!v.date || v.date > q.to)) return null;
   for (const a of q.authors) if (!v.authors.some((set) => a.every((t) => set.has(t.term)))) return null;
-  const matched: string[] = [];
+  // A set: a hyphenated keyword is two items (phrase, joined) with the same text.
+  const matched = new Set<string>();
   for (const g of q.groups) {
     const hits = g.filter((item) => itemMatches(item, v));
     if (hits.length === 0) return null;
-    for (const h of hits) matched.push(h.text);
+    for (const h of hits) matched.add(h.text);
   }
   for (const x of q.exclude) if (itemMatches(x, v)) return null;
-  return matched;
+  return [...matched];
 }

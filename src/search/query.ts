@@ -7,7 +7,9 @@
  * are ordinary words, and problems are reported in `errors` for the caller to show.
  */
 import { tokenize, type Token } from './analyzer.ts';
+import { joinedQueryTerm } from './compounds.ts';
 import { normalizeText } from './normalize.ts';
+import { stem } from './stem.ts';
 
 /** Queries are cut to this many characters; nobody types more, and it bounds the work per query. */
 export const MAX_QUERY_LENGTH = 500;
@@ -151,15 +153,15 @@ export function parseQuery(input: string): ParsedQuery {
       continue;
     }
     itemCount++;
-    const item: QueryItem = { text: normalizeText(p.value), tokens, phrase: p.quoted && tokens.length > 1 };
+    const items = spellings(normalizeText(p.value), tokens, p.quoted);
     if (p.negate) {
-      q.exclude.push(item);
+      q.exclude.push(...items);
       pendingOr = false;
       continue;
     }
     const last = q.groups[q.groups.length - 1];
-    if (pendingOr && last) last.push(item);
-    else q.groups.push([item]);
+    if (pendingOr && last) last.push(...items);
+    else q.groups.push(items);
     pendingOr = false;
     lastWasBareWord = !p.quoted;
   }
@@ -167,6 +169,26 @@ export function parseQuery(input: string): ParsedQuery {
   if (q.from && q.to && q.from > q.to) errors.push(`from: ${q.from} is after to: ${q.to}`);
   q.lastIsPrefix = lastWasBareWord && !/\s$/.test(text);
   return q;
+}
+
+/** Phrases of at most this many Latin words also match their joined spelling (`"multi modal"` = multimodal). */
+const MAX_JOINED_WORDS = 3;
+
+/**
+ * The items one typed word or phrase stands for, as alternatives. A hyphenated word (`multi-modal`, `T-cell`,
+ * `C-3`) means its words adjacent — a phrase — or written joined (`multimodal`, `C3`; papers written with the
+ * hyphen index the joined form too), never the parts anywhere in the paper. A short quoted Latin phrase
+ * also matches its joined spelling. Anything else is one item.
+ */
+function spellings(text: string, tokens: Token[], quoted: boolean): QueryItem[] {
+  const latinOnly = tokens.length > 1 && tokens.every((t) => t.kind === 'latin');
+  const joined = latinOnly ? (quoted ? (tokens.length <= MAX_JOINED_WORDS ? tokens.map((t) => t.surface).join('') : null) : joinedQueryTerm(text)) : null;
+  if (!joined) return [{ text, tokens, phrase: quoted && tokens.length > 1 }];
+  // The joined item goes last, so a hyphenated last word is still completed as a prefix (`multi-mod`).
+  return [
+    { text, tokens, phrase: true },
+    { text, tokens: [{ kind: 'latin', term: stem(joined), surface: joined, joined: true }], phrase: false },
+  ];
 }
 
 /** True when the query has nothing to match on (no items and no filters). */

@@ -6,7 +6,7 @@
 import type { Paper, PaperId } from '../digest/types.ts';
 import { cjkBigrams, type Token } from './analyzer.ts';
 import { analyseDoc, FIELD_SEP } from './doc-fields.ts';
-import { normalizeText } from './normalize.ts';
+import { CJK_CHAR, normalizeText } from './normalize.ts';
 import { PostingStore, packTf, tfAbstract, tfAuthor, tfTitle, type PostingSource } from './postings.ts';
 import {
   bm25Plus,
@@ -22,6 +22,7 @@ import {
 } from './ranking.ts';
 import { Slab } from './slab.ts';
 import { has, intersect, subtract, topK, unionAll } from './slot-sets.ts';
+import { typoCandidates } from './typos.ts';
 import { parseQuery, isEmptyQuery, type ParsedQuery, type QueryItem } from './query.ts';
 import {
   decodeSnapshot,
@@ -146,6 +147,23 @@ export class SearchIndex {
     this.live--;
     this.sortedIds = null;
     return true;
+  }
+
+  /** Number of papers holding the index term (a stem or bigram), removed ones included until a rebuild. */
+  termFrequency(term: string): number {
+    return this.postings.df(this.postings.lookup(term));
+  }
+
+  /** Share of the `recent` most recently added live papers with an English title (original, or the title itself). */
+  englishShare(recent = 1000): number {
+    let seen = 0;
+    let english = 0;
+    for (let slot = this.ids.length - 1; slot >= 0 && seen < recent; slot--) {
+      if (!this.alive[slot]) continue;
+      seen++;
+      if (this.lens[slot * L + 3]! > 0 || !CJK_CHAR.test(this.titles[slot]!)) english++;
+    }
+    return seen === 0 ? 1 : english / seen;
   }
 
   /** True when the paper is indexed. */
@@ -411,8 +429,8 @@ export class SearchIndex {
     if (prefix && tok.surface.length >= this.minPrefix && exactDf < PREFIX_MAX_DF) {
       for (const a of this.prefixAlts(tok.surface, 2, false)) if (!alts.has(a.term)) alts.set(a.term, a.weight);
     }
-    if (typos && tok.surface.length >= 5 && tok.term.length >= 5 && exactDf < 3 && !/\d/.test(tok.surface)) {
-      for (const v of this.dict.edits1(tok.term)) {
+    if (typos && !tok.joined && tok.surface.length >= 5 && tok.term.length >= 5 && exactDf < 3 && !/\d/.test(tok.surface)) {
+      for (const v of typoCandidates(tok, this.dict)) {
         if (!alts.has(v) && this.postings.df(this.postings.lookup(v)) > exactDf) alts.set(v, TYPO_WEIGHT);
       }
     }

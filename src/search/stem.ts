@@ -6,8 +6,25 @@
 
 const VOWEL = /[aeiouy]/;
 
+/**
+ * Word forms a suffix rule cannot reach, folded to their base word before stemming: irregular and Latin/Greek
+ * plurals common in papers, and `robotic(s)` (robot/robotic/robotics are one subject to a researcher; a
+ * general `-ic` rule would fold `logic` into `log`, so it is listed, not a rule). Kept short on purpose: each
+ * entry was checked against the words it could wrongly merge.
+ */
+const IRREGULAR = new Map<string, string>([
+  ['mice', 'mouse'], ['analyses', 'analysis'], ['hypotheses', 'hypothesis'], ['syntheses', 'synthesis'],
+  ['diagnoses', 'diagnosis'], ['prognoses', 'prognosis'], ['metastases', 'metastasis'], ['crises', 'crisis'],
+  ['indices', 'index'], ['matrices', 'matrix'], ['vertices', 'vertex'], ['criteria', 'criterion'],
+  ['phenomena', 'phenomenon'], ['children', 'child'], ['teeth', 'tooth'], ['spectra', 'spectrum'],
+  ['maxima', 'maximum'], ['minima', 'minimum'], ['optima', 'optimum'], ['corpora', 'corpus'], ['nuclei', 'nucleus'],
+  ['fungi', 'fungus'], ['stimuli', 'stimulus'], ['loci', 'locus'], ['bacteria', 'bacterium'], ['larvae', 'larva'],
+  ['robotic', 'robot'], ['robotics', 'robot'],
+]);
+
 /** Returns the stem of one lower-case Latin token. Tokens with digits and short tokens are returned as is. */
-export function stem(word: string): string {
+export function stem(input: string): string {
+  const word = IRREGULAR.get(input) ?? input;
   if (word.length <= 3 || /\d/.test(word)) return word;
   let w = word;
   if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;

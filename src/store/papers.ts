@@ -77,7 +77,31 @@ export function mergePaper(stored: Paper, seen: Paper): Paper {
     fill(key);
   }
   if (merged.authors.length === 0 && seen.authors.length > 0) merged.authors = [...seen.authors];
+  addVariant(merged, seen);
   return merged;
+}
+
+/** Other wordings kept per paper: enough for every digest that re-lists a paper, bounded against abuse. */
+export const MAX_VARIANTS = 8;
+
+/**
+ * Remembers `seen`'s title and abstract when they are worded differently from every wording `merged` already
+ * has (another digest's translation), so that a user who remembers that wording still finds the paper.
+ */
+function addVariant(merged: Paper, seen: Paper): void {
+  const fresh = seen.variants ? [...seen.variants, { title: seen.title, abstract: seen.abstract }] : [{ title: seen.title, abstract: seen.abstract }];
+  const titles = new Set<string | null>([merged.title, ...(merged.variants ?? []).map((v) => v.title)]);
+  const abstracts = new Set<string | null>([merged.abstract, ...(merged.variants ?? []).map((v) => v.abstract)]);
+  let variants = merged.variants ?? [];
+  for (const v of fresh) {
+    const title = v.title && !titles.has(v.title) ? v.title : null;
+    const abstract = v.abstract && !abstracts.has(v.abstract) ? v.abstract : null;
+    if (title === null && abstract === null) continue;
+    titles.add(title);
+    abstracts.add(abstract);
+    variants = [...variants, { title, abstract }];
+  }
+  if (variants.length > 0) merged.variants = variants.slice(-MAX_VARIANTS);
 }
 
 /** Field-by-field equality (cheaper than comparing JSON strings, which dominated re-ingest time). */
@@ -85,6 +109,8 @@ function samePaper(a: Paper, b: Paper): boolean {
   for (const key of Object.keys(a) as (keyof Paper)[]) {
     if (key === 'authors') {
       if (a.authors.length !== b.authors.length || a.authors.some((name, i) => name !== b.authors[i])) return false;
+    } else if (key === 'variants') {
+      if (JSON.stringify(a.variants) !== JSON.stringify(b.variants)) return false;
     } else if (a[key] !== b[key]) return false;
   }
   return Object.keys(a).length === Object.keys(b).length;

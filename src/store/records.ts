@@ -43,6 +43,8 @@ export const paperFields = {
   url: nullableString,
   codeUrl: nullableString,
   notes: nullableString,
+  // Additive (records written before it simply lack it): other wordings kept by `mergePaper`, bounded there.
+  variants: z.array(z.object({ title: nullableString, abstract: nullableString })).optional(),
 };
 /** A stored paper: exactly the parser's `Paper`. */
 export const storedPaper = versioned(paperFields) satisfies z.ZodType<Paper>;

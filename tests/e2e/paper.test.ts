@@ -135,6 +135,27 @@ describe('/paper against the local Discord', () => {
     assert.equal(embed?.url?.replace(/v\d+$/, ''), `https://arxiv.org/abs/${(pageIds(next)[0] ?? '').replace('arxiv:', '')}`);
   });
 
+  it('lists the papers closest to one, by /paper related and by the Related button of /paper show, in both languages', async () => {
+    const diffusion = ['2511.20003', '2511.20005', '2511.20006', '2511.20007', '2511.20008'].map((id) => `arxiv:${id}`);
+    const rel = await command('related', [{ type: 3, name: 'id', value: '2511.20001' }]);
+    assert.equal(reply(rel).flags & MessageFlags.Ephemeral, MessageFlags.Ephemeral);
+    assert.match(reply(rel).embeds[0]?.title ?? '', /^Papers related to “Diffusion Transformers for Video Generation”/);
+    assert.deepEqual(pageIds(rel).toSorted(), diffusion, 'the other diffusion papers, never the paper itself or unrelated ones');
+
+    const shown = await command('show', [{ type: 3, name: 'id', value: 'arxiv:2511.20001' }]);
+    const viaButton = await press(shown, 'Related');
+    assert.equal(reply(viaButton).flags & MessageFlags.Ephemeral, MessageFlags.Ephemeral);
+    assert.deepEqual(pageIds(viaButton), pageIds(rel), 'the button lists the same papers');
+
+    const zh = await command('related', [{ type: 3, name: 'id', value: '2511.20001' }], alice, 'zh-CN');
+    assert.match(reply(zh).embeds[0]?.title ?? '', /^与“Diffusion Transformers for Video Generation”相关的论文/);
+    const zhShown = await command('show', [{ type: 3, name: 'id', value: '2511.20001' }], alice, 'zh-CN');
+    assert.ok(buttons(zhShown).some((b) => b.label === '相关论文'), 'the button is localised');
+
+    const missing = await command('related', [{ type: 3, name: 'id', value: '2511.99999' }]);
+    assert.match(reply(missing).content, /No paper “2511\.99999” in the archive/);
+  });
+
   it('posts public results in the channel, where anyone may page', async () => {
     const record = await search('diffusion', [{ type: 5, name: 'public', value: true }]);
     assert.equal(reply(record).flags & MessageFlags.Ephemeral, 0);
@@ -149,6 +170,11 @@ describe('/paper against the local Discord', () => {
     const record = await search('zebrafish chromodynamics');
     assert.match(reply(record).embeds[0]?.description ?? '', /No papers match “zebrafish chromodynamics”\. Try fewer or broader words/);
     assert.deepEqual(reply(record).components, [], 'no buttons on an empty result');
+    assert.match(reply(record).embeds[0]?.description ?? '', /No paper in the archive contains “zebrafish”, “chromodynamics”\./, 'says which words matched nothing');
+    const typo = await search('grah');
+    assert.match(reply(typo).embeds[0]?.description ?? '', /Did you mean “graph”\?/, 'offers the spelling the archive knows');
+    const zh = await search('grah', [], alice, 'zh-CN');
+    assert.match(reply(zh).embeds[0]?.description ?? '', /您是不是要找 “graph”？/);
   });
 
   it('understands phrases, exclusions, author: and from:, as text or as options', async () => {

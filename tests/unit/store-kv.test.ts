@@ -4,12 +4,14 @@ import { describe, it } from 'node:test';
 import Keyv from 'keyv';
 import { z } from 'zod';
 import { numberedPaper } from '../helpers/papers.ts';
+import type { Paper } from '../../src/digest/types.ts';
 import { redactUrl } from '../../src/store/backends.ts';
 import { StoreUnavailableError, errorCode, isTransient } from '../../src/store/errors.ts';
 import type { StoreLogger } from '../../src/store/kv.ts';
 import { decodeValue, deserializeValue, keyvKv, serializeValue } from '../../src/store/kv.ts';
 import { KeyedMutex } from '../../src/store/mutex.ts';
-import { mergePaper } from '../../src/store/papers.ts';
+import { MAX_VARIANTS, mergePaper } from '../../src/store/papers.ts';
+import { storedPaper, withVersion } from '../../src/store/records.ts';
 
 function capture(): { log: StoreLogger; warnings: Record<string, unknown>[] } {
   const warnings: Record<string, unknown>[] = [];
@@ -138,5 +140,23 @@ describe('mergePaper', () => {
     assert.deepEqual(mergePaper(base, { ...base, version: 3, pdfUrl: 'p3' }), { ...base, version: 3, pdfUrl: 'p3' });
     assert.deepEqual(mergePaper({ ...base, date: null }, seen).date, '2025-11-21');
     assert.deepEqual(mergePaper(base, base), base);
+  });
+  it('keeps every other wording of the title and abstract as variants, once each, bounded', () => {
+    const first: Paper = { ...base, title: '第一版标题', abstract: '摘要一' };
+    const second = mergePaper(first, { ...base, title: '第二版标题', abstract: '摘要一' });
+    assert.equal(second.title, '第一版标题', 'the shown title is the store’s choice, unchanged');
+    assert.deepEqual(second.variants, [{ title: '第二版标题', abstract: null }]);
+    const third = mergePaper(second, { ...base, title: '第二版标题', abstract: '摘要二' });
+    assert.deepEqual(third.variants, [{ title: '第二版标题', abstract: null }, { title: null, abstract: '摘要二' }]);
+    assert.deepEqual(mergePaper(third, { ...base, title: '第一版标题', abstract: '摘要二' }), third, 'known wordings add nothing');
+    let many: Paper = first;
+    for (let i = 0; i < 20; i++) many = mergePaper(many, { ...base, title: `标题${i}` });
+    assert.equal(many.variants?.length, MAX_VARIANTS);
+    assert.equal(many.variants?.at(-1)?.title, '标题19', 'the newest wordings are kept');
+  });
+  it('stores variants additively: records without them still decode, records with them round-trip', () => {
+    const withV = { ...base, variants: [{ title: '另一标题', abstract: null }] };
+    assert.deepEqual(storedPaper.parse(withVersion(withV)), withV);
+    assert.deepEqual(storedPaper.parse(withVersion(base)), base);
   });
 });
