@@ -30,13 +30,17 @@ function titleWords(paper: Pick<Paper, 'title' | 'titleOriginal'>): Set<string> 
   return words;
 }
 
+/** Saved papers a profile reads: the newest ones say most about what someone reads now, and it bounds the cost. */
+export const PROFILE_PAPERS = 300;
+
 /**
- * The query of a profile: the `limit` words most shared among `papers` (ties: longer words first, as they are
- * more specific), as alternatives of one group, with `from` as the date filter. Empty groups when no word is found.
+ * The query of a profile: the `limit` words most shared among the first {@link PROFILE_PAPERS} of `papers` (pass
+ * them newest first; ties: longer words first, as they are more specific), as alternatives of one group, with
+ * `from` as the date filter. Empty groups when no word is found.
  */
 export function profileQuery(papers: ReadonlyArray<Pick<Paper, 'title' | 'titleOriginal'>>, opts: { from?: string | null; limit?: number } = {}): ParsedQuery {
   const counts = new Map<string, number>();
-  for (const paper of papers) for (const word of titleWords(paper)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  for (const paper of papers.slice(0, PROFILE_PAPERS)) for (const word of titleWords(paper)) counts.set(word, (counts.get(word) ?? 0) + 1);
   const ranked = [...counts].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length || a[0].localeCompare(b[0]));
   const items: QueryItem[] = [];
   for (const [word] of ranked) {
