@@ -11,6 +11,7 @@ import {
   type GuildBasedChannel,
 } from 'discord.js';
 import type { ChannelMode } from '../src/app.ts';
+import type { MetadataProgress } from '../src/metadata/index.ts';
 import type { Command, CommandContext } from '../src/discord/command.ts';
 import { UserError } from '../src/discord/errors.ts';
 import { localize } from '../src/discord/localize.ts';
@@ -91,6 +92,23 @@ export default {
   },
 } satisfies Command;
 
+/** The back-fill's progress as one line (typed data in, translated text out). */
+function metadataLine(m: MetadataProgress | null, t: CommandContext['t']): string {
+  if (!m) return t('digest.status.metadataNone');
+  const parts = [
+    t('digest.status.metadataProgress', {
+      done: m.done,
+      total: m.total,
+      pending: m.pending,
+      percent: m.total ? Math.floor((m.done / m.total) * 100) : 100,
+    }),
+  ];
+  if (m.running) parts.push(t('digest.status.metadataRunning'));
+  else if (m.lastPassAt) parts.push(t('digest.status.metadataLastPass', { when: discordTime(new Date(m.lastPassAt)) }));
+  if (m.lastError) parts.push(t('digest.status.metadataPaused', { reason: m.lastError.slice(0, 200) }));
+  return parts.join(' · ').slice(0, 1024);
+}
+
 async function status(interaction: ChatInputCommandInteraction<'cached'>, ctx: CommandContext): Promise<void> {
   const { t } = ctx;
   const report = await ctx.app.status(interaction.guildId);
@@ -123,6 +141,7 @@ async function status(interaction: ChatInputCommandInteraction<'cached'>, ctx: C
           : t('digest.status.noChannels'),
       },
     );
+  if (ctx.app.config.metadata) embed.addFields({ name: t('digest.status.metadata'), value: metadataLine(report.metadata, t) });
   if (report.problems.length) {
     embed.addFields({ name: t('digest.status.problems'), value: report.problems.map((p) => `• ${p}`).join('\n').slice(0, 1024) });
   }

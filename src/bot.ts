@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
 import type { AppServices } from './app.ts';
-import { diskSnapshotFile, openArchive } from './archive.ts';
+import { diskSnapshotFile, openArchive, type Archive } from './archive.ts';
 import type { Config } from './config.ts';
 import { restDiscordPort } from './discord/discord-port.ts';
 import { loadCommands } from './discord/loader.ts';
@@ -19,6 +19,8 @@ import { createCluster, type Cluster } from './jobs/cluster.ts';
 import { localLease, redisLease } from './jobs/lease.ts';
 import { planDeliveries } from './jobs/plan.ts';
 import { createRunner } from './jobs/runner.ts';
+import { createMetadataJob, type MetadataJob } from './jobs/metadata.ts';
+import { createArxivClient, createBiorxivClient } from './metadata/index.ts';
 import { scrubSecrets, type Logger } from './log.ts';
 import { wireMetrics } from './metrics/wire.ts';
 import { snapshotPathIn, sqlitePathIn } from './paths.ts';
@@ -73,6 +75,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     ...(stores.redis ? { fence: () => lease.stillHeld() } : {}),
   });
   const folder = diskDigestFolder(config.digestDir);
+  const metadata = metadataJobFor(config, archive, log.child({ part: 'metadata' }));
   let cluster: Cluster | null = null;
   const inner = createRunner({
     log: log.child({ part: 'job' }),
@@ -83,6 +86,10 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       async ingest() {
         const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }) }));
         await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);
+        // Before posts are planned, within the budget: today's posts carry English titles and every author.
+        await metadata?.enrichNew(report.added);
+        // Everything else (what did not fit, what failed, the archive) in the background, at the polite pace.
+        void metadata?.backfill();
         return report;
       },
       plan: () => planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog }),
@@ -114,7 +121,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     archive,
     runner,
     now: () => new Date(),
-    status: (guildId) => buildStatus({ stores, runner, instance }, guildId),
+    status: (guildId) => buildStatus({ stores, runner, instance, metadata: metadata ? () => metadata.progress() : undefined }, guildId),
   };
 
   const route = createRouter({ commands, app, log: log.child({ part: 'router' }), observe: metrics.routerObserve });
@@ -158,6 +165,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     startupRun,
     async stop() {
       if (refreshTimer) clearInterval(refreshTimer);
+      await metadata?.stop();
       await (cluster ?? runner).stop();
       await Promise.allSettled([...inFlight]);
       await archive.saveSnapshot().catch((error: unknown) => log.warn({ err: error }, 'could not save the search index snapshot'));
@@ -166,6 +174,21 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       await stores.close();
     },
   };
+}
+
+/** The metadata job with the real arXiv and bioRxiv/medRxiv clients, or null with `METADATA=off`. */
+function metadataJobFor(config: Config, archive: Archive, log: Logger): MetadataJob | null {
+  if (!config.metadata) return null;
+  const contact = config.metadataContact;
+  return createMetadataJob({
+    archive,
+    log,
+    budgetMs: config.metadataBudgetMs,
+    clients: {
+      arxiv: createArxivClient({ url: config.arxivApiUrl, ...(contact ? { contact } : {}) }),
+      biorxiv: createBiorxivClient({ url: config.biorxivApiUrl, ...(contact ? { contact } : {}) }),
+    },
+  });
 }
 
 /** `DIGEST_CHANNEL_IDS`: channels configured by environment, for single-server installs without commands. */

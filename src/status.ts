@@ -2,11 +2,15 @@
  * `/digest status`: one read of everything an admin needs, with each problem phrased as what to do about it.
  */
 import type { StatusReport } from './app.ts';
+import type { MetadataProgress } from './metadata/index.ts';
 import type { DigestRunner } from './jobs/runner.ts';
 import type { Stores } from './store/index.ts';
 
 /** Builds the status of one guild. */
-export async function buildStatus(deps: { stores: Stores; runner: DigestRunner; instance: () => string }, guildId: string): Promise<StatusReport> {
+export async function buildStatus(
+  deps: { stores: Stores; runner: DigestRunner; instance: () => string; metadata?: (() => Promise<MetadataProgress | null>) | undefined },
+  guildId: string,
+): Promise<StatusReport> {
   const { stores, runner } = deps;
   const problems: string[] = [];
   // Each read on its own: a store that is down must still give an admin a status that says so.
@@ -24,13 +28,14 @@ export async function buildStatus(deps: { stores: Stores; runner: DigestRunner; 
       return fallback;
     }
   };
-  const [papers, outboxDepth, last, channels, files, failed] = await Promise.all([
+  const [papers, outboxDepth, last, channels, files, failed, metadata] = await Promise.all([
     read(stores.papers.count(), 0),
     read(stores.outbox.depth(), 0),
     read(stores.digests.last(), undefined),
     read(stores.channels.listByGuild(guildId), []),
     read(stores.files.list(), []),
     read(stores.outbox.failed(), []),
+    deps.metadata ? read(deps.metadata(), null) : Promise.resolve(null),
   ]);
   for (const channel of channels) {
     if (channel.disabled) {
@@ -62,5 +67,6 @@ export async function buildStatus(deps: { stores: Stores; runner: DigestRunner; 
     channels,
     problems: problems.slice(0, 15),
     instance: deps.instance(),
+    metadata,
   };
 }

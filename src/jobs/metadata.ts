@@ -10,23 +10,9 @@ import { z } from 'zod';
 import type { Archive } from '../archive.ts';
 import type { Paper } from '../digest/types.ts';
 import type { Logger } from '../log.ts';
-import { enrichPapers, lookupKeyOf, needsLookup, type EnrichReport, type MetadataClients } from '../metadata/index.ts';
+import { enrichPapers, lookupKeyOf, needsLookup, type EnrichReport, type MetadataClients, type MetadataProgress } from '../metadata/index.ts';
 
-/** Back-fill progress, as `/digest status` shows it (typed; rendered with i18n keys in commands/digest.ts). */
-export interface MetadataProgress {
-  /** Papers that can be looked up (an arXiv id or a bioRxiv/medRxiv DOI). */
-  total: number;
-  /** Of those, looked up (found or not found). */
-  done: number;
-  /** Still to look up. */
-  pending: number;
-  /** True while a pass is under way. */
-  running: boolean;
-  /** ISO time the last pass ended, or null. */
-  lastPassAt: string | null;
-  /** Why the last pass stopped early (a service down), or null. */
-  lastError: string | null;
-}
+export type { MetadataProgress } from '../metadata/index.ts';
 
 const PROGRESS_KEY = 'metadata-progress';
 const progressSchema = z.object({
@@ -70,6 +56,8 @@ export function createMetadataJob(deps: MetadataJobDeps): MetadataJob {
   let writes: Promise<unknown> = Promise.resolve();
   let pass: Promise<MetadataProgress> | null = null;
   const stopper = new AbortController();
+  /** False once a pass found nothing left to look up; set again when a lookup is left pending or failed. */
+  let dirty = true;
 
   /** Looks up, then stores and indexes under one lock so revision ranges stay exact. */
   async function step(papers: readonly Paper[], signal: AbortSignal): Promise<EnrichReport> {
@@ -117,6 +105,7 @@ export function createMetadataJob(deps: MetadataJobDeps): MetadataJob {
       progress.done += report.enriched + report.notFound;
       progress.pending -= report.enriched + report.notFound;
       changedSinceSave += report.changed.length;
+      if (report.failed + report.pending > 0) dirty = true;
       if (report.serviceDown) {
         progress.lastError = report.serviceDown;
         log.warn({ reason: report.serviceDown }, 'metadata back-fill paused: a service is not answering; the next run resumes it');
@@ -142,6 +131,7 @@ export function createMetadataJob(deps: MetadataJobDeps): MetadataJob {
       const signal = AbortSignal.any([AbortSignal.timeout(deps.budgetMs), stopper.signal]);
       try {
         const report = await step(papers, signal);
+        if (report.pending + report.failed > 0) dirty = true;
         log.info({ ...report, changed: report.changed.length }, 'new papers looked up');
         return report;
       } catch (error) {
@@ -150,8 +140,11 @@ export function createMetadataJob(deps: MetadataJobDeps): MetadataJob {
       }
     },
     backfill() {
+      if (!dirty && !pass) return Promise.resolve({ total: 0, done: 0, pending: 0, running: false, lastPassAt: null, lastError: null });
+      dirty = false;
       pass ??= runPass()
         .catch((error: unknown) => {
+          dirty = true;
           log.warn({ err: error }, 'metadata back-fill failed; the next run resumes it');
           return { total: 0, done: 0, pending: 0, running: false, lastPassAt: null, lastError: (error as Error).message };
         })

@@ -13,4 +13,4 @@ export { systemClock, fakeClock } from './clock.ts';
 export type { Clock } from './clock.ts';
 export { createPacer, sharedPacer } from './pacer.ts';
 export type { Pacer } from './pacer.ts';
-export type { FetchedMetadata, LookupOutcome, MetadataClient } from './types.ts';
+export type { FetchedMetadata, LookupOutcome, MetadataClient, MetadataProgress } from './types.ts';

@@ -39,3 +39,20 @@ export function cleanText(text: string | null | undefined): string | null {
   const out = String(text).replace(/\s+/g, ' ').trim();
   return out === '' ? null : out;
 }
+
+/** Back-fill progress, as `/digest status` shows it (typed; rendered with i18n keys in commands/digest.ts). */
+export interface MetadataProgress {
+  /** Papers that can be looked up (an arXiv id or a bioRxiv/medRxiv DOI). */
+  total: number;
+  /** Of those, looked up (found or not found). */
+  done: number;
+  /** Still to look up. */
+  pending: number;
+  /** True while a pass is under way. */
+  running: boolean;
+  /** ISO time the last pass ended, or null. */
+  lastPassAt: string | null;
+  /** Why the last pass stopped early (a service down), or null. */
+  lastError: string | null;
+}
+
