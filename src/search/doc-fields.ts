@@ -1,9 +1,11 @@
 /**
  * How a paper becomes indexed fields: title (translated + original title + id), authors, abstract
- * (translated + original). BM25 weights live here so that ranking choices sit in one place.
+ * (translated + original), and its categories as filter terms. The English title and abstract looked up in
+ * arXiv/bioRxiv live in `titleOriginal`/`abstractOriginal`, so they are indexed like a digest's own English text. BM25 weights live here so that ranking choices sit in one place.
  */
 import type { Paper } from '../digest/types.ts';
 import { tokenize, cjkBigrams, type Token } from './analyzer.ts';
+import { categoryTerm } from './categories.ts';
 import { normalizeText } from './normalize.ts';
 
 /** BM25 weight per field (each field scored on its own, with its own document frequency, then summed). */
@@ -77,5 +79,7 @@ export function analyseDoc(p: Paper): AnalysedDoc {
   const lenAbstract =
     addTokens(tokenize(p.abstract ?? ''), 2, tf, latin) +
     (latin.push(FIELD_SEP), addTokens(tokenize(p.abstractOriginal ?? ''), 2, tf, latin));
+  // Categories are filter terms (`cat:cs.cv`), never scored and not counted in any field's length.
+  for (const c of p.meta?.categories ?? []) if (!tf.has(categoryTerm(c))) tf.set(categoryTerm(c), [0, 0, 1]);
   return { tf, lenTitle, lenAuthor, lenAbstract, lenOriginalTitle, titleNorm, latin: latin.join(' ') };
 }

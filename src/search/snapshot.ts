@@ -9,8 +9,8 @@
 import type { PostingArrays } from './postings.ts';
 
 /** Bumped whenever the layout or the analyzer changes: an older snapshot is then rebuilt, not misread. */
-export const SNAPSHOT_FORMAT = 2;
-/** Lengths stored per document: title, authors, abstract, original title (format 2 added the last). */
+export const SNAPSHOT_FORMAT = 3;
+/** Lengths stored per document: title, authors, abstract, original title (format 2 added the last; format 3 indexes categories and author name forms). */
 export const LENS_PER_DOC = 4;
 const MAGIC = 0x49534441; // "ADSI"
 const HEADER = 20;
