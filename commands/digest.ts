@@ -12,6 +12,7 @@ import {
 } from 'discord.js';
 import type { ChannelMode } from '../src/app.ts';
 import type { MetadataProgress } from '../src/metadata/index.ts';
+import { normalizeCategory } from '../src/search/index.ts';
 import type { Command, CommandContext } from '../src/discord/command.ts';
 import { UserError } from '../src/discord/errors.ts';
 import { localize } from '../src/discord/localize.ts';
@@ -55,6 +56,12 @@ const data = localize(new SlashCommandBuilder(), 'digest', '日报', {
             localize(o, 'mode', '模式', { en: 'How papers are shown (default: embeds)', zh: '论文的展示方式（默认 embeds）' }).addChoices(
               ...MODES.map((m) => ({ name: m.en, value: m.value, name_localizations: { 'zh-CN': m.zh } })),
             ),
+          )
+          .addStringOption((o) =>
+            localize(o, 'categories', '分类', {
+              en: 'Only these categories, comma-separated: cs.CL, cs.AI, q-bio.*, neuroscience (default: all)',
+              zh: '只发这些分类，逗号分隔：cs.CL、cs.AI、q-bio.*、neuroscience（默认全部）',
+            }).setMaxLength(300),
           )
           .addBooleanOption((o) =>
             localize(o, 'notices', '通知', {
@@ -167,6 +174,7 @@ async function addChannel(interaction: ChatInputCommandInteraction<'cached'>, ct
   const mode = (interaction.options.getString('mode') ?? 'embeds') as ChannelMode;
   const sources = parseSources(interaction.options.getString('sources'));
   const notices = interaction.options.getBoolean('notices') ?? false;
+  const categories = parseCategories(interaction.options.getString('categories'));
   const missing = missingPostPermissions(channel as GuildBasedChannel, interaction.guild.members.me, mode === 'thread');
   if (missing.length) {
     await ctx.respond({ content: `⚠️ ${ctx.t('digest.channel.missingPermissions', { channel: `<#${channel.id}>`, permissions: missing.join(', ') })}`, ephemeral: true });
@@ -186,6 +194,7 @@ async function addChannel(interaction: ChatInputCommandInteraction<'cached'>, ct
     addedAt: existing?.addedAt ?? ctx.app.now().toISOString(),
     // Posts are read by the whole server: its language, not the admin's.
     locale: pickLocale(interaction.guildLocale ?? interaction.locale),
+    categories,
   });
   // Re-adding a channel that was switched off: what could not be delivered then is delivered now, once.
   const retried = existing?.disabled
@@ -194,6 +203,7 @@ async function addChannel(interaction: ChatInputCommandInteraction<'cached'>, ct
   await ctx.respond({
     content:
       ctx.t('digest.channel.added', { channel: `<#${channel.id}>`, mode, sources: sources?.join(', ') ?? ctx.t('digest.channel.allSources') }) +
+      (categories ? `\n${ctx.t('digest.channel.categories', { categories: categories.join(', ') })}` : '') +
       (retried ? `\n${ctx.t('digest.channel.retried', { count: retried })}` : ''),
     ephemeral: true,
   });
@@ -215,7 +225,7 @@ async function removeChannel(interaction: ChatInputCommandInteraction<'cached'>,
 async function listChannels(interaction: ChatInputCommandInteraction<'cached'>, ctx: CommandContext): Promise<void> {
   const channels = await ctx.app.stores.channels.listByGuild(interaction.guildId);
   const lines = channels.map(
-    (c) => `• <#${c.channelId}> · ${c.mode} · ${c.sources?.join(', ') ?? ctx.t('digest.channel.allSources')}${c.notices ? ' · 🔔' : ''}${c.disabled ? ` · ⛔ ${c.disabled.reason}` : ''}`,
+    (c) => `• <#${c.channelId}> · ${c.mode} · ${c.sources?.join(', ') ?? ctx.t('digest.channel.allSources')}${c.categories?.length ? ` · ${c.categories.join(', ')}` : ''}${c.notices ? ' · 🔔' : ''}${c.disabled ? ` · ⛔ ${c.disabled.reason}` : ''}`,
   );
   await ctx.respond({ content: lines.length ? lines.join('\n').slice(0, 2000) : ctx.t('digest.status.noChannels'), ephemeral: true });
 }
@@ -236,4 +246,21 @@ export function parseSources(raw: string | null): string[] | null {
 function discordTime(date: Date): string {
   const seconds = Math.floor(date.getTime() / 1000);
   return `<t:${seconds}:f> (<t:${seconds}:R>)`;
+}
+
+/**
+ * The `categories` option: arXiv categories (`cs.CL`, `cs.*`, `cs`) or bioRxiv/medRxiv subjects (which contain
+ * spaces, so only commas separate), normalised; null for all.
+ */
+function parseCategories(raw: string | null): string[] | null {
+  if (!raw?.trim()) return null;
+  const list = raw
+    .split(/[,，、;；]+/)
+    .map((c) => normalizeCategory(c))
+    .filter(Boolean);
+  for (const c of list) {
+    if (c.length > 60 || !/^[a-z0-9 .*-]+$/.test(c)) throw new UserError('error.invalidOption', { option: 'categories', reason: c.slice(0, 60) });
+  }
+  if (list.length > 25) throw new UserError('error.invalidOption', { option: 'categories', reason: 'at most 25' });
+  return list.length ? [...new Set(list)] : null;
 }

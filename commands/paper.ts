@@ -9,7 +9,7 @@ import {
 import { paperIdentity } from '../src/digest/index.ts';
 import type { Paper } from '../src/digest/types.ts';
 import type { Command, CommandContext } from '../src/discord/command.ts';
-import { paperEmbed } from '../src/discord/embeds.ts';
+import { paperDetailsEmbed, paperEmbed } from '../src/discord/embeds.ts';
 import { UserError } from '../src/discord/errors.ts';
 import { localize } from '../src/discord/localize.ts';
 import { packEmbeds } from '../src/discord/messages.ts';
@@ -91,7 +91,7 @@ export default {
       const paperId = interaction.values[0] ?? '';
       const paper = await ctx.app.stores.papers.get(paperId);
       if (!paper) throw new UserError('paper.notFound', { id: paperId });
-      await ctx.respond({ embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })], ephemeral: true });
+      await ctx.respond({ embeds: [paperDetailsEmbed(paper, { locale: ctx.locale })], ephemeral: true });
       return;
     }
     if (id.action === 'page' && interaction.isButton()) {
@@ -146,7 +146,7 @@ async function show(interaction: ChatInputCommandInteraction, ctx: CommandContex
   const paper = await findPaper(ctx.app, input);
   if (!paper) throw new UserError('paper.notFound', { id: truncatePlain(oneLine(input), 100) });
   const isPublic = interaction.options.getBoolean('public') ?? false;
-  await ctx.respond({ embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })], ephemeral: !isPublic });
+  await ctx.respond({ embeds: [paperDetailsEmbed(paper, { locale: ctx.locale })], ephemeral: !isPublic });
 }
 
 /**

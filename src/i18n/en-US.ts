@@ -30,6 +30,7 @@ export const enUS = {
   'digest.run.skipped': 'Another bot process runs the schedule and did not take this run; it will deliver everything due on its next run.',
   'digest.run.done': 'Done: {files} new or changed files, {papers} new papers, {messages} messages sent.',
   'digest.channel.disabledNotice': 'I cannot post the daily digest in {channel} ({reason}), so delivery there is switched off. Give me View Channel, Send Messages and Embed Links there, then run `/digest channel add` again.',
+  'digest.channel.categories': 'Only papers in: {categories} (papers are looked up in arXiv / bioRxiv first).',
   'digest.channel.added': 'Done: {channel} will receive the daily digest ({mode}; sources: {sources}). The latest digests are posted with the next run; `/digest run` posts them now.',
   'digest.channel.retried': '{count} messages that could not be delivered there before will be sent with the next run.',
   'digest.channel.fromEnvironment': 'It is also listed in DIGEST_CHANNEL_IDS: remove it there too, or it comes back when the bot restarts.',

@@ -32,6 +32,7 @@ export const zhCN: Record<MessageKey, string> = {
   'digest.run.skipped': '计划任务由另一个机器人进程运行，它没有接受这次运行；它会在下次运行时发送所有待发内容。',
   'digest.run.done': '完成：{files} 个新增或变更的文件，{papers} 篇新论文，已发送 {messages} 条消息。',
   'digest.channel.disabledNotice': '我无法在 {channel} 发布每日日报（{reason}），因此已停止向该频道发送。请授予我查看频道、发送消息和嵌入链接权限，然后重新运行 `/digest channel add`。',
+  'digest.channel.categories': '只发以下分类的论文：{categories}（论文需先经 arXiv / bioRxiv 查询）。',
   'digest.channel.added': '完成：{channel} 将接收每日日报（{mode}；来源：{sources}）。最新的日报会在下次运行时发布；`/digest run` 可立即发布。',
   'digest.channel.retried': '之前未能发送到该频道的 {count} 条消息将在下次运行时发送。',
   'digest.channel.fromEnvironment': '它也列在 DIGEST_CHANNEL_IDS 中：请一并删除，否则机器人重启后它会回来。',

@@ -16,7 +16,7 @@ import { packDigestMessages, subscriptionMessage, subscriptionPing, withMention,
 import type { OutboxBody } from '../discord/publisher.ts';
 import type { Locale } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
-import { compileSubscriptions } from '../search/index.ts';
+import { anyCategoryMatches, compileSubscriptions } from '../search/index.ts';
 import { targetKeyOf, type ChannelRecord, type DeliveryTarget, type DigestRecord, type NewOutboxEntry, type Stores } from '../store/index.ts';
 import { forgetUnmatched, unmatchedPapers } from './unmatched.ts';
 
@@ -61,9 +61,15 @@ async function planChannels(deps: PlanDeps, digests: DigestRecord[]): Promise<nu
         if (channel.notices) planned += await planNotice(deps, channel, target, digest);
         continue;
       }
-      const due = await stores.deliveries.filterUndelivered(key, digest.paperIds);
+      let due = await stores.deliveries.filterUndelivered(key, digest.paperIds);
       if (due.length === 0) continue;
-      const papers = (await stores.papers.getMany(due)).filter((p): p is Paper => p !== undefined);
+      let papers = (await stores.papers.getMany(due)).filter((p): p is Paper => p !== undefined);
+      if (channel.categories?.length) {
+        // Only the channel's categories; a paper not looked up yet waits (it is not marked delivered).
+        papers = papers.filter((p) => anyCategoryMatches(channel.categories ?? [], p.meta?.categories ?? []));
+        due = papers.map((p) => p.id);
+        if (due.length === 0) continue;
+      }
       const entries = digestEntries(channel, target, digest, papers);
       await stores.outbox.enqueueMany(entries);
       await stores.deliveries.markDelivered(key, due);

@@ -12,4 +12,6 @@ export type { ParsedQuery, QueryItem } from './query.ts';
 export { compileSubscriptions } from './matcher.ts';
 export type { SubscriptionInput, SubscriptionMatch, SubscriptionMatcher } from './matcher.ts';
 export { analyze, tokenize } from './analyzer.ts';
+export { anyCategoryMatches, normalizeCategory } from './categories.ts';
+export { nameMatches } from './names.ts';
 export type { Token } from './analyzer.ts';

@@ -177,6 +177,11 @@ export interface ChannelRecord {
   addedAt: string;
   /** Language of the posts (the server's, when the channel was added). Absent in older records: en-US. */
   locale?: PostLocale;
+  /**
+   * Only papers in these categories (`cs.CL`, `cs.*`, a bioRxiv subject; see src/search/categories.ts), or
+   * null / absent (older records) for every paper.
+   */
+  categories?: string[] | null;
 }
 export const storedChannel = versioned({
   guildId: z.string(),
@@ -189,6 +194,7 @@ export const storedChannel = versioned({
   addedBy: z.string(),
   addedAt: z.string(),
   locale: postLocale,
+  categories: z.array(z.string()).nullable().optional(),
 }) satisfies z.ZodType<ChannelRecord>;
 
 /** A keyword subscription: for a channel (`channelId`) or, by DM, for a user (`userId`). */
