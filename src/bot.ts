@@ -180,13 +180,14 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
 function metadataJobFor(config: Config, archive: Archive, log: Logger): MetadataJob | null {
   if (!config.metadata) return null;
   const contact = config.metadataContact;
+  const backoff = config.metadataBackoffMs ? { backoffMs: config.metadataBackoffMs } : {};
   return createMetadataJob({
     archive,
     log,
     budgetMs: config.metadataBudgetMs,
     clients: {
-      arxiv: createArxivClient({ url: config.arxivApiUrl, ...(contact ? { contact } : {}) }),
-      biorxiv: createBiorxivClient({ url: config.biorxivApiUrl, ...(contact ? { contact } : {}) }),
+      arxiv: createArxivClient({ url: config.arxivApiUrl, ...(contact ? { contact } : {}), ...backoff }),
+      biorxiv: createBiorxivClient({ url: config.biorxivApiUrl, ...(contact ? { contact } : {}), ...backoff }),
     },
   });
 }

@@ -59,6 +59,7 @@ const schema = z.object({
   METADATA: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   METADATA_CONTACT: z.string().trim().email('must be an e-mail address the API operators can write to').optional(),
   METADATA_BUDGET_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  METADATA_BACKOFF_MS: z.coerce.number().int().min(100).max(600_000).optional(),
   ARXIV_API_URL: z
     .string()
     .trim()
@@ -106,6 +107,8 @@ export interface Config {
   metadataContact: string | undefined;
   /** Time a run may spend looking its new papers up before it plans posts. */
   metadataBudgetMs: number;
+  /** First wait after a 429/5xx/timeout (doubled per retry); undefined: each client's default (arXiv 10 s, bioRxiv 5 s). */
+  metadataBackoffMs: number | undefined;
   arxivApiUrl: string;
   biorxivApiUrl: string;
 }
@@ -165,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
     metadata: c.METADATA === 'on',
     metadataContact: c.METADATA_CONTACT,
     metadataBudgetMs: c.METADATA_BUDGET_MS,
+    metadataBackoffMs: c.METADATA_BACKOFF_MS,
     arxivApiUrl: c.ARXIV_API_URL,
     biorxivApiUrl: c.BIORXIV_API_URL,
   };

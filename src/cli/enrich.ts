@@ -28,7 +28,10 @@ const command: CliCommand = {
     const stores = await openCliStores(io, store);
     try {
       const config = loadConfig(io.env);
-      const contact = config.metadataContact ? { contact: config.metadataContact } : {};
+      const contact = {
+        ...(config.metadataContact ? { contact: config.metadataContact } : {}),
+        ...(config.metadataBackoffMs ? { backoffMs: config.metadataBackoffMs } : {}),
+      };
       const clients = {
         arxiv: createArxivClient({ url: config.arxivApiUrl, ...contact }),
         biorxiv: createBiorxivClient({ url: config.biorxivApiUrl, ...contact }),
