@@ -53,7 +53,7 @@ export const enUS = {
     '**Searching the archive** — `/paper search query:…`',
     '• Words in Chinese or English: `扩散模型`, `diffusion transformer` (case and plurals do not matter; small typos are forgiven)',
     '• `"exact phrase"` in quotes · `-word` to exclude · `a OR b` for either',
-    '• Filters: `author:Hinton` · `source:arxiv` (biorxiv, medrxiv) · `from:2025-01-01` · `to:2025-06-30`',
+    '• Filters: `author:Hinton` (any author; `author:"Levine, S."` = `author:"Sergey Levine"`) · `source:arxiv` (biorxiv, medrxiv) · `cat:cs.CV` (`cat:cs.*`, `cat:neuroscience`) · `from:2025-01-01` · `to:2025-06-30`',
     '• Example: `视频生成 -综述 from:2025-11-01` or `"graph neural" author:Leskovec`',
     '`/paper show` opens one paper by arXiv id, DOI, link or title; `/paper latest` lists the newest digest.',
   ].join('\n'),

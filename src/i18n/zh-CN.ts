@@ -56,7 +56,7 @@ export const zhCN: Record<MessageKey, string> = {
     '**检索论文存档** — `/paper search query:…`',
     '• 中文或英文关键词：`扩散模型`、`diffusion transformer`（不区分大小写和单复数，容忍小的拼写错误）',
     '• `"完整短语"` 加引号 · `-词` 排除 · `a OR b` 任选其一',
-    '• 筛选：`author:Hinton` · `source:arxiv`（biorxiv、medrxiv）· `from:2025-01-01` · `to:2025-06-30`',
+    '• 筛选：`author:Hinton`（任一作者；`author:"Levine, S."` 等同 `author:"Sergey Levine"`）· `source:arxiv`（biorxiv、medrxiv）· `cat:cs.CV`（`cat:cs.*`、`cat:neuroscience`）· `from:2025-01-01` · `to:2025-06-30`',
     '• 示例：`视频生成 -综述 from:2025-11-01` 或 `"graph neural" author:Leskovec`',
     '`/paper show` 按 arXiv 编号、DOI、链接或标题打开一篇论文；`/paper latest` 列出最新一期日报。',
   ].join('\n'),
