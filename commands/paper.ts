@@ -8,10 +8,10 @@ import {
 } from 'discord.js';
 import { paperIdentity } from '../src/digest/index.ts';
 import type { Paper } from '../src/digest/types.ts';
-import type { Command, CommandContext } from '../src/discord/command.ts';
+import type { Command, CommandContext } from '../src/interactions/command.ts';
 import { paperDetailsEmbed, paperEmbed } from '../src/discord/embeds.ts';
-import { UserError } from '../src/discord/errors.ts';
-import { localize } from '../src/discord/localize.ts';
+import { UserError } from '../src/interactions/errors.ts';
+import { localize } from '../src/interactions/localize.ts';
 import { packEmbeds } from '../src/discord/messages.ts';
 import { escapeMarkdown, oneLine, truncatePlain } from '../src/discord/markdown.ts';
 import { queryFromFooter, searchResultsPage } from '../src/discord/search-page.ts';

@@ -1,14 +1,13 @@
 /**
  * `/digest status`: one read of everything an admin needs, with each problem phrased as what to do about it.
  */
-import type { StatusReport } from './app.ts';
+import type { DigestJob, StatusReport } from './app.ts';
 import type { MetadataProgress } from './metadata/index.ts';
-import type { DigestRunner } from './jobs/runner.ts';
 import type { Stores } from './store/index.ts';
 
 /** Builds the status of one guild. */
 export async function buildStatus(
-  deps: { stores: Stores; runner: DigestRunner; instance: () => string; metadata?: (() => Promise<MetadataProgress | null>) | undefined },
+  deps: { stores: Stores; runner: DigestJob; instance: () => string; metadata?: (() => Promise<MetadataProgress | null>) | undefined },
   guildId: string,
 ): Promise<StatusReport> {
   const { stores, runner } = deps;
