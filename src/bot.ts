@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
 import type { AppServices } from './app.ts';
-import { diskSnapshotFile, openArchive, type Archive } from './archive.ts';
+import { diskSnapshotFile, openArchive, type Archive, type RevisionRange } from './archive.ts';
+import type { Paper } from './digest/types.ts';
 import type { Config } from './config.ts';
 import { restDiscordPort } from './discord/discord-port.ts';
 import { loadCommands } from './interactions/loader.ts';
@@ -75,8 +76,9 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     ...(stores.redis ? { fence: () => lease.stillHeld() } : {}),
   });
   const folder = diskDigestFolder(config.digestDir);
-  const metadata = metadataJobFor(config, archive, log.child({ part: 'metadata' }));
   let cluster: Cluster | null = null;
+  // Looked-up papers reach the other processes' indexes the way ingested ones do (no full rebuild there).
+  const metadata = metadataJobFor(config, archive, log.child({ part: 'metadata' }), (papers, range) => cluster?.announcePapers(papers, range) ?? Promise.resolve());
   const inner = createRunner({
     log: log.child({ part: 'job' }),
     schedule: config.digestCron,
@@ -177,7 +179,12 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
 }
 
 /** The metadata job with the real arXiv and bioRxiv/medRxiv clients, or null with `METADATA=off`. */
-function metadataJobFor(config: Config, archive: Archive, log: Logger): MetadataJob | null {
+function metadataJobFor(
+  config: Config,
+  archive: Archive,
+  log: Logger,
+  onChanged: (papers: readonly Paper[], range: RevisionRange) => Promise<void>,
+): MetadataJob | null {
   if (!config.metadata) return null;
   const contact = config.metadataContact;
   const backoff = config.metadataBackoffMs ? { backoffMs: config.metadataBackoffMs } : {};
@@ -185,6 +192,7 @@ function metadataJobFor(config: Config, archive: Archive, log: Logger): Metadata
     archive,
     log,
     budgetMs: config.metadataBudgetMs,
+    onChanged,
     clients: {
       arxiv: createArxivClient({ url: config.arxivApiUrl, ...(contact ? { contact } : {}), ...backoff }),
       biorxiv: createBiorxivClient({ url: config.biorxivApiUrl, ...(contact ? { contact } : {}), ...backoff }),

@@ -7,7 +7,7 @@
  * follows the store's revisions.
  */
 import { z } from 'zod';
-import type { Archive } from '../archive.ts';
+import type { Archive, RevisionRange } from '../archive.ts';
 import type { Paper } from '../digest/types.ts';
 import type { Logger } from '../log.ts';
 import { enrichPapers, lookupKeyOf, needsLookup, type EnrichReport, type MetadataClients, type MetadataProgress } from '../metadata/index.ts';
@@ -34,6 +34,8 @@ export interface MetadataJobDeps {
   /** Papers per back-fill step (one arXiv request holds up to 100). */
   chunk?: number;
   now?: () => Date;
+  /** Told of every batch of changed papers with the store revisions it spans (other processes' indexes follow). */
+  onChanged?: (papers: readonly Paper[], range: RevisionRange) => Promise<void>;
 }
 
 /** The metadata job. */
@@ -68,7 +70,9 @@ export function createMetadataJob(deps: MetadataJobDeps): MetadataJob {
           from = await stores.papers.revision();
           const changed = await stores.papers.updateMany(ids, change);
           const to = await stores.papers.revision();
-          archive.indexPapers(changed, { from, to, writes: changed.length > 0 ? 1 : 0 });
+          const range = { from, to, writes: changed.length > 0 ? 1 : 0 };
+          archive.indexPapers(changed, range);
+          if (changed.length > 0) await deps.onChanged?.(changed, range).catch((error: unknown) => log.warn({ err: error }, 'could not announce looked-up papers'));
           return changed;
         });
         writes = turn.catch(() => undefined);
@@ -128,15 +132,22 @@ export function createMetadataJob(deps: MetadataJobDeps): MetadataJob {
   return {
     async enrichNew(papers) {
       if (papers.length === 0) return null;
-      const signal = AbortSignal.any([AbortSignal.timeout(deps.budgetMs), stopper.signal]);
+      // A ref'd timer (AbortSignal.timeout's is not): the budget must fire even when nothing else keeps Node awake.
+      const budget = new AbortController();
+      const timer = setTimeout(() => budget.abort(new Error('metadata budget spent')), deps.budgetMs);
+      const signal = AbortSignal.any([budget.signal, stopper.signal]);
       try {
-        const report = await step(papers, signal);
+        // The stored versions: a paper looked up meanwhile (back-fill, another run) is not asked for again.
+        const current = (await stores.papers.getMany(papers.map((p) => p.id))).filter((p): p is Paper => p !== undefined);
+        const report = await step(current, signal);
         if (report.pending + report.failed > 0) dirty = true;
         log.info({ ...report, changed: report.changed.length }, 'new papers looked up');
         return report;
       } catch (error) {
         log.warn({ err: error }, 'looking up new papers failed; they are looked up later');
         return null;
+      } finally {
+        clearTimeout(timer);
       }
     },
     backfill() {

@@ -62,7 +62,8 @@ export async function enrichPapers(
       try {
         answers = await deps.clients[service].lookup(keys, options.signal);
       } catch (error) {
-        // Clients answer "failed" per key; anything thrown here is unexpected. Keep the others' answers.
+        // Out of time: unanswered, so pending (looked up later). Anything else thrown is unexpected: failed.
+        if (options.signal?.aborted) return;
         answers = new Map(keys.map((k) => [k, { kind: 'failed', reason: (error as Error).message } as const]));
       }
       const failures = [...answers.values()].filter((o) => o.kind === 'failed');

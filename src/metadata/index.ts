@@ -10,6 +10,7 @@ export { enrichPapers } from './enrich.ts';
 export type { EnrichDeps, EnrichReport, MetadataClients } from './enrich.ts';
 export { applyLookup, displayTitle, lookupKeyOf, mergeMetadata, needsLookup } from './merge.ts';
 export { systemClock, fakeClock } from './clock.ts';
+export { memoryMetadataClient } from './memory.ts';
 export type { Clock } from './clock.ts';
 export { createPacer, sharedPacer } from './pacer.ts';
 export type { Pacer } from './pacer.ts';
