@@ -22,8 +22,10 @@ function cli(env: Record<string, string>, ...args: string[]): Promise<{ status: 
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (c: string) => (stdout += c));
+    child.stderr.on('data', (c: string) => (stderr += c));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
