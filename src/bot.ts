@@ -90,6 +90,20 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     ...(stores.redis ? { fence: () => lease.stillHeld() } : {}),
   });
   const folder = diskDigestFolder(config.digestDir);
+  // DIGEST_SOURCES: the run fetches new files into DIGEST_DIR first; the folder scan then ingests them.
+  // Loaded only when used: its HTTP stack (undici 7) costs start-up time an install without sources need not pay.
+  const fetcher = config.digestSources.length
+    ? (await import('./sources/index.ts')).createSourceFetcher(
+        {
+          sources: config.digestSources,
+          lookbackDays: config.digestLookbackDays,
+          timeZone: config.timeZone,
+          digestDir: config.digestDir,
+          github: { apiUrl: config.githubApiUrl, rawUrl: config.githubRawUrl, token: config.githubToken },
+        },
+        { meta: stores.meta, log: log.child({ part: 'sources' }) },
+      )
+    : null;
   let cluster: Cluster | null = null;
   // Looked-up papers reach the other processes' indexes the way ingested ones do (no full rebuild there).
   const metadata = metadataJobFor(config, archive, log.child({ part: 'metadata' }), (papers, range) => cluster?.announcePapers(papers, range) ?? Promise.resolve());
@@ -100,6 +114,12 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     gate: async () => (await lease.acquire()) !== null,
     now,
     steps: {
+      ...(fetcher && {
+        fetch: async () => {
+          const report = await fetcher.run();
+          return { downloaded: report.downloaded, failedSources: new Set(report.files.filter((f) => f.status === 'failed').map((f) => f.source)).size };
+        },
+      }),
       async ingest() {
         const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }), now }));
         await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);
@@ -140,7 +160,8 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     archive,
     runner,
     now,
-    status: (guildId) => buildStatus({ stores, runner, instance, metadata: metadata ? () => metadata.progress() : undefined }, guildId),
+    status: (guildId) =>
+      buildStatus({ stores, runner, instance, ...(fetcher && { sources: () => fetcher.status() }), metadata: metadata ? () => metadata.progress() : undefined }, guildId),
   };
 
   const route = createRouter({ commands, app, log: log.child({ part: 'router' }), observe: metrics.routerObserve });
@@ -187,6 +208,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
       await metadata?.stop();
       await (cluster ?? runner).stop();
       await Promise.allSettled([...inFlight]);
+      await fetcher?.close().catch(() => undefined);
       await archive.saveSnapshot().catch((error: unknown) => log.warn({ err: error }, 'could not save the search index snapshot'));
       await client.destroy();
       await metrics.close();

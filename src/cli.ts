@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   export: () => import('./cli/export.ts'),
   import: () => import('./cli/import.ts'),
   enrich: () => import('./cli/enrich.ts'),
+  fetch: () => import('./cli/fetch.ts'),
 };
 
 async function main(argv: string[]): Promise<number> {
