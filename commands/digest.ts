@@ -14,6 +14,8 @@ import type { ChannelMode } from '../src/app.ts';
 import type { Command, CommandContext } from '../src/interactions/command.ts';
 import { UserError } from '../src/interactions/errors.ts';
 import { localize } from '../src/interactions/localize.ts';
+import type { MetadataProgress } from '../src/metadata/index.ts';
+import { normalizeCategory } from '../src/search/index.ts';
 import { pickLocale, type Translate } from '../src/i18n/index.ts';
 import type { SourceStatus } from '../src/sources/index.ts';
 import { problemsOf, problemText, type Problem } from '../src/i18n/problems.ts';
@@ -58,6 +60,12 @@ const data = localize(new SlashCommandBuilder(), 'digest', '日报', {
             localize(o, 'mode', '模式', { en: 'How papers are shown (default: embeds)', zh: '论文的展示方式（默认 embeds）' }).addChoices(
               ...MODES.map((m) => ({ name: m.en, value: m.value, name_localizations: { 'zh-CN': m.zh } })),
             ),
+          )
+          .addStringOption((o) =>
+            localize(o, 'categories', '分类', {
+              en: 'Only these categories, comma-separated: cs.CL, cs.AI, q-bio.*, neuroscience (default: all)',
+              zh: '只发这些分类，逗号分隔：cs.CL、cs.AI、q-bio.*、neuroscience（默认全部）',
+            }).setMaxLength(300),
           )
           .addBooleanOption((o) =>
             localize(o, 'notices', '通知', {
@@ -117,6 +125,23 @@ export default {
   },
 } satisfies Command;
 
+/** The back-fill's progress as one line (typed data in, translated text out). */
+function metadataLine(m: MetadataProgress | null, t: CommandContext['t']): string {
+  if (!m) return t('digest.status.metadataNone');
+  const parts = [
+    t('digest.status.metadataProgress', {
+      done: m.done,
+      total: m.total,
+      pending: m.pending,
+      percent: m.total ? Math.floor((m.done / m.total) * 100) : 100,
+    }),
+  ];
+  if (m.running) parts.push(t('digest.status.metadataRunning'));
+  else if (m.lastPassAt) parts.push(t('digest.status.metadataLastPass', { when: discordTime(new Date(m.lastPassAt)) }));
+  if (m.lastError) parts.push(t('digest.status.metadataPaused', { reason: m.lastError.slice(0, 200) }));
+  return parts.join(' · ').slice(0, 1024);
+}
+
 async function status(interaction: ChatInputCommandInteraction<'cached'>, ctx: CommandContext): Promise<void> {
   const { t } = ctx;
   const report = await ctx.app.status(interaction.guildId);
@@ -153,6 +178,7 @@ async function status(interaction: ChatInputCommandInteraction<'cached'>, ctx: C
     name: t('digest.status.sources'),
     value: report.sources.length ? sourceLines(report.sources, t).slice(0, 1024) : t('digest.status.noSources'),
   });
+  if (ctx.app.config.metadata) embed.addFields({ name: t('digest.status.metadata'), value: metadataLine(report.metadata, t) });
   if (report.problems.length) {
     embed.addFields({ name: t('digest.status.problems'), value: bullets(report.problems, t).slice(0, 1024) });
   }
@@ -182,6 +208,7 @@ async function addChannel(interaction: ChatInputCommandInteraction<'cached'>, ct
   const mode = (interaction.options.getString('mode') ?? 'embeds') as ChannelMode;
   const sources = parseSources(interaction.options.getString('sources'));
   const notices = interaction.options.getBoolean('notices') ?? false;
+  const categories = parseCategories(interaction.options.getString('categories'));
   const missing = missingPostPermissions(channel as GuildBasedChannel, interaction.guild.members.me, mode === 'thread');
   if (missing.length) {
     await ctx.respond({ content: `⚠️ ${ctx.t('digest.channel.missingPermissions', { channel: `<#${channel.id}>`, permissions: missing.join(', ') })}`, ephemeral: true });
@@ -197,10 +224,12 @@ async function addChannel(interaction: ChatInputCommandInteraction<'cached'>, ct
     addedBy: interaction.user.id,
     // Posts are read by the whole server: its language, not the admin's.
     locale: pickLocale(interaction.guildLocale ?? interaction.locale),
+    categories,
   });
   await ctx.respond({
     content:
       ctx.t('digest.channel.added', { channel: `<#${channel.id}>`, mode, sources: sources?.join(', ') ?? ctx.t('digest.channel.allSources') }) +
+      (categories ? `\n${ctx.t('digest.channel.categories', { categories: categories.join(', ') })}` : '') +
       (retried ? `\n${ctx.t('digest.channel.retried', { count: retried })}` : ''),
     ephemeral: true,
   });
@@ -222,7 +251,7 @@ async function removeChannel(interaction: ChatInputCommandInteraction<'cached'>,
 async function listChannels(interaction: ChatInputCommandInteraction<'cached'>, ctx: CommandContext): Promise<void> {
   const channels = await ctx.app.stores.channels.listByGuild(interaction.guildId);
   const lines = channels.map(
-    (c) => `• <#${c.channelId}> · ${c.mode} · ${c.sources?.join(', ') ?? ctx.t('digest.channel.allSources')}${c.notices ? ' · 🔔' : ''}${c.disabled ? ` · ⛔ ${c.disabled.reason}` : ''}`,
+    (c) => `• <#${c.channelId}> · ${c.mode} · ${c.sources?.join(', ') ?? ctx.t('digest.channel.allSources')}${c.categories?.length ? ` · ${c.categories.join(', ')}` : ''}${c.notices ? ' · 🔔' : ''}${c.disabled ? ` · ⛔ ${c.disabled.reason}` : ''}`,
   );
   await ctx.respond({ content: lines.length ? lines.join('\n').slice(0, 2000) : ctx.t('digest.status.noChannels'), ephemeral: true });
 }
@@ -267,4 +296,21 @@ function bullets(problems: readonly Problem[], t: Translate): string {
 function discordTime(date: Date): string {
   const seconds = Math.floor(date.getTime() / 1000);
   return `<t:${seconds}:f> (<t:${seconds}:R>)`;
+}
+
+/**
+ * The `categories` option: arXiv categories (`cs.CL`, `cs.*`, `cs`) or bioRxiv/medRxiv subjects (which contain
+ * spaces, so only commas separate), normalised; null for all.
+ */
+function parseCategories(raw: string | null): string[] | null {
+  if (!raw?.trim()) return null;
+  const list = raw
+    .split(/[,，、;；]+/)
+    .map((c) => normalizeCategory(c))
+    .filter(Boolean);
+  for (const c of list) {
+    if (c.length > 60 || !/^[a-z0-9 .*-]+$/.test(c)) throw new UserError('error.invalidOption', { option: 'categories', reason: c.slice(0, 60) });
+  }
+  if (list.length > 25) throw new UserError('error.invalidOption', { option: 'categories', reason: 'at most 25' });
+  return list.length ? [...new Set(list)] : null;
 }

@@ -12,7 +12,7 @@ import {
 import { paperIdentity } from '../src/digest/index.ts';
 import type { Paper } from '../src/digest/types.ts';
 import type { Command, CommandContext } from '../src/interactions/command.ts';
-import { paperEmbed } from '../src/discord/embeds.ts';
+import { paperDetailsEmbed, paperEmbed } from '../src/discord/embeds.ts';
 import { UserError } from '../src/interactions/errors.ts';
 import { localize } from '../src/interactions/localize.ts';
 import { packEmbeds } from '../src/discord/messages.ts';
@@ -154,7 +154,7 @@ export default {
       const paperId = interaction.values[0] ?? '';
       const paper = await ctx.app.stores.papers.get(paperId);
       if (!paper) throw new UserError('paper.notFound', { id: paperId });
-      await ctx.respond({ embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })], components: showButtons(paper, ctx), ephemeral: true });
+      await ctx.respond({ embeds: [paperDetailsEmbed(paper, { locale: ctx.locale })], components: showButtons(paper, ctx), ephemeral: true });
       return;
     }
     if (id.action === 'related' && interaction.isButton()) {
@@ -216,7 +216,7 @@ async function show(interaction: ChatInputCommandInteraction, ctx: CommandContex
   const paper = await findPaper(ctx.app, input);
   if (!paper) throw new UserError('paper.notFound', { id: truncatePlain(oneLine(input), 100) });
   const isPublic = interaction.options.getBoolean('public') ?? false;
-  await ctx.respond({ embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })], components: showButtons(paper, ctx), ephemeral: !isPublic });
+  await ctx.respond({ embeds: [paperDetailsEmbed(paper, { locale: ctx.locale })], components: showButtons(paper, ctx), ephemeral: !isPublic });
 }
 
 async function related(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {

@@ -3,6 +3,7 @@
  */
 import type { Archive } from './archive.ts';
 import type { Config } from './config.ts';
+import type { MetadataProgress } from './metadata/index.ts';
 import type { SourceStatus } from './sources/index.ts';
 import type { Problem } from './i18n/problems.ts';
 import type { ChannelRecord, Stores } from './store/index.ts';
@@ -65,4 +66,6 @@ export interface StatusReport {
   problems: Problem[];
   /** Which process answered: its shards and whether it runs the job (several bot processes). */
   instance: string;
+  /** Looking papers up in arXiv/bioRxiv/medRxiv: the back-fill's progress; null when off or not started yet. */
+  metadata: MetadataProgress | null;
 }

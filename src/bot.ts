@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
 import type { AppServices } from './app.ts';
-import { diskSnapshotFile, openArchive } from './archive.ts';
+import { diskSnapshotFile, openArchive, type Archive, type RevisionRange } from './archive.ts';
+import type { Paper } from './digest/types.ts';
 import type { Config } from './config.ts';
 import { restDiscordPort } from './discord/discord-port.ts';
 import { loadCommands } from './interactions/loader.ts';
@@ -22,6 +23,8 @@ import { planDeliveries } from './jobs/plan.ts';
 import { createRefusalPolicy } from './jobs/refusals.ts';
 import { planWeekly } from './jobs/weekly.ts';
 import { createRunner } from './jobs/runner.ts';
+import { createMetadataJob, type MetadataJob } from './jobs/metadata.ts';
+import { createArxivClient, createBiorxivClient } from './metadata/index.ts';
 import { scrubSecrets, type Logger } from './log.ts';
 import { wireMetrics } from './metrics/wire.ts';
 import { snapshotPathIn, sqlitePathIn } from './paths.ts';
@@ -102,6 +105,8 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
       )
     : null;
   let cluster: Cluster | null = null;
+  // Looked-up papers reach the other processes' indexes the way ingested ones do (no full rebuild there).
+  const metadata = metadataJobFor(config, archive, log.child({ part: 'metadata' }), (papers, range) => cluster?.announcePapers(papers, range) ?? Promise.resolve());
   const inner = createRunner({
     log: log.child({ part: 'job' }),
     schedule: config.digestCron,
@@ -118,6 +123,10 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
       async ingest() {
         const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }), now }));
         await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);
+        // Before posts are planned, within the budget: today's posts carry English titles and every author.
+        await metadata?.enrichNew(report.added);
+        // Everything else (what did not fit, what failed, the archive) in the background, at the polite pace.
+        void metadata?.backfill();
         return report;
       },
       plan: async (onPlanned) =>
@@ -152,7 +161,8 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     archive,
     runner,
     now,
-    status: (guildId) => buildStatus({ stores, runner, instance, ...(fetcher && { sources: () => fetcher.status() }) }, guildId),
+    status: (guildId) =>
+      buildStatus({ stores, runner, instance, ...(fetcher && { sources: () => fetcher.status() }), metadata: metadata ? () => metadata.progress() : undefined }, guildId),
   };
 
   const route = createRouter({ commands, app, log: log.child({ part: 'router' }), observe: metrics.routerObserve });
@@ -196,6 +206,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     startupRun,
     async stop() {
       if (refreshTimer) clearInterval(refreshTimer);
+      await metadata?.stop();
       await (cluster ?? runner).stop();
       await Promise.allSettled([...inFlight]);
       await fetcher?.close().catch(() => undefined);
@@ -206,6 +217,28 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
       await stores.close();
     },
   };
+}
+
+/** The metadata job with the real arXiv and bioRxiv/medRxiv clients, or null with `METADATA=off`. */
+function metadataJobFor(
+  config: Config,
+  archive: Archive,
+  log: Logger,
+  onChanged: (papers: readonly Paper[], range: RevisionRange) => Promise<void>,
+): MetadataJob | null {
+  if (!config.metadata) return null;
+  const contact = config.metadataContact;
+  const backoff = config.metadataBackoffMs ? { backoffMs: config.metadataBackoffMs } : {};
+  return createMetadataJob({
+    archive,
+    log,
+    budgetMs: config.metadataBudgetMs,
+    onChanged,
+    clients: {
+      arxiv: createArxivClient({ url: config.arxivApiUrl, ...(contact ? { contact } : {}), ...backoff }),
+      biorxiv: createBiorxivClient({ url: config.biorxivApiUrl, ...(contact ? { contact } : {}), ...backoff }),
+    },
+  });
 }
 
 /** `DIGEST_CHANNEL_IDS`: channels configured by environment, for single-server installs without commands. */

@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   search: () => import('./cli/search.ts'),
   export: () => import('./cli/export.ts'),
   import: () => import('./cli/import.ts'),
+  enrich: () => import('./cli/enrich.ts'),
   fetch: () => import('./cli/fetch.ts'),
 };
 

@@ -57,6 +57,21 @@ const schema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   METRICS_HOST: z.string().trim().default('127.0.0.1'),
   PREVIEW_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  METADATA: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+  METADATA_CONTACT: z.string().trim().email('must be an e-mail address the API operators can write to').optional(),
+  METADATA_BUDGET_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  METADATA_BACKOFF_MS: z.coerce.number().int().min(100).max(600_000).optional(),
+  ARXIV_API_URL: z
+    .string()
+    .trim()
+    .url('must be a URL such as https://export.arxiv.org/api/query')
+    .default('https://export.arxiv.org/api/query'),
+  BIORXIV_API_URL: z
+    .string()
+    .trim()
+    .url('must be a URL such as https://api.biorxiv.org')
+    .default('https://api.biorxiv.org')
+    .transform((url) => url.replace(/\/+$/, '')),
   DIGEST_SOURCES: z
     .string()
     .default('')
@@ -112,6 +127,16 @@ export interface Config {
   metricsPort: number;
   metricsHost: string;
   previewPort: number;
+  /** Look papers up in arXiv / bioRxiv / medRxiv (`METADATA=on|off`). */
+  metadata: boolean;
+  /** E-mail address named in the User-Agent of metadata requests (the APIs ask callers to identify themselves). */
+  metadataContact: string | undefined;
+  /** Time a run may spend looking its new papers up before it plans posts. */
+  metadataBudgetMs: number;
+  /** First wait after a 429/5xx/timeout (doubled per retry); undefined: each client's default (arXiv 10 s, bioRxiv 5 s). */
+  metadataBackoffMs: number | undefined;
+  arxivApiUrl: string;
+  biorxivApiUrl: string;
   /** Where digests are fetched from (`DIGEST_SOURCES`); empty: only files dropped into {@link digestDir}. */
   digestSources: SourceSpec[];
   /** Each run fetches today (in {@link timeZone}) and this many days before it. */
@@ -174,6 +199,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
     metricsPort: c.METRICS_PORT,
     metricsHost: c.METRICS_HOST,
     previewPort: c.PREVIEW_PORT,
+    metadata: c.METADATA === 'on',
+    metadataContact: c.METADATA_CONTACT,
+    metadataBudgetMs: c.METADATA_BUDGET_MS,
+    metadataBackoffMs: c.METADATA_BACKOFF_MS,
+    arxivApiUrl: c.ARXIV_API_URL,
+    biorxivApiUrl: c.BIORXIV_API_URL,
     digestSources: c.DIGEST_SOURCES,
     digestLookbackDays: c.DIGEST_LOOKBACK_DAYS,
     githubToken: c.GITHUB_TOKEN,

@@ -3,13 +3,20 @@
  * it (commands/digest.ts translates them in the admin's language).
  */
 import type { DigestJob, StatusReport } from './app.ts';
+import type { MetadataProgress } from './metadata/index.ts';
 import type { SourceStatus } from './sources/index.ts';
 import { problemsOf, type Problem } from './i18n/problems.ts';
 import type { Stores } from './store/index.ts';
 
 /** Builds the status of one guild. */
 export async function buildStatus(
-  deps: { stores: Stores; runner: DigestJob; instance: () => string; sources?: () => Promise<SourceStatus[]> },
+  deps: {
+    stores: Stores;
+    runner: DigestJob;
+    instance: () => string;
+    sources?: () => Promise<SourceStatus[]>;
+    metadata?: (() => Promise<MetadataProgress | null>) | undefined;
+  },
   guildId: string,
 ): Promise<StatusReport> {
   const { stores, runner } = deps;
@@ -30,7 +37,7 @@ export async function buildStatus(
       return fallback;
     }
   };
-  const [papers, outboxDepth, last, channels, files, failed, sources] = await Promise.all([
+  const [papers, outboxDepth, last, channels, files, failed, sources, metadata] = await Promise.all([
     read(stores.papers.count(), 0),
     read(stores.outbox.depth(), 0),
     read(stores.digests.last(), undefined),
@@ -38,6 +45,7 @@ export async function buildStatus(
     read(stores.files.list(), []),
     read(stores.outbox.failed(), []),
     read(deps.sources?.() ?? Promise.resolve([]), [] as SourceStatus[]),
+    deps.metadata ? read(deps.metadata(), null) : Promise.resolve(null),
   ]);
   for (const channel of channels) {
     if (channel.disabled) {
@@ -80,5 +88,6 @@ export async function buildStatus(
     sources,
     problems: problems.slice(0, 15),
     instance: deps.instance(),
+    metadata,
   };
 }

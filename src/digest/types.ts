@@ -43,12 +43,47 @@ export interface Paper {
    * every wording stays searchable while `title`/`abstract` show one; absent on freshly parsed papers.
    */
   variants?: PaperVariant[];
+  /**
+   * What arXiv / bioRxiv / medRxiv say about the paper beyond the digest row (see src/metadata/), once it was
+   * looked up; absent until then. The parser never sets it.
+   */
+  meta?: PaperMeta;
 }
 
 /** One other wording of a paper's title and/or abstract (see `Paper.variants`). */
 export interface PaperVariant {
   title: string | null;
   abstract: string | null;
+}
+
+/** Where looked-up facts came from. */
+export type MetaSource = 'arxiv' | 'biorxiv' | 'medrxiv';
+
+/**
+ * A paper's looked-up metadata. The English title, abstract and the full author list are not repeated here:
+ * they live in `titleOriginal`, `abstractOriginal` and `authors` (one place for each fact); `filled` says which
+ * of those fields the lookup wrote, so a refresh may update them and the digest's own text is never overwritten.
+ */
+export interface PaperMeta {
+  /** `found`: the service knows the paper; `not-found`: it answered that it does not (looked up, not retried). */
+  status: 'found' | 'not-found';
+  source: MetaSource;
+  /** ISO timestamp of the lookup. */
+  lookedUpAt: string;
+  /** Paper fields this lookup filled (`titleOriginal`, `abstractOriginal`, `authors`, `title`). */
+  filled: string[];
+  /** Categories in the service's order (arXiv: `cs.CV`…; bioRxiv/medRxiv: the subject, lower case). */
+  categories: string[];
+  primaryCategory: string | null;
+  comment: string | null;
+  journalRef: string | null;
+  /** DOI of the published (journal) version. */
+  publishedDoi: string | null;
+  /** First version's date and the newest version's date (YYYY-MM-DD). */
+  firstPublished: string | null;
+  updated: string | null;
+  /** The newest version number the service knows. */
+  latestVersion: number | null;
 }
 
 /** `ok`: a table of papers; `empty`: the generator found none that day; `failed`: the generator says it failed. */

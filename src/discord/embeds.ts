@@ -23,6 +23,22 @@ export interface EmbedStrings {
   englishTitle: string;
   /** Field name above a subscription's matched keywords. */
   matched: string;
+  /** Field names of `/paper show`'s details (looked-up metadata). */
+  details: {
+    authors: string;
+    categories: string;
+    comment: string;
+    journalRef: string;
+    publishedDoi: string;
+    dates: string;
+    version: string;
+    lookedUp: string;
+    /** "first {first} · updated {updated}". */
+    datesValue(first: string, updated: string): string;
+    /** "{source}, {date}". */
+    lookedUpValue(source: string, date: string): string;
+    notFound: string;
+  };
   /** "N papers", pluralised. */
   papers(count: number): string;
   /** First line of a subscription post. */
@@ -37,6 +53,19 @@ export const EMBED_STRINGS: Record<Locale, EmbedStrings> = {
     code: 'Code',
     englishTitle: 'English title',
     matched: 'Matched',
+    details: {
+      authors: 'Authors',
+      categories: 'Categories',
+      comment: 'Comment',
+      journalRef: 'Journal reference',
+      publishedDoi: 'Published version',
+      dates: 'Dates',
+      version: 'Latest version',
+      lookedUp: 'Metadata',
+      datesValue: (first, updated) => `first ${first} · updated ${updated}`,
+      lookedUpValue: (source, date) => `from ${source}, ${date}`,
+      notFound: 'not found',
+    },
     papers: (n) => `${n} ${n === 1 ? 'paper' : 'papers'}`,
     subscriptionHeader: (n) => `🔔 ${n} new ${n === 1 ? 'paper matches' : 'papers match'} your subscription`,
   },
@@ -46,6 +75,19 @@ export const EMBED_STRINGS: Record<Locale, EmbedStrings> = {
     code: '代码',
     englishTitle: '英文标题',
     matched: '匹配',
+    details: {
+      authors: '作者',
+      categories: '分类',
+      comment: '备注',
+      journalRef: '期刊引用',
+      publishedDoi: '正式发表版本',
+      dates: '日期',
+      version: '最新版本',
+      lookedUp: '元数据',
+      datesValue: (first, updated) => `首发 ${first} · 更新 ${updated}`,
+      lookedUpValue: (source, date) => `来自 ${source}，${date}`,
+      notFound: '未找到',
+    },
     papers: (n) => `${n} 篇论文`,
     subscriptionHeader: (n) => `🔔 有 ${n} 篇新论文符合你的订阅`,
   },
@@ -145,9 +187,10 @@ export function paperLinksLine(paper: Paper, opts: LocaleOptions = {}): string {
   return parts.join(' · ');
 }
 
-/** The footer text of a paper: source and digest date ("arXiv · 2025-11-23"). */
-export function paperFooter(paper: Pick<Paper, 'source' | 'date'>): string {
-  return truncatePlain([sourceName(paper.source), paper.date ? oneLineHead(paper.date, 256) : null].filter(Boolean).join(' · '), 64);
+/** The footer text of a paper: source, primary category when looked up, and digest date ("arXiv · cs.CV · 2025-11-23"). */
+export function paperFooter(paper: Pick<Paper, 'source' | 'date' | 'meta'>): string {
+  const category = paper.meta?.primaryCategory ? truncatePlain(oneLineHead(paper.meta.primaryCategory, 256), 40) : null;
+  return truncatePlain([sourceName(paper.source), category, paper.date ? oneLineHead(paper.date, 256) : null].filter(Boolean).join(' · '), 96);
 }
 
 /** The header line of a digest post: "📰 arXiv · 2025-11-23 · 10 papers" (markdown-safe). */
@@ -229,5 +272,42 @@ export function paperEmbed(paper: Paper, opts: PaperEmbedOptions = {}): APIEmbed
   if (abstract && room >= 40) parts.push(truncate(abstract, room, { cutAt: 'sentence' }));
   if (links) parts.push(links);
   if (parts.length > 0) embed.description = parts.join('\n\n');
+  return embed;
+}
+
+/**
+ * `/paper show`: the paper embed with everything looked up about it — every author, categories (primary first),
+ * comment, journal reference, the published version's DOI (linked), dates, latest version (linked), and where and
+ * when it was looked up. Within Discord's limits whatever the input.
+ */
+export function paperDetailsEmbed(paper: Paper, opts: LocaleOptions = {}): APIEmbed {
+  const s = stringsOf(opts).details;
+  // The details take some of the 6000 characters; the abstract shrinks to leave them room.
+  // Budget: 3600 for the paper embed, at most ~2,200 for the details (caps below), under the 6,000 of a message.
+  const embed = paperEmbed(paper, { ...opts, budget: 3600 });
+  const fields: APIEmbedField[] = [...(embed.fields ?? [])];
+  const add = (name: string, value: string | null, cap = 200) => {
+    const v = value ? truncate(value, Math.min(cap, LIMITS.fieldValue)) : '';
+    if (v && fields.length < LIMITS.fields) fields.push({ name, value: v });
+  };
+  if (paper.authors.length > 3) {
+    const names = paper.authors.slice(0, 200).map((a) => escapeMarkdown(oneLineHead(a, 256))).filter(Boolean);
+    add(s.authors, names.join(', '), 1000);
+  }
+  const m = paper.meta;
+  if (m?.status === 'found') {
+    const cats = m.primaryCategory ? [m.primaryCategory, ...m.categories.filter((c) => c !== m.primaryCategory)] : m.categories;
+    add(s.categories, cats.slice(0, 40).map((c) => escapeMarkdown(oneLineHead(c, 100))).join(', '), 300);
+    add(s.comment, m.comment ? escapeMarkdown(oneLineHead(m.comment, READ)) : null, 300);
+    add(s.journalRef, m.journalRef ? escapeMarkdown(oneLineHead(m.journalRef, READ)) : null);
+    if (m.publishedDoi) add(s.publishedDoi, link(escapeMarkdown(truncatePlain(oneLineHead(m.publishedDoi, 256), 96)), doiUrl(m.publishedDoi)));
+    if (m.firstPublished || m.updated) add(s.dates, s.datesValue(m.firstPublished ?? '—', m.updated ?? '—'));
+    if (m.latestVersion) {
+      const label = paper.arxivId ? `v${m.latestVersion}` : String(m.latestVersion);
+      add(s.version, paper.arxivId ? link(label, arxivAbsUrl(`${paper.arxivId}v${m.latestVersion}`)) : label);
+    }
+  }
+  if (m) add(s.lookedUp, m.status === 'found' ? s.lookedUpValue(sourceName(m.source), m.lookedUpAt.slice(0, 10)) : `${sourceName(m.source)}: ${s.notFound}`);
+  if (fields.length > 0) embed.fields = fields;
   return embed;
 }

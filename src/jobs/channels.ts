@@ -17,6 +17,8 @@ export interface DigestChannelRequest {
   addedBy: string;
   /** Language of the posts (the server's); absent: en-US. */
   locale?: PostLocale;
+  /** Only papers in these categories (normalised), or null / absent for all. */
+  categories?: string[] | null;
 }
 
 /** What adding did. */
@@ -46,6 +48,7 @@ export async function addDigestChannel(
     addedBy: request.addedBy,
     addedAt: previous?.addedAt ?? deps.now().toISOString(),
     ...(request.locale && { locale: request.locale }),
+    ...(request.categories && { categories: request.categories }),
   };
   await stores.channels.put(channel);
   // Re-adding a channel that was switched off: what could not be delivered then is delivered now, once.

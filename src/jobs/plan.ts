@@ -16,7 +16,7 @@ import { packDigestMessages, subscriptionMessage, subscriptionPing, withMention,
 import type { OutboxBody } from '../discord/publisher.ts';
 import type { Locale } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
-import { compileSubscriptions } from '../search/index.ts';
+import { anyCategoryMatches, compileSubscriptions } from '../search/index.ts';
 import { targetKeyOf, type ChannelRecord, type DeliveryTarget, type DigestRecord, type NewOutboxEntry, type Stores, type TargetPapers } from '../store/index.ts';
 import { forgetUnmatched, unmatchedPapers } from './unmatched.ts';
 
@@ -112,7 +112,10 @@ async function planChannels(deps: PlanDeps, digests: DigestRecord[]): Promise<nu
       const papers = await papersFor(digest);
       members.forEach((m, k) => {
         // The same paper in two digests of this batch (another source or day) goes out once.
-        const ids = (due[k] ?? []).filter((id) => !m.taken.has(id));
+        let ids = (due[k] ?? []).filter((id) => !m.taken.has(id));
+        // Only the channel's categories; a paper not looked up yet waits (it is not marked delivered).
+        const wanted = m.channel.categories ?? [];
+        if (wanted.length) ids = ids.filter((id) => anyCategoryMatches(wanted, papers.get(id)?.meta?.categories ?? []));
         if (ids.length === 0) return;
         for (const id of ids) m.taken.add(id);
         const list = ids.flatMap((id) => papers.get(id) ?? []);

@@ -1,10 +1,13 @@
 /**
  * How a paper becomes indexed fields: title (translated + original title + id), authors, abstract
- * (translated + original). How the fields are weighed lives in `ranking.ts`.
+ * (translated + original), and its categories as filter terms. The English title and abstract looked up in
+ * arXiv/bioRxiv live in `titleOriginal`/`abstractOriginal`, so they are indexed like a digest's own English text.
+ * How the fields are weighed lives in `ranking.ts`.
  */
 import type { Paper } from '../digest/types.ts';
 import { tokenize, cjkBigrams, type Token } from './analyzer.ts';
 import { compoundTerms } from './compounds.ts';
+import { categoryTerm } from './categories.ts';
 import { normalizeText } from './normalize.ts';
 
 /** Separates fields inside a doc's Latin token stream so that phrases never match across fields. */
@@ -91,5 +94,7 @@ export function analyseDoc(p: Paper): AnalysedDoc {
   addCompounds(p.titleOriginal, 0, tf);
   addCompounds(p.abstract, 2, tf);
   addCompounds(p.abstractOriginal, 2, tf);
+  // Categories are filter terms (`cat:cs.cv`), never scored and not counted in any field's length.
+  for (const c of p.meta?.categories ?? []) if (!tf.has(categoryTerm(c))) tf.set(categoryTerm(c), [0, 0, 1]);
   return { tf, lenTitle, lenAuthor, lenAbstract, lenOriginalTitle, titleNorm, latin: latin.join(' ') };
 }

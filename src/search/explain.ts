@@ -24,7 +24,7 @@ const ENGLISH_HINT_BELOW = 0.5;
 const edits = new TermDictionary(() => []);
 
 function alone(item: QueryItem): ParsedQuery {
-  return { groups: [[item]], exclude: [], authors: [], sources: [], from: null, to: null, lastIsPrefix: false, errors: [] };
+  return { groups: [[item]], exclude: [], authors: [], sources: [], categories: [], from: null, to: null, lastIsPrefix: false, errors: [] };
 }
 
 /** Explains an empty result for `query` (call it only when the search found nothing). */

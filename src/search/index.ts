@@ -17,4 +17,6 @@ export type { NoMatchHelp } from './explain.ts';
 export { profileQuery } from './profile.ts';
 export type { SubscriptionInput, SubscriptionMatch, SubscriptionMatcher } from './matcher.ts';
 export { analyze, tokenize } from './analyzer.ts';
+export { anyCategoryMatches, normalizeCategory } from './categories.ts';
+export { nameMatches } from './names.ts';
 export type { Token } from './analyzer.ts';

@@ -17,6 +17,8 @@
 import type { Paper } from '../digest/types.ts';
 import { alignsWithWords, cjkBigrams, tokenize, type Token } from './analyzer.ts';
 import { compoundTerms } from './compounds.ts';
+import { anyCategoryMatches } from './categories.ts';
+import { nameMatches, surnameCandidates } from './names.ts';
 import { normalizeText } from './normalize.ts';
 import { parseQuery, type ParsedQuery, type QueryItem } from './query.ts';
 
@@ -57,7 +59,7 @@ export function compileSubscriptions(subs: readonly SubscriptionInput[]): Subscr
   subs.forEach((s, order) => {
     const q = parseQuery(s.expression);
     if (q.errors.length > 0) errors.push({ subscriptionId: s.id, errors: q.errors });
-    if (q.groups.length === 0 && q.authors.length === 0 && q.sources.length === 0) return;
+    if (q.groups.length === 0 && q.authors.length === 0 && q.sources.length === 0 && q.categories.length === 0) return;
     const c: Compiled = { order, id: s.id, q };
     size++;
     const keys = requiredKeys(q);
@@ -106,8 +108,11 @@ function requiredKeys(q: ParsedQuery): string[] | null {
   let best: QueryItem[] | null = null;
   for (const g of q.groups) if (!best || g.length < best.length) best = g;
   if (best) return best.map((item) => tokenKey(item.tokens[0]!));
-  const a = q.authors[0]?.[0];
-  return a ? [tokenKey(a)] : null;
+  const a = q.authors[0];
+  if (!a?.[0]) return null;
+  // A name may be written surname first or last (`Levine, S.` / `Sergey Levine`): either word may be the one shared.
+  if (a.every((t) => t.kind === 'latin')) return surnameCandidates(a.map((t) => t.term)).map((w) => `L:${w}`);
+  return [tokenKey(a[0])];
 }
 
 /** A paper prepared for matching: normalised field texts, stems and lookup keys, computed once. */
@@ -116,7 +121,10 @@ class PaperView {
   readonly stems = new Set<string>();
   /** Per field, stemmed Latin tokens in order (for phrase adjacency). */
   readonly latinSeqs: string[];
-  readonly authors: Set<string>[];
+  /** Per author, its words in order (stems), for name forms (see names.ts). */
+  readonly authors: string[][];
+  /** Categories (arXiv and bioRxiv/medRxiv), when the paper was looked up. */
+  readonly categories: string[];
   /** Normalised author names (their CJK characters are lookup keys too, for `author:张伟`). */
   readonly authorNames: string[];
   readonly source: string;
@@ -124,6 +132,8 @@ class PaperView {
 
   constructor(p: Paper) {
     const variants = (p.variants ?? []).flatMap((v) => [v.title, v.abstract]);
+    // The English title and abstract looked up in arXiv/bioRxiv are in titleOriginal/abstractOriginal; other
+    // wordings (another digest's translation) are in variants.
     const raw = [p.title, p.titleOriginal, p.abstract, p.abstractOriginal, p.notes, ...variants].filter((x): x is string => !!x);
     this.fields = raw.map((x) => normalizeText(x));
     // Joined hyphenated forms and glued-name parts (`multimodal` for multi-modal, `nerf` in FrugalNeRF).
@@ -134,7 +144,8 @@ class PaperView {
       return ` ${seq.join(' ')} `;
     });
     this.authorNames = p.authors.map((a) => normalizeText(a));
-    this.authors = this.authorNames.map((a) => new Set(tokenize(a).map((t) => t.term)));
+    this.authors = this.authorNames.map((a) => tokenize(a).map((t) => t.term));
+    this.categories = p.meta?.categories ?? [];
     for (const a of this.authors) for (const t of a) this.stems.add(t);
     this.source = normalizeText(p.source ?? '');
     this.date = p.date ?? p.published ?? '';
@@ -198,7 +209,11 @@ function matchQuery(q: ParsedQuery, v: PaperView): string[] | null {
   if (q.sources.length > 0 && !q.sources.includes(v.source)) return null;
   if (q.from && (!v.date || v.date < q.from)) return null;
   if (q.to && (!v.date || v.date > q.to)) return null;
-  for (const a of q.authors) if (!v.authors.some((set) => a.every((t) => set.has(t.term)))) return null;
+  if (q.categories.length > 0 && !anyCategoryMatches(q.categories, v.categories)) return null;
+  for (const a of q.authors) {
+    const words = a.map((t) => t.term);
+    if (!v.authors.some((author) => nameMatches(words, author))) return null;
+  }
   // A set: a hyphenated keyword is two items (phrase, joined) with the same text.
   const matched = new Set<string>();
   for (const g of q.groups) {

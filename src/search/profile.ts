@@ -48,5 +48,5 @@ export function profileQuery(papers: ReadonlyArray<Pick<Paper, 'title' | 'titleO
     const tokens = tokenize(word);
     if (tokens.length > 0) items.push({ text: word, tokens, phrase: false });
   }
-  return { groups: items.length ? [items] : [], exclude: [], authors: [], sources: [], from: opts.from ?? null, to: null, lastIsPrefix: false, errors: [] };
+  return { groups: items.length ? [items] : [], exclude: [], authors: [], sources: [], categories: [], from: opts.from ?? null, to: null, lastIsPrefix: false, errors: [] };
 }

@@ -1,13 +1,15 @@
 /**
  * The query language shared by `/paper search` and subscriptions:
  * words, "quoted phrases", `OR` (or `|`) between two items, `-word` / `-"phrase"` to exclude,
- * `author:`, `source:`, `from:YYYY-MM-DD`, `to:YYYY-MM-DD` (values may be quoted).
+ * `author:`, `source:`, `cat:` (arXiv category, `cs.*`, or a bioRxiv/medRxiv subject), `from:YYYY-MM-DD`,
+ * `to:YYYY-MM-DD` (values may be quoted).
  * Items are ANDed; `OR` binds tighter than the implicit AND (`a b OR c d` = a ∧ (b ∨ c) ∧ d).
  * The parser never throws: an unbalanced quote is read as a literal character, unknown `field:` prefixes
  * are ordinary words, and problems are reported in `errors` for the caller to show.
  */
 import { tokenize, type Token } from './analyzer.ts';
 import { joinedQueryTerm } from './compounds.ts';
+import { normalizeCategory } from './categories.ts';
 import { normalizeText } from './normalize.ts';
 import { stem } from './stem.ts';
 
@@ -35,6 +37,8 @@ export interface ParsedQuery {
   authors: Token[][];
   /** `source:` values, lower case (any of them). */
   sources: string[];
+  /** `cat:` patterns, normalised (`cs.cv`, `cs.*`, `animal behavior and cognition`): any of them. */
+  categories: string[];
   /** Inclusive date bounds, YYYY-MM-DD. */
   from: string | null;
   to: string | null;
@@ -51,7 +55,7 @@ interface RawPart {
   quoted: boolean;
 }
 
-const FIELDS = new Set(['author', 'source', 'from', 'to']);
+const FIELDS = new Set(['author', 'source', 'from', 'to', 'cat', 'category']);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Splits the input into raw parts, honouring balanced double quotes (straight or curly). */
@@ -104,6 +108,7 @@ export function parseQuery(input: string): ParsedQuery {
     exclude: [],
     authors: [],
     sources: [],
+    categories: [],
     from: null,
     to: null,
     lastIsPrefix: false,
@@ -136,6 +141,8 @@ export function parseQuery(input: string): ParsedQuery {
         else q.to = v;
       } else if (p.field === 'source') {
         q.sources.push(normalizeText(v));
+      } else if (p.field === 'cat' || p.field === 'category') {
+        q.categories.push(normalizeCategory(v));
       } else {
         const toks = tokenize(v);
         if (toks.length > 0) q.authors.push(toks);
@@ -193,5 +200,5 @@ function spellings(text: string, tokens: Token[], quoted: boolean): QueryItem[] 
 
 /** True when the query has nothing to match on (no items and no filters). */
 export function isEmptyQuery(q: ParsedQuery): boolean {
-  return q.groups.length === 0 && q.authors.length === 0 && q.sources.length === 0 && !q.from && !q.to;
+  return q.groups.length === 0 && q.authors.length === 0 && q.sources.length === 0 && q.categories.length === 0 && !q.from && !q.to;
 }

@@ -29,7 +29,7 @@ export function relatedQuery(paper: Paper): ParsedQuery {
     if (CJK_CHAR.test(w) ? Array.from(w).length >= 2 : w.length >= 3 && !STOPWORDS.has(w.toLowerCase())) add(w);
   }
   for (const t of tokenize(paper.titleOriginal ?? '')) if (t.kind === 'latin' && t.surface.length >= 3 && !STOPWORDS.has(t.surface)) add(t.surface);
-  return { groups: items.length ? [items] : [], exclude: [], authors: [], sources: [], from: null, to: null, lastIsPrefix: false, errors: [] };
+  return { groups: items.length ? [items] : [], exclude: [], authors: [], sources: [], categories: [], from: null, to: null, lastIsPrefix: false, errors: [] };
 }
 
 /** Up to `limit` papers closest to `paper`, best first, never the paper itself. */

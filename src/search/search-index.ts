@@ -7,6 +7,8 @@ import type { Paper, PaperId } from '../digest/types.ts';
 import { cjkBigrams, type Token } from './analyzer.ts';
 import { analyseDoc, FIELD_SEP } from './doc-fields.ts';
 import { CJK_CHAR, normalizeText } from './normalize.ts';
+import { categoryTerm } from './categories.ts';
+import { nameMatches, surnameCandidates } from './names.ts';
 import { PostingStore, packTf, tfAbstract, tfAuthor, tfTitle, type PostingSource } from './postings.ts';
 import {
   bm25Plus,
@@ -177,7 +179,7 @@ export class SearchIndex {
     const d = analyseDoc(p);
     this.ensureSlots(slot + 1);
     this.ids.push(p.id);
-    this.titles.push(p.title);
+    this.titles.push(p.title || p.titleOriginal || '');
     this.firstAuthors.push(p.authors[0] ?? '');
     this.dates.push(p.date ?? p.published ?? '');
     this.days[slot] = dayNumber(p.date ?? p.published ?? '');
@@ -286,6 +288,10 @@ export class SearchIndex {
       const slots = this.authorSlots(a);
       cand = cand ? intersect(cand, slots, this.slab) : slots;
     }
+    if (q.categories.length > 0) {
+      const slots = this.categorySlots(q.categories);
+      cand = cand ? intersect(cand, slots, this.slab) : slots;
+    }
     if (!cand) cand = this.allSlots();
     if (q.exclude.length > 0) {
       const ex = unionAll(q.exclude.map((item) => this.planItem(item, false, 'filter').slots), this.slab);
@@ -366,31 +372,48 @@ export class SearchIndex {
   }
 
   private authorSlots(tokens: Token[]): Int32Array {
+    const latin = tokens.filter((t) => t.kind === 'latin').map((t) => t.term);
+    // Latin names: any form of the name (`Zhang Wei` ↔ `Zhang, W.`), checked on each author (see names.ts).
+    if (latin.length === tokens.length && latin.length >= 2) {
+      const cand = unionAll(surnameCandidates(latin).map((w) => this.authorTermSlots(w)), this.slab);
+      const out: number[] = [];
+      for (const slot of cand) {
+        if (this.latins.text(slot).split(` ${FIELD_SEP} `).some((f) => nameMatches(latin, f.split(' ')))) out.push(slot);
+      }
+      return Int32Array.from(out);
+    }
     let acc: Int32Array | null = null;
     for (const t of tokens) {
       const terms = t.kind === 'latin' ? [t.term] : cjkBigrams(t.term);
       for (const term of terms) {
-        const slots = this.decode(this.postings.lookup(term));
-        const packs = this.packBuf;
-        let k = 0;
-        for (let i = 0; i < slots.length; i++) if (tfAuthor(packs[i]!) > 0) slots[k++] = slots[i]!;
-        const s = slots.subarray(0, k);
+        const s = this.authorTermSlots(term);
         acc = acc ? intersect(acc, s, this.slab) : s;
       }
     }
-    if (!acc) return new Int32Array(0);
-    // All name parts must belong to the same author: `author:"Bob Smith"` must not match Bob Jones + Alice Smith.
-    const latin = tokens.filter((t) => t.kind === 'latin').map((t) => t.term);
-    if (latin.length < 2) return acc;
-    const out: number[] = [];
-    for (const slot of acc) {
-      const fields = this.latins.text(slot).split(` ${FIELD_SEP} `);
-      if (fields.some((f) => {
-        const words = new Set(f.split(' '));
-        return latin.every((w) => words.has(w));
-      })) out.push(slot);
+    return acc ?? new Int32Array(0);
+  }
+
+  /** Slots whose author field holds `term`. */
+  private authorTermSlots(term: string): Int32Array {
+    const slots = this.decode(this.postings.lookup(term));
+    const packs = this.packBuf;
+    let k = 0;
+    for (let i = 0; i < slots.length; i++) if (tfAuthor(packs[i]!) > 0) slots[k++] = slots[i]!;
+    return slots.subarray(0, k);
+  }
+
+  /** Slots with a category under any of the patterns (`cs.cv`, `cs.*`, `cs`, a subject name). */
+  private categorySlots(patterns: string[]): Int32Array {
+    const lists: Int32Array[] = [];
+    for (const p of patterns) {
+      const exact = p.endsWith('*') ? [] : [categoryTerm(p)];
+      const prefix = categoryTerm(p.endsWith('*') ? p.slice(0, -1) : `${p}.`);
+      for (const term of [...exact, ...this.dict.withPrefix(prefix, 10_000)]) {
+        const id = this.postings.lookup(term);
+        if (id >= 0) lists.push(this.decode(id));
+      }
     }
-    return Int32Array.from(out);
+    return unionAll(lists, this.slab);
   }
 
   /**

@@ -18,9 +18,10 @@ import type { TokenStreamArrays } from './token-streams.ts';
 
 /**
  * Bumped whenever the layout or the analyzer changes: an older snapshot is then rebuilt, not misread (3: joined
- * hyphenated forms, name parts, irregular word forms; 4: streamed sections, token-stream vocabulary; 5: both).
+ * hyphenated forms, name parts, irregular word forms, categories, author name forms; 4: streamed sections,
+ * token-stream vocabulary; 6: all of them together).
  */
-export const SNAPSHOT_FORMAT = 5;
+export const SNAPSHOT_FORMAT = 6;
 /** Lengths stored per document: title, authors, abstract, original title (format 2 added the last). */
 export const LENS_PER_DOC = 4;
 const MAGIC = 0x49534441; // "ADSI"

@@ -9,7 +9,7 @@ import type { Paper, PaperId } from '../digest/types.ts';
 import type { StoreContext } from './context.ts';
 import { addItems, loadMany, readLists, removeItems, safeKey } from './context.ts';
 import { BATCH_SIZE, decodeValue } from './kv.ts';
-import { SCHEMA_VERSION, storedPaper, withVersion } from './records.ts';
+import { paperRecord, SCHEMA_VERSION, storedPaper, withVersion } from './records.ts';
 
 /** What `upsertMany` changed. A paper that was already stored exactly as given is in neither list. */
 export interface UpsertResult {
@@ -39,6 +39,12 @@ export interface PaperStore {
   dates(): Promise<{ date: string | null; count: number }[]>;
   /** Increases on every change; the search index compares it with its snapshot's. */
   revision(): Promise<number>;
+  /**
+   * Rewrites stored papers through `change` (looked-up metadata): read, changed and written under the papers lock,
+   * so a digest ingested meanwhile is not lost. `change` returns the same object for "no change". Ids that are not
+   * stored are skipped. Returns the papers that changed. The date a paper is filed under never changes here.
+   */
+  updateMany(ids: readonly PaperId[], change: (paper: Paper) => Paper): Promise<Paper[]>;
 }
 
 const UNDATED = 'undated';
@@ -198,7 +204,7 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
           await ctx.kv.setMany(writes);
           await ctx.kv.set(DATES_KEY, { v: SCHEMA_VERSION, dates });
         }
-        const records = [...added, ...updated].map((p) => ({ key: paperKey(p.id), value: withVersion(p) }));
+        const records = [...added, ...updated].map((p) => ({ key: paperKey(p.id), value: paperRecord(p) }));
         for (let i = 0; i < records.length; i += BATCH_SIZE * 4) {
           await ctx.kv.setMany(records.slice(i, i + BATCH_SIZE * 4));
         }
@@ -240,5 +246,21 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
         .map((date) => ({ date: date === UNDATED ? null : date, count: dates[date] ?? 0 }));
     },
     revision,
+    updateMany(list, change) {
+      return ctx.mutex.run('papers', async () => {
+        const stored = await getMany(list);
+        const changed: Paper[] = [];
+        for (const old of stored) {
+          if (!old) continue;
+          const next = change(old);
+          if (next !== old) changed.push({ ...next, date: old.date });
+        }
+        if (changed.length === 0) return changed;
+        const records = changed.map((p) => ({ key: paperKey(p.id), value: paperRecord(p) }));
+        for (let i = 0; i < records.length; i += BATCH_SIZE * 4) await ctx.kv.setMany(records.slice(i, i + BATCH_SIZE * 4));
+        await ctx.kv.set(REVISION_KEY, { v: SCHEMA_VERSION, n: (await revision()) + 1 });
+        return changed;
+      });
+    },
   };
 }

@@ -4,7 +4,7 @@
  * migration in `versioned()`'s place; until then, a value with an unknown `v` is reported and skipped.
  */
 import { z } from 'zod';
-import type { Paper } from '../digest/types.ts';
+import type { Paper, PaperMeta } from '../digest/types.ts';
 
 /** Current schema version of every stored value. */
 export const SCHEMA_VERSION = 1;
@@ -26,6 +26,39 @@ export function withVersion<T extends object>(record: T): T & { v: number } {
 
 const nullableString = z.string().nullable();
 
+/**
+ * Format of the looked-up metadata inside a paper record (issue 13). Records written before it have no `meta` and
+ * load as "not looked up yet"; a `meta` of another format (a newer release's) is dropped rather than failing the
+ * paper, so the paper still loads and is looked up again.
+ */
+export const PAPER_META_VERSION = 1;
+const paperMeta = z.object({
+  mv: z.literal(PAPER_META_VERSION),
+  status: z.enum(['found', 'not-found']),
+  source: z.enum(['arxiv', 'biorxiv', 'medrxiv']),
+  lookedUpAt: z.string(),
+  filled: z.array(z.string()),
+  categories: z.array(z.string()),
+  primaryCategory: z.string().nullable(),
+  comment: z.string().nullable(),
+  journalRef: z.string().nullable(),
+  publishedDoi: z.string().nullable(),
+  firstPublished: z.string().nullable(),
+  updated: z.string().nullable(),
+  latestVersion: z.number().int().nullable(),
+});
+function decodePaperMeta(raw: unknown): PaperMeta | undefined {
+  const parsed = paperMeta.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const { mv: _mv, ...meta } = parsed.data;
+  return meta;
+}
+/** The stored form of a paper: its metadata block carries its own format number (`mv`). */
+export function paperRecord(paper: Paper): Paper & { v: number } {
+  const { meta, ...rest } = paper;
+  return withVersion(meta ? { ...rest, meta: { mv: PAPER_META_VERSION, ...meta } } : rest) as Paper & { v: number };
+}
+
 export const paperFields = {
   id: z.string().min(1),
   arxivId: nullableString,
@@ -45,8 +78,9 @@ export const paperFields = {
   notes: nullableString,
   // Additive (records written before it simply lack it): other wordings kept by `mergePaper`, bounded there.
   variants: z.array(z.object({ title: nullableString, abstract: nullableString })).optional(),
+  meta: z.optional(z.unknown().transform(decodePaperMeta)),
 };
-/** A stored paper: exactly the parser's `Paper`. */
+/** A stored paper: the parser's `Paper`, plus its looked-up metadata once there is some. */
 export const storedPaper = versioned(paperFields) satisfies z.ZodType<Paper>;
 
 /** One digest found in an ingested file, as remembered by the file record. */
@@ -145,6 +179,11 @@ export interface ChannelRecord {
   addedAt: string;
   /** Language of the posts (the server's, when the channel was added). Absent in older records: en-US. */
   locale?: PostLocale;
+  /**
+   * Only papers in these categories (`cs.CL`, `cs.*`, a bioRxiv subject; see src/search/categories.ts), or
+   * null / absent (older records) for every paper.
+   */
+  categories?: string[] | null;
 }
 export const storedChannel = versioned({
   guildId: z.string(),
@@ -157,6 +196,7 @@ export const storedChannel = versioned({
   addedBy: z.string(),
   addedAt: z.string(),
   locale: postLocale,
+  categories: z.array(z.string()).nullable().optional(),
 }) satisfies z.ZodType<ChannelRecord>;
 
 /** A keyword subscription: for a channel (`channelId`) or, by DM, for a user (`userId`). */

@@ -26,6 +26,7 @@ import {
   storedFile,
   storedOutbox,
   storedPaper,
+  paperRecord,
   storedSaveDay,
   storedSavedList,
   storedSubscription,
@@ -76,7 +77,7 @@ export class InvalidRecordError extends Error {
 
 /** Every record of every repository, papers newest first. */
 export async function* exportAll(stores: TransferStores): AsyncIterable<ExportLine> {
-  for await (const paper of stores.papers.all()) yield { kind: 'paper', record: withVersion(paper) };
+  for await (const paper of stores.papers.all()) yield { kind: 'paper', record: paperRecord(paper) };
   for (const file of await stores.files.list()) yield { kind: 'file', record: withVersion(file) };
   for (const digest of await stores.digests.list()) yield { kind: 'digest', record: withVersion(digest) };
   for (const channel of await stores.channels.listAll()) yield { kind: 'channel', record: withVersion(channel) };

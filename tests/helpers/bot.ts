@@ -45,6 +45,8 @@ export async function createWorld(options: FakeDiscordOptions & { env?: Record<s
     DIGEST_CRON: '0 0 1 1 *',
     LOG_LEVEL: 'silent',
     METRICS_PORT: '0',
+    // No lookups unless a test starts local arXiv/bioRxiv servers and turns them on (there is no network).
+    METADATA: 'off',
     ...options.env,
   };
   const bots: RunningBot[] = [];
