@@ -3,8 +3,9 @@
  * including binary junk or a 50 MB file, gives a result with warnings rather than an exception.
  */
 import { splitAuthors } from './authors.ts';
+import { extractBlocks, type BlockPaper } from './blocks.ts';
 import { columnRoles, type ColumnRole } from './columns.ts';
-import { digestHintsFromFileName, findDate, findSource } from './hints.ts';
+import { digestHintsFromFileName, findDate, findLooseDate, findSource } from './hints.ts';
 import { paperIdentity, type PaperIdentity } from './identity.ts';
 import { scan, splitCells, type Block } from './scanner.ts';
 import { cellText, collapse, type CellMode } from './text.ts';
@@ -57,12 +58,11 @@ function parse(input: ParseInput, mode: CellMode): ParseResult {
     return { digests: [], papers: [], warnings };
   }
 
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (l.endsWith('\r')) lines[i] = l.slice(0, -1);
-  }
+  // CRLF, LF and old-Mac CR-only line endings alike.
+  const lines = text.split(/\r\n?|\n/);
   const blocks = scan(lines, warn);
+  const found = extractBlocks(lines);
+  hints.date ??= bodyDate(lines);
 
   const digests: OpenDigest[] = [];
   const fresh = (line: number, date: string | null, source: string | null): OpenDigest => ({
@@ -82,7 +82,8 @@ function parse(input: ParseInput, mode: CellMode): ParseResult {
   for (const block of blocks) {
     switch (block.kind) {
       case 'heading': {
-        if (block.level > 2) break;
+        // Paper headings and headings inside code or `<details>` never open a digest.
+        if (block.level > 2 || found.paperHeadings.has(block.line - 1) || found.hidden[block.line - 1]) break;
         const date = findDate(block.text);
         const source = findSource(block.text);
         if (!date && !source) break;
@@ -121,7 +122,13 @@ function parse(input: ParseInput, mode: CellMode): ParseResult {
     }
   }
 
+  placeBlockPapers(digests, found.papers, warn);
   const kept = digests.filter((d) => !isPlaceholder(d));
+  if (found.identifiers > 0 && kept.every((d) => d.papers.length === 0)) {
+    const line = found.firstIdentifierLine;
+    const n = found.identifiers;
+    warn({ line, kind: 'unrecognised-layout', message: `line ${line}: ${n} paper link${n === 1 ? '' : 's'} but no papers recognised: layout not understood` });
+  }
   for (const d of kept) {
     if (d.date === null) warn({ line: d.line, kind: 'no-date', message: `no date for the digest at line ${d.line} (not in its heading nor the file name)` });
     if (d.status === 'ok' && d.papers.length === 0) warn({ line: d.line, kind: 'no-papers', message: `the digest at line ${d.line} lists no papers` });
@@ -129,6 +136,63 @@ function parse(input: ParseInput, mode: CellMode): ParseResult {
   const out: Digest[] = kept.map((d) => ({ date: d.date, source: d.source, status: d.status, message: d.message, papers: d.papers }));
   warnings.sort((a, b) => a.line - b.line);
   return { digests: out, papers: out.flatMap((d) => d.papers), warnings };
+}
+
+/**
+ * Give each paper of the block pass to the digest it appears under (the last digest opened at or before its line),
+ * unless the table pass already produced it.
+ */
+function placeBlockPapers(digests: OpenDigest[], papers: readonly BlockPaper[], warn: (w: ParseWarning) => void): void {
+  if (papers.length === 0) return;
+  const known = new Set<string>();
+  for (const d of digests) for (const id of d.ids) known.add(id);
+  let at = 0;
+  for (const p of papers) {
+    if (known.has(p.identity.id)) continue;
+    while (at + 1 < digests.length && digests[at + 1]!.line <= p.line) at++;
+    const digest = digests[at]!;
+    const identity = p.identity;
+    if (!p.title) warn({ line: p.line, kind: 'row-without-title', message: `line ${p.line}: ${identity.id} has no title in the digest` });
+    digest.hadTable = true;
+    addPaper(
+      digest,
+      {
+        ...identityOf(identity, digest),
+        published: p.published,
+        title: p.title,
+        titleOriginal: p.titleOriginal,
+        authors: p.authors,
+        abstract: p.abstract,
+        abstractOriginal: p.abstractOriginal,
+        pdfUrl: identity.pdfUrl,
+        url: p.url ?? identity.url,
+        codeUrl: p.codeUrl,
+        notes: null,
+        ...categoriesOf(p.categories),
+      },
+      p.line,
+      warn,
+    );
+  }
+}
+
+/** The `categories` field: present only when the digest names some, so older layouts' output is unchanged. */
+function categoriesOf(list: readonly string[]): Pick<Paper, 'categories'> {
+  const clean = list.filter((c) => c !== '');
+  return clean.length > 0 ? { categories: clean } : {};
+}
+
+/** A date for a file whose name and path have none: a `Last Updated:`/`Generated:` line near the top. */
+function bodyDate(lines: readonly string[]): string | null {
+  const top = Math.min(lines.length, 200);
+  for (let i = 0; i < top; i++) {
+    const line = lines[i]!;
+    if (line.length < 300 && /last updated|updated on|updated|generated|deployment|date/i.test(line)) {
+      const date = findLooseDate(line);
+      if (date) return date;
+    }
+  }
+  return null;
 }
 
 function isPlaceholder(d: OpenDigest): boolean {
@@ -215,6 +279,7 @@ function rowPaper(block: Extract<Block, { kind: 'row' }>, roles: ColumnRole[], d
     url: identity.url,
     codeUrl: codeLink,
     notes: allNotes,
+    ...categoriesOf(value('categories').text?.split(/\s*[,，;；、]\s*/) ?? []),
   };
 }
 

@@ -37,6 +37,11 @@ export interface Paper {
   codeUrl: string | null;
   /** Translator's notes and other commentary found in the title cell, kept out of the title. */
   notes: string | null;
+  /**
+   * Categories the digest gives for the paper (`cs.CV`, a section's arXiv category, a generator's topic), in the
+   * digest's order. Absent when the digest names none (so older layouts' output is unchanged).
+   */
+  categories?: string[];
 }
 
 /** `ok`: a table of papers; `empty`: the generator found none that day; `failed`: the generator says it failed. */
@@ -65,6 +70,8 @@ export type WarningKind =
   | 'no-papers'
   | 'unknown-table'
   | 'duplicate-paper'
+  /** The file names paper identifiers but no paper could be built from it: the layout is not understood. */
+  | 'unrecognised-layout'
   /** The parser itself failed on this file (a bug): the file yields nothing, the caller carries on. */
   | 'parse-error';
 
