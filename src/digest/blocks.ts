@@ -20,7 +20,7 @@ import { anchorsIn, distinctIds, mayHoldAnchor, type Anchor } from './anchors.ts
 import { splitAuthors } from './authors.ts';
 import { findDate } from './hints.ts';
 import { paperIdentity, type PaperIdentity } from './identity.ts';
-import { cellText, collapse, stripHtml } from './text.ts';
+import { cellText, collapse, proseText, stripHtml } from './text.ts';
 import { cleanTitle } from './title.ts';
 
 /** A paper found by the block extractor, before it is placed in a digest. */
@@ -243,7 +243,15 @@ function linksIn(value: string): string[] {
 
 /** Put one field value where it belongs. */
 function assign(fields: Fields, role: Role, raw: string): void {
-  const value = collapse(raw);
+  if (role === 'abstract') {
+    if (fields.abstract !== null && fields.abstractOriginal !== null) return;
+    const text = proseText(raw);
+    if (text === '' || /^no abstract/i.test(text)) return;
+    if (CJK.test(text)) fields.abstract ??= text;
+    else fields.abstractOriginal ??= text;
+    return;
+  }
+  const value = raw.length > 2000 ? '' : collapse(raw);
   if (value === '') return;
   switch (role) {
     case 'authors':
@@ -261,13 +269,6 @@ function assign(fields: Fields, role: Role, raw: string): void {
     case 'published':
       fields.published ??= findDate(value);
       break;
-    case 'abstract': {
-      const text = cellText(value).text;
-      if (/^no abstract/i.test(text)) break;
-      if (CJK.test(text)) fields.abstract ??= text;
-      else fields.abstractOriginal ??= text;
-      break;
-    }
     case 'code':
       fields.code ??= linksIn(value)[0] ?? null;
       break;
@@ -341,7 +342,7 @@ function readFields(lines: readonly string[], from: number, to: number, lay: Lay
   }
   flush();
   if (quote.length > 0) {
-    const text = collapse(cellText(quote.join(' ')).text);
+    const text = proseText(quote.join(' '));
     if (text && !/^no abstract/i.test(text)) fields.quote = text;
   }
   return fields;

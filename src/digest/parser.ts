@@ -26,8 +26,32 @@ interface OpenDigest extends Digest {
 }
 
 const NONE = /^(?:n\/?a|null|none|无|-|—)?$/i;
-// `- 2022-11-29, **Title**, Name et.al., Paper: [url](url), Code: **[url](url)**`
-const LIST_PAPER = /^[-*+]\s+(\d{4}-\d{2}-\d{2}),\s*\*\*(.+?)\*\*,\s*(.*?),\s*Paper:\s*\[[^\]]*\]\(([^)\s]+)\)(?:,\s*Code:\s*\**\[[^\]]*\]\(([^)\s]+)\))?/i;
+// `- 2022-11-29, **Title**, Name et.al., Paper: [url](url), Code: **[url](url)**`, read in steps (each a bounded
+// regex or an indexOf) rather than one pattern whose lazy groups backtrack polynomially on a long line.
+const LIST_HEAD = /^[-*+][ \t]+(\d{4}-\d{2}-\d{2}),[ \t]*\*\*/;
+const LIST_LINK = /,[ \t]*Paper:[ \t]*\[[^\]]{0,2000}\]\(([^)\s]{1,2000})\)/y;
+const LIST_CODE = /,[ \t]*Code:[ \t]*\**\[[^\]]{0,2000}\]\(([^)\s]{1,2000})\)/y;
+
+/** The parts of a cv-arxiv-daily list item: date, title, authors, paper link and code link; null if it is not one. */
+export function listItemParts(text: string): { date: string; title: string; authors: string; link: string; code: string | null } | null {
+  const head = LIST_HEAD.exec(text);
+  if (!head) return null;
+  const titleStart = head[0].length;
+  const titleEnd = text.indexOf('**,', titleStart + 1);
+  if (titleEnd === -1) return null;
+  // Authors run to the first `, Paper: [..](..)` after the title.
+  for (let comma = text.indexOf(',', titleEnd + 3); comma !== -1; comma = text.indexOf(',', comma + 1)) {
+    const rest = text.slice(comma, comma + 40);
+    if (!/^,[ \t]*Paper:/.test(rest)) continue;
+    LIST_LINK.lastIndex = comma;
+    const link = LIST_LINK.exec(text);
+    if (!link) return null;
+    LIST_CODE.lastIndex = LIST_LINK.lastIndex;
+    const code = LIST_CODE.exec(text);
+    return { date: head[1]!, title: text.slice(titleStart, titleEnd), authors: text.slice(titleEnd + 3, comma).trim(), link: link[1]!, code: code?.[1] ?? null };
+  }
+  return null;
+}
 
 /** Parse one digest file. Never throws. */
 export function parseDigest(input: ParseInput, options: ParseOptions = {}): ParseResult {
@@ -289,24 +313,24 @@ function identityOf(identity: PaperIdentity, digest: OpenDigest): Pick<Paper, 'i
 }
 
 function listPaper(block: Extract<Block, { kind: 'item' }>, digest: OpenDigest, mode: CellMode): Paper | null {
-  // Long lines are not list papers; the cap also bounds the lazy groups' backtracking.
+  // Long lines are not list papers.
   if (block.text.length > 4000 || !block.text.includes('Paper:')) return null;
-  const m = LIST_PAPER.exec(block.text);
+  const m = listItemParts(block.text);
   if (!m) return null;
-  const identity = paperIdentity(m[4]!);
-  const title = cleanTitle(m[2]!, mode).title;
+  const identity = paperIdentity(m.link);
+  const title = cleanTitle(m.title, mode).title;
   if (!title) return null;
   return {
     ...identityOf(identity, digest),
-    published: m[1]!,
+    published: m.date,
     title,
     titleOriginal: null,
-    authors: splitAuthors(cellText(m[3]!, mode).text),
+    authors: splitAuthors(cellText(m.authors, mode).text),
     abstract: null,
     abstractOriginal: null,
     pdfUrl: identity.pdfUrl,
     url: identity.url,
-    codeUrl: m[5] ?? null,
+    codeUrl: m.code,
     notes: null,
   };
 }
