@@ -15,6 +15,8 @@ export interface Anchor {
   identity: PaperIdentity;
   /** Offset in the line. */
   at: number;
+  /** The preprint server a bioRxiv/medRxiv link names, else absent. */
+  server?: 'biorxiv' | 'medrxiv' | null;
 }
 
 const NEW_ID = String.raw`\d{4}\.\d{4,5}`;
@@ -42,7 +44,10 @@ export function anchorsIn(line: string, options: { bare?: boolean; slug?: boolea
   const out: Anchor[] = [];
   if (!mayHoldAnchor(line) && !(options.slug && /\d{8}/.test(line))) return out;
   for (const m of line.matchAll(URL_ARXIV)) out.push({ kind: 'link', identity: paperIdentity(`https://arxiv.org/abs/${m[1]}${m[2] ?? ''}`), at: m.index });
-  for (const m of line.matchAll(URL_DOI)) out.push({ kind: 'link', identity: paperIdentity(`https://doi.org/${trimDoi(m[1]!)}`), at: m.index });
+  for (const m of line.matchAll(URL_DOI)) {
+    const url = m[0].toLowerCase().startsWith('doi.org') ? `https://doi.org/${trimDoi(m[1]!)}` : `https://www.${m[0].slice(0, m[0].length - m[1]!.length)}${trimDoi(m[1]!)}`;
+    out.push({ kind: 'link', identity: paperIdentity(url), at: m.index, server: /^medrxiv/i.test(m[0]) ? 'medrxiv' : /^biorxiv/i.test(m[0]) ? 'biorxiv' : null });
+  }
   for (const m of line.matchAll(TEXT_ARXIV)) out.push({ kind: 'text', identity: paperIdentity(`https://arxiv.org/abs/${m[1]}${m[2] ?? ''}`), at: m.index });
   for (const m of line.matchAll(ATTR_ARXIV)) out.push({ kind: 'attr', identity: paperIdentity(`https://arxiv.org/abs/${m[1]}${m[2] ?? ''}`), at: m.index });
   if (options.bare) {

@@ -1,4 +1,5 @@
 /** Author cells → arrays of names. */
+import { collapse } from './text.ts';
 
 const ET_AL = /\s*(?:et\.?\s*al\.?|等人?|等)\s*$/i;
 const NONE = /^(?:n\/?a|null|none|-|—)?$/i;
@@ -35,7 +36,7 @@ function isSurnameInitials(group: string): boolean {
  * "yang, z.; Souza, F. H. A. d." → two names. Empty names (a trailing comma) are dropped.
  */
 export function splitAuthors(text: string): string[] {
-  const cell = text.replace(ET_AL, '').trim();
+  const cell = collapse(text).replace(ET_AL, '').trim();
   if (NONE.test(cell)) return [];
   const names: string[] = [];
   for (const group of cell.split(/\s*[;；]\s*/)) {

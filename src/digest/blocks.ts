@@ -38,6 +38,8 @@ export interface BlockPaper {
   categories: string[];
   /** The link the block gives for the paper when it is no identifier (PubMed, a journal page), else null. */
   url: string | null;
+  /** `arxiv` for arXiv ids, `biorxiv`/`medrxiv` when the link names the server, else null (the digest's source). */
+  source: string | null;
 }
 
 /** What the block pass found in a file. */
@@ -353,6 +355,14 @@ function strong(anchors: readonly Anchor[]): Anchor[] {
   return anchors.filter((a) => a.kind === 'link' || a.kind === 'attr');
 }
 
+function hasTable(lines: readonly string[], from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const t = lines[i]!.trimStart();
+    if (t.startsWith('|') || /^<(?:table|tr|td)\b/i.test(t)) return true;
+  }
+  return false;
+}
+
 /** Strong anchors of lines `from`..`to`; pipe-table rows are units of their own and are left out. */
 function anchorsOfRange(lines: readonly string[], from: number, to: number, lay: Layout): Anchor[] {
   const out: Anchor[] = [];
@@ -380,6 +390,7 @@ function toPaper(line: number, identity: PaperIdentity, title: string, fields: F
     codeUrl: fields.code,
     categories: cats,
     url,
+    source: identity.arxivId ? 'arxiv' : (SERVERS.get(identity) ?? null),
   };
 }
 
@@ -428,7 +439,8 @@ export function extractBlocks(lines: readonly string[]): BlockScan {
       }
       // A dated heading is a digest's heading (`# Arxiv 2024-12-20 Papers`), not a paper's.
       if (findDate(h.text)) continue;
-      const near = distinctOf(anchorsOfRange(lines, h.index + 1, headEnd, lay));
+      // A section heading over a table of papers is no paper: its rows are units of their own.
+      const near = hasTable(lines, h.index + 1, headEnd) ? [] : distinctOf(anchorsOfRange(lines, h.index + 1, headEnd, lay));
       if (near.length === 1) anchor = near[0]!;
       else if (near.length === 0) {
         // No identifier at all: a heading-per-paper block with an explicit `Link:`/`URL:` field still is one.
@@ -548,9 +560,18 @@ export function extractBlocks(lines: readonly string[]): BlockScan {
   return { papers, paperHeadings, identifiers, firstIdentifierLine, hidden };
 }
 
+/** Servers named by bioRxiv/medRxiv links, by paper id (filled as anchors are read). */
+const SERVERS = new WeakMap<PaperIdentity, 'biorxiv' | 'medrxiv'>();
+
 function distinctOf(anchors: readonly Anchor[]): PaperIdentity[] {
   const ids = distinctIds(anchors);
-  return ids.map((id) => anchors.find((a) => a.identity.id === id)!.identity);
+  return ids.map((id) => {
+    const all = anchors.filter((a) => a.identity.id === id);
+    const first = all[0]!.identity;
+    const server = all.find((a) => a.server)?.server;
+    if (server) SERVERS.set(first, server);
+    return first;
+  });
 }
 
 /** A list item that is one paper: one identifier and a title (bold, link text, or `Title, ID, links`). */

@@ -182,6 +182,7 @@ function placeBlockPapers(digests: OpenDigest[], papers: readonly BlockPaper[], 
       digest,
       {
         ...identityOf(identity, digest),
+        source: p.source ?? digest.source,
         published: p.published,
         title: p.title,
         titleOriginal: p.titleOriginal,
