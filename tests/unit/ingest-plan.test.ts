@@ -63,6 +63,16 @@ describe('ingest', () => {
     const status = await buildStatus({ stores, runner: createRunner({ steps: null as never, log, schedule: '* * * * *', timeZone: 'UTC' }), instance: () => 'x' }, 'g');
     assert.ok(status.problems.some((p) => p.includes('broken.md')), status.problems.join('\n'));
   });
+
+  it('reports a file with paper links in a layout it cannot read as a problem naming the first link line', async () => {
+    const unread = '# Notes 2025-12-03\n\nWe compared https://arxiv.org/abs/2501.00001 with https://arxiv.org/abs/2501.00002 today.\n';
+    const { stores, archive, folder } = await setup({ 'unread.md': unread });
+    const report = await ingestFolder({ archive, folder, log });
+    assert.equal(report.failures.length, 1);
+    assert.match(report.failures[0]?.reason ?? '', /line 3: .*2 paper links but no papers recognised: layout not understood/);
+    const status = await buildStatus({ stores, runner: createRunner({ steps: null as never, log, schedule: '* * * * *', timeZone: 'UTC' }), instance: () => 'x' }, 'g');
+    assert.ok(status.problems.some((p) => p.includes('unread.md') && p.includes('layout not understood')), status.problems.join('\n'));
+  });
 });
 
 describe('planning', () => {
