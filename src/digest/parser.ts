@@ -148,7 +148,8 @@ function parse(input: ParseInput, mode: CellMode): ParseResult {
 
   placeBlockPapers(digests, found.papers, warn);
   const kept = digests.filter((d) => !isPlaceholder(d));
-  if (found.identifiers > 0 && kept.every((d) => d.papers.length === 0)) {
+  // Rows recognised but without links already say why (row-without-link); anything else is a layout not understood.
+  if (found.identifiers > 0 && kept.every((d) => d.papers.length === 0) && !warnings.some((w) => w.kind === 'row-without-link')) {
     const line = found.firstIdentifierLine;
     const n = found.identifiers;
     warn({ line, kind: 'unrecognised-layout', message: `line ${line}: ${n} paper link${n === 1 ? '' : 's'} but no papers recognised: layout not understood` });
