@@ -22,7 +22,7 @@ const schema = z.object({
     .trim()
     .url('must be a URL such as https://discord.com/api')
     .default('https://discord.com/api')
-    .transform((url) => url.replace(/\/+$/, '')),
+    .transform((url) => url.slice(0, url.length - trailingSlashes(url))),
   KEYV_URL: z.string().trim().min(1).optional(),
   KEYV_NAMESPACE: z.string().trim().regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, _ . or -').default('arxiv-digest-bot'),
   SHARD_COUNT: z.coerce.number().int().min(1).max(1000).optional(),
@@ -155,4 +155,11 @@ function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Number of `/` at the end of `url` (counted by hand: a `/\/+$/` regex is quadratic on a run of slashes). */
+function trailingSlashes(url: string): number {
+  let n = 0;
+  while (n < url.length && url[url.length - 1 - n] === '/') n++;
+  return n;
 }

@@ -1,7 +1,8 @@
 /** Author cells → arrays of names. */
 import { collapse } from './text.ts';
 
-const ET_AL = /\s*(?:et\.?\s*al\.?|等人?|等)\s*$/i;
+// Checked on trimmed text and anchored on its first letter, so no leading `\s*` scans back over a run of spaces.
+const ET_AL = /(?:et\.?[ \t]{0,3}al\.?|等人?|等)$/i;
 const NONE = /^(?:n\/?a|null|none|-|—)?$/i;
 /** Lower-case name particles that may stand between initials (`Fernandes, G. d. R.`, `Souza, F. H. A. d.`). */
 const PARTICLES = new Set(['d', 'da', 'de', 'del', 'della', 'der', 'di', 'do', 'dos', 'du', 'la', 'le', 'van', 'von', 'y']);
@@ -37,16 +38,17 @@ function isSurnameInitials(group: string): boolean {
  */
 export function splitAuthors(text: string): string[] {
   const cell = collapse(text).replace(ET_AL, '').trim();
+  // `collapse` leaves single spaces only, so the separators below need no `\s*` around them.
   if (NONE.test(cell)) return [];
   const names: string[] = [];
-  for (const group of cell.split(/\s*[;；]\s*/)) {
+  for (const group of cell.split(/[;；]/)) {
     const trimmed = group.trim().replace(/,$/, '').trim();
     if (isSurnameInitials(trimmed)) {
       names.push(trimmed);
       continue;
     }
-    for (const name of group.split(/\s*[,，、]\s*|\s+and\s+/)) {
-      const n = name.replace(ET_AL, '').trim();
+    for (const name of group.split(/[,，、]| and /)) {
+      const n = name.trim().replace(ET_AL, '').trim();
       if (n !== '' && !NONE.test(n)) names.push(n);
     }
   }

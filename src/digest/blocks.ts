@@ -70,7 +70,7 @@ const ARXIV_CATEGORY =
   /^(?:cs|math|physics|stat|eess|econ|q-bio|q-fin|astro-ph|cond-mat|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|nlin|nucl-ex|nucl-th|quant-ph)(?:\.[A-Za-z-]{2,10})?$/;
 const GENERIC_LINK_TEXT = /^(?:arxiv|pdf|html|abs|hf|hugging ?face|paper|papers|code|github|link|links|url|project|website|page|here|details|more|source|doi)$/i;
 const LEAD_JUNK = /^(?:\s|\[\d{1,4}\]|#\d{1,4}\b|\d{1,4}[.)、:：](?!\d)|\d\uFE0F?\u20E3|\p{Extended_Pictographic}|\uFE0F|\u200D)+/u;
-const STARS = /\s*(?:⭐|★)\s*[\d,.]+k?\s*$/i;
+const STARS = /(?:⭐|★)[ \t]{0,3}[\d,.]{1,12}k?[ \t]{0,3}$/i;
 const DETAILS_CAPTION = /^(?:details|click to expand|show|show more|more|展开|详情|详细信息|ai summary.*|.*- click to expand)$/i;
 const LIST_START = /^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+/;
 const CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
@@ -184,7 +184,7 @@ export function blockTitle(raw: string): string {
   t = t.replace(LEAD_JUNK, '');
   const link = /^\[([^\]]{0,2000})\]\([^)\s]{0,2000}\)\s*$/.exec(t.trim());
   t = link ? link[1]! : cellText(t).text;
-  t = t.replace(LEAD_JUNK, '').replace(STARS, '');
+  t = t.replace(LEAD_JUNK, '').replace(STARS, '').trim();
   return cleanTitle(t).title;
 }
 
@@ -266,7 +266,10 @@ function assign(fields: Fields, role: Role, raw: string): void {
       fields.title ??= blockTitle(value) || null;
       break;
     case 'categories':
-      for (const c of cellText(value).text.split(/\s*[,，;；、]\s*/)) if (c && !fields.categories.includes(c) && c.length <= 80) fields.categories.push(c);
+      for (const part of cellText(value).text.split(/[,，;；、]/)) {
+        const c = part.trim();
+        if (c && !fields.categories.includes(c) && c.length <= 80) fields.categories.push(c);
+      }
       break;
     case 'published':
       fields.published ??= findDate(value);

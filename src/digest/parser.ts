@@ -204,7 +204,7 @@ function placeBlockPapers(digests: OpenDigest[], papers: readonly BlockPaper[], 
 
 /** The `categories` field: present only when the digest names some, so older layouts' output is unchanged. */
 function categoriesOf(list: readonly string[]): Pick<Paper, 'categories'> {
-  const clean = list.filter((c) => c !== '');
+  const clean = list.map((c) => c.trim()).filter((c) => c !== '');
   return clean.length > 0 ? { categories: clean } : {};
 }
 
@@ -305,7 +305,7 @@ function rowPaper(block: Extract<Block, { kind: 'row' }>, roles: ColumnRole[], d
     url: identity.url,
     codeUrl: codeLink,
     notes: allNotes,
-    ...categoriesOf(value('categories').text?.split(/\s*[,，;；、]\s*/) ?? []),
+    ...categoriesOf(value('categories').text?.split(/[,，;；、]/) ?? []),
   };
 }
 
