@@ -97,6 +97,20 @@ interface Layout {
   headings: Heading[];
   /** Top-level details blocks: [first line, last line] (0-based, inclusive). */
   detailsBlocks: Array<[number, number]>;
+  /** 1 on lines that may hold an identifier (a cheap test run once per line). */
+  may: Uint8Array;
+  /** Each line's anchors, computed once when first asked for. */
+  anchors: Array<Anchor[] | undefined>;
+}
+
+/** The anchors of line `i` (links, `arXiv:` text, attributes), computed once. */
+function lineAnchors(lines: readonly string[], lay: Layout, i: number): Anchor[] {
+  let a = lay.anchors[i];
+  if (a === undefined) {
+    a = lay.may[i] ? anchorsIn(lines[i]!) : [];
+    lay.anchors[i] = a;
+  }
+  return a;
 }
 
 function layout(lines: readonly string[]): Layout {
@@ -106,6 +120,7 @@ function layout(lines: readonly string[]): Layout {
   const document = new Uint8Array(n);
   const headings: Heading[] = [];
   const detailsBlocks: Array<[number, number]> = [];
+  const may = new Uint8Array(n);
   let fence = '';
   let depth = 0;
   let openedAt = -1;
@@ -116,6 +131,7 @@ function layout(lines: readonly string[]): Layout {
       if (fence) code[i] = 1;
       continue;
     }
+    if (mayHoldAnchor(line)) may[i] = 1;
     const f = line.includes('`') || line.includes('~') ? FENCE.exec(line) : null;
     if (fence) {
       code[i] = 1;
@@ -151,7 +167,7 @@ function layout(lines: readonly string[]): Layout {
     detailsBlocks.push([openedAt, n - 1]);
     if (hasHeading) document.fill(1, openedAt, n);
   }
-  return { code, details, document, headings, detailsBlocks };
+  return { code, details, document, headings, detailsBlocks, may, anchors: new Array<Anchor[] | undefined>(n) };
 }
 
 function count(text: string, what: string): number {
@@ -372,8 +388,8 @@ function anchorsOfRange(lines: readonly string[], from: number, to: number, lay:
   for (let i = from; i < to; i++) {
     if (lay.code[i] || lay.document[i]) continue;
     const line = lines[i]!;
-    if (line.length > MAX_LINE || !mayHoldAnchor(line) || line.trimStart().startsWith('|')) continue;
-    out.push(...strong(anchorsIn(line)));
+    if (!lay.may[i] || line.trimStart().startsWith('|')) continue;
+    out.push(...strong(lineAnchors(lines, lay, i)));
   }
   return out;
 }
@@ -482,7 +498,7 @@ export function extractBlocks(lines: readonly string[]): BlockScan {
   for (let i = 0; i < lines.length; i++) {
     if (taken[i] || lay.code[i] || lay.details[i]) continue;
     const line = lines[i]!;
-    if (line.length > MAX_LINE || !mayHoldAnchor(line)) continue;
+    if (!lay.may[i]) continue;
     const marker = LIST_START.exec(line);
     if (marker) {
       const item = listPaper(line, marker[0].length);
@@ -549,9 +565,8 @@ export function extractBlocks(lines: readonly string[]): BlockScan {
   const all = new Set<string>();
   for (let i = 0; i < lines.length; i++) {
     if (lay.code[i]) continue;
-    const line = lines[i]!;
-    if (line.length > MAX_LINE || !mayHoldAnchor(line)) continue;
-    for (const a of anchorsIn(line)) {
+    if (!lay.may[i]) continue;
+    for (const a of lineAnchors(lines, lay, i)) {
       if (all.has(a.identity.id)) continue;
       all.add(a.identity.id);
       identifiers++;
