@@ -43,6 +43,8 @@ export const paperFields = {
   url: nullableString,
   codeUrl: nullableString,
   notes: nullableString,
+  /** Categories the digest gives (absent when it names none). */
+  categories: z.array(z.string()).optional(),
 };
 /** A stored paper: exactly the parser's `Paper`. */
 export const storedPaper = versioned(paperFields) satisfies z.ZodType<Paper>;
