@@ -8,7 +8,7 @@ import type { AppServices } from '../app.ts';
 import { pickLocale, translator, type Translate } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import type { Command, CommandContext, ReplyPayload } from './command.ts';
-import { decodeCustomId } from './custom-id.ts';
+import { decodeCustomId } from '../discord/custom-id.ts';
 import { UserError } from './errors.ts';
 
 /** What the router needs. */
