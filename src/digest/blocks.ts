@@ -70,6 +70,7 @@ const ARXIV_CATEGORY =
   /^(?:cs|math|physics|stat|eess|econ|q-bio|q-fin|astro-ph|cond-mat|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|nlin|nucl-ex|nucl-th|quant-ph)(?:\.[A-Za-z-]{2,10})?$/;
 const GENERIC_LINK_TEXT = /^(?:arxiv|pdf|html|abs|hf|hugging ?face|paper|papers|code|github|link|links|url|project|website|page|here|details|more|source|doi)$/i;
 const LEAD_JUNK = /^(?:\s|\[\d{1,4}\]|#\d{1,4}\b|\d{1,4}[.)、:：](?!\d)|\d\uFE0F?\u20E3|\p{Extended_Pictographic}|\uFE0F|\u200D)+/u;
+const NUMBERED = /^\s*(?:\[\d{1,4}\]|#?\d{1,4}[.)、:：](?!\d)|\d\uFE0F?\u20E3)/u;
 const STARS = /(?:⭐|★)[ \t]{0,3}[\d,.]{1,12}k?[ \t]{0,3}$/i;
 const DETAILS_CAPTION = /^(?:details|click to expand|show|show more|more|展开|详情|详细信息|ai summary.*|.*- click to expand)$/i;
 const LIST_START = /^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+/;
@@ -434,8 +435,10 @@ export function extractBlocks(lines: readonly string[]): BlockScan {
   const { headings } = lay;
   const categories: Array<{ level: number; name: string }> = [];
   let paperUntil = -1;
+  let firstTitle = -1;
   for (let k = 0; k < headings.length; k++) {
     const h = headings[k]!;
+    if (h.level === 1 && firstTitle === -1) firstTitle = h.index;
     if (h.index < paperUntil) continue;
     while (categories.length > 0 && categories[categories.length - 1]!.level >= h.level) categories.pop();
     let end = lines.length;
@@ -458,14 +461,19 @@ export function extractBlocks(lines: readonly string[]): BlockScan {
       }
       // A dated heading is a digest's heading (`# Arxiv 2024-12-20 Papers`), not a paper's.
       if (findDate(h.text)) continue;
-      // A section heading over a table of papers is no paper: its rows are units of their own.
+      // Only a numbered heading (`### 3. 中文标题`) or a per-paper page's title (its first `#` heading) takes the
+      // identifier from the lines under it: a README's "## Citation" over one link is no paper. A section heading
+      // over a table of papers is none either: its rows are units of their own.
+      const numbered = NUMBERED.test(stripHtml(h.text));
+      const pageTitle = h.index === firstTitle;
+      if (!numbered && !pageTitle) continue;
       const near = hasTable(lines, h.index + 1, headEnd) ? [] : distinctOf(anchorsOfRange(lines, h.index + 1, headEnd, lay));
       if (near.length === 1) anchor = near[0]!;
       else if (near.length === 0) {
         // No identifier at all: a heading-per-paper block with an explicit `Link:`/`URL:` field still is one.
         fields = readFields(lines, h.index + 1, end, lay);
         const link = fields.links[0];
-        if (link && blockTitle(h.text) && /^\s*(?:\d{1,4}[.)]|\[\d{1,4}\])/.test(stripHtml(h.text))) {
+        if (link && numbered && blockTitle(h.text)) {
           anchor = paperIdentity(link);
           url = link;
         }
