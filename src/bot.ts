@@ -13,11 +13,14 @@ import { loadCommands } from './interactions/loader.ts';
 import { createPublisher } from './discord/publisher.ts';
 import { inviteUrl } from './discord/invite.ts';
 import { createRouter } from './interactions/router.ts';
+import { addDigestChannel } from './jobs/channels.ts';
 import { diskDigestFolder } from './jobs/digest-folder.ts';
 import { ingestFolder } from './jobs/ingest.ts';
 import { createCluster, type Cluster } from './jobs/cluster.ts';
 import { localLease, redisLease } from './jobs/lease.ts';
 import { planDeliveries } from './jobs/plan.ts';
+import { createRefusalPolicy } from './jobs/refusals.ts';
+import { planWeekly } from './jobs/weekly.ts';
 import { createRunner } from './jobs/runner.ts';
 import { scrubSecrets, type Logger } from './log.ts';
 import { wireMetrics } from './metrics/wire.ts';
@@ -35,16 +38,25 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** What a test may inject into a bot (the clock). */
+export interface BotOptions {
+  /** The clock of the store, the weekly schedule and the handlers (default: the system clock). */
+  now?: () => Date;
+}
+
 /** Opens everything and logs in. Throws (with a one-line message) when the store or Discord cannot be reached. */
-export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+export async function startBot(config: Config, log: Logger, options: BotOptions = {}): Promise<RunningBot> {
   const token = config.discordToken;
   if (!token) throw new Error('DISCORD_TOKEN is not set');
   // First, before anything is opened: a malformed command module is a one-line start-up error.
   const commands = await loadCommands();
+  // The one clock: everything below that records or compares a time gets it from here.
+  const now = options.now ?? (() => new Date());
   const stores = await openStores(config.keyvUrl, {
     sqlitePath: sqlitePathIn(config.dataDir),
     namespace: config.keyvNamespace,
     log: log.child({ part: 'store' }),
+    now,
   });
   const archive = await openArchive({ stores, snapshot: diskSnapshotFile(snapshotPathIn(config.dataDir, stores.backend)), log });
   log.info({ store: stores.backend, papers: archive.index.size, index: archive.origin }, 'archive open');
@@ -65,10 +77,12 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   // Several processes may share a Redis store (sharding): the job and the outbox then run on the lease holder only.
   const owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const lease = stores.redis ? redisLease(stores.redis, { prefix: config.keyvNamespace, owner, ttlMs: config.leaseTtlMs }) : localLease();
+  const discord = restDiscordPort(client.rest);
   const publisher = createPublisher({
     stores,
-    discord: restDiscordPort(client.rest),
+    discord,
     log: log.child({ part: 'publisher' }),
+    refusals: createRefusalPolicy({ stores, discord, log: log.child({ part: 'refusals' }), now }),
     observe: metrics.publisherObserve,
     ...(stores.redis ? { fence: () => lease.stillHeld() } : {}),
   });
@@ -79,13 +93,16 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     schedule: config.digestCron,
     timeZone: config.timeZone,
     gate: async () => (await lease.acquire()) !== null,
+    now,
     steps: {
       async ingest() {
-        const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }) }));
+        const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }), now }));
         await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);
         return report;
       },
-      plan: () => planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog }),
+      plan: async () =>
+        (await planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog })) +
+        (await planWeekly({ stores, now, log: log.child({ part: 'weekly' }) })),
       publisher,
     },
   });
@@ -113,7 +130,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     stores,
     archive,
     runner,
-    now: () => new Date(),
+    now,
     status: (guildId) => buildStatus({ stores, runner, instance }, guildId),
   };
 
@@ -175,17 +192,7 @@ async function registerEnvChannels(client: Client, app: AppServices, log: Logger
     try {
       const channel = await client.channels.fetch(channelId);
       if (!channel || !('guildId' in channel) || !channel.isSendable()) throw new Error('not a server text channel');
-      await app.stores.channels.put({
-        guildId: channel.guildId,
-        channelId,
-        sources: null,
-        mode: 'embeds',
-        notices: false,
-        disabled: null,
-        failures: 0,
-        addedBy: 'DIGEST_CHANNEL_IDS',
-        addedAt: app.now().toISOString(),
-      });
+      await addDigestChannel(app, { guildId: channel.guildId, channelId, sources: null, mode: 'embeds', notices: false, addedBy: 'DIGEST_CHANNEL_IDS' });
       log.info({ channel: channelId }, 'channel from DIGEST_CHANNEL_IDS added');
     } catch (error) {
       log.error({ channel: channelId, reason: (error as Error).message }, 'DIGEST_CHANNEL_IDS names a channel the bot cannot use');

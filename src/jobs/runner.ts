@@ -6,6 +6,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.ts';
 import type { DrainReport, Publisher } from '../discord/publisher.ts';
+import type { Problem } from '../i18n/problems.ts';
 import type { IngestReport } from './ingest.ts';
 
 /** What one run did. */
@@ -19,8 +20,8 @@ export interface RunReport {
   /** Messages planned into the outbox by this run. */
   messagesPlanned: number;
   messagesSent: number;
-  /** Problems for `/digest status` and the reply to `/digest run`. */
-  problems: string[];
+  /** Problems for `/digest status` and the reply to `/digest run`, translated where they are shown. */
+  problems: Problem[];
   /** True when this process did not run the job because another one holds it (several bot processes). */
   skipped?: boolean;
 }
@@ -56,8 +57,11 @@ export function createRunner(deps: {
   retryDeliveryMs?: number;
   /** Asked before every run: false when another process holds the job (see lease.ts). Default: always run. */
   gate?: () => Promise<boolean>;
+  /** The clock (default: the system's). */
+  now?: () => Date;
 }): DigestRunner {
   const { steps, log } = deps;
+  const now = deps.now ?? (() => new Date());
   let current: Promise<RunReport> | null = null;
   let queued: Promise<RunReport> | null = null;
   let task: ScheduledTask | null = null;
@@ -66,8 +70,8 @@ export function createRunner(deps: {
   let stopped = false;
 
   async function execute(trigger: string): Promise<RunReport> {
-    const startedAt = new Date();
-    const problems: string[] = [];
+    const startedAt = now();
+    const problems: Problem[] = [];
     if (deps.gate) {
       let mine: boolean;
       try {
@@ -75,7 +79,7 @@ export function createRunner(deps: {
       } catch (error) {
         // Not "someone else has it": we could not even ask. Say so rather than reporting an idle run.
         log.warn({ err: error, trigger }, 'could not check the job lease; skipping this run');
-        problems.push(`could not check which process runs the job: ${(error as Error).message}`);
+        problems.push({ key: 'problem.leaseCheck', params: { reason: (error as Error).message } });
         mine = false;
       }
       if (!mine) {
@@ -87,23 +91,23 @@ export function createRunner(deps: {
     let drain: DrainReport = { sent: 0, failed: 0, pending: 0, problems: [] };
     try {
       ingest = await steps.ingest();
-      problems.push(...ingest.failures.map((f) => `${f.path}: ${f.reason}`));
+      problems.push(...ingest.failures.map((f): Problem => ({ key: 'problem.ingestFile', params: { path: f.path, reason: f.reason } })));
       planned = await steps.plan();
     } catch (error) {
       log.error({ err: error, trigger }, 'digest run failed before delivery; delivering what is already queued');
-      problems.push(`ingest failed: ${(error as Error).message}`);
+      problems.push({ key: 'problem.ingestFailed', params: { reason: (error as Error).message } });
     }
     try {
       drain = await steps.publisher.drain();
       problems.push(...drain.problems);
     } catch (error) {
       log.error({ err: error, trigger }, 'delivery failed; the outbox keeps everything for the next run');
-      problems.push(`delivery failed: ${(error as Error).message}`);
+      problems.push({ key: 'problem.deliveryFailed', params: { reason: (error as Error).message } });
     }
     const report: RunReport = {
       trigger,
       startedAt,
-      seconds: (Date.now() - startedAt.getTime()) / 1000,
+      seconds: (now().getTime() - startedAt.getTime()) / 1000,
       filesChanged: ingest?.changed ?? 0,
       newPapers: ingest?.added.length ?? 0,
       messagesPlanned: planned,

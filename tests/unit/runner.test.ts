@@ -71,7 +71,7 @@ describe('runner', () => {
     const runner = createRunner({ steps: s, log: silentLog(), schedule: '*/15 * * * *', timeZone: 'UTC', retryDeliveryMs: 0 });
     const report = await runner.run('test');
     assert.ok(s.calls.includes('drain'));
-    assert.ok(report.problems.some((p) => p.includes('store down')));
+    assert.deepEqual(report.problems, [{ key: 'problem.ingestFailed', params: { reason: 'store down' } }]);
   });
 
   it('schedules in the configured time zone and stops cleanly', async () => {
