@@ -124,7 +124,15 @@ export async function ingestFolder(deps: IngestDeps, paths?: readonly string[]):
         }),
       ),
     );
-    const record: FileRecord = { path, hash, ingestedAt, digests: digests.map((d) => ({ ...d })), error };
+    const layout = error ? parsed.warnings.find((w) => w.kind === 'unrecognised-layout') : undefined;
+    const record: FileRecord = {
+      path,
+      hash,
+      ingestedAt,
+      digests: digests.map((d) => ({ ...d })),
+      error,
+      ...(layout ? { unrecognisedLayoutLine: layout.line } : {}),
+    };
     await stores.files.put(record);
     if (error) {
       report.failures.push({ path, reason: error });

@@ -67,6 +67,8 @@ export interface FileRecord {
   digests: FileDigest[];
   /** Why the file could not be ingested, or null. */
   error: string | null;
+  /** Set when the file names papers in a layout the parser does not understand: the line of its first paper link. */
+  unrecognisedLayoutLine?: number;
 }
 const digestStatus = z.enum(['ok', 'empty', 'failed']);
 export const storedFile = versioned({
@@ -83,6 +85,7 @@ export const storedFile = versioned({
     }),
   ),
   error: nullableString,
+  unrecognisedLayoutLine: z.number().int().positive().optional(),
 }) satisfies z.ZodType<FileRecord>;
 
 /** One digest (date × source) as seen by ingest. */

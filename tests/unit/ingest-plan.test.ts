@@ -74,7 +74,12 @@ describe('ingest', () => {
     assert.equal(report.failures.length, 1);
     assert.match(report.failures[0]?.reason ?? '', /line 3: .*2 paper links but no papers recognised: layout not understood/);
     const status = await buildStatus({ stores, runner: createRunner({ steps: null as never, log, schedule: '* * * * *', timeZone: 'UTC' }), instance: () => 'x' }, 'g');
-    assert.ok(status.problems.some((p) => p.includes('unread.md') && p.includes('layout not understood')), status.problems.join('\n'));
+    assert.ok(
+      status.problems.some((p) => p.key === 'problem.unrecognisedLayout' && p.params?.path === 'unread.md' && p.params?.line === 3),
+      JSON.stringify(status.problems),
+    );
+    const sentences = problemSentences(status.problems);
+    assert.ok(sentences.some((s) => s.startsWith('digest file unread.md names papers (the first on line 3)')), sentences.join('\n'));
   });
 });
 
