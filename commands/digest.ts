@@ -15,6 +15,7 @@ import type { Command, CommandContext } from '../src/interactions/command.ts';
 import { UserError } from '../src/interactions/errors.ts';
 import { localize } from '../src/interactions/localize.ts';
 import { pickLocale, type Translate } from '../src/i18n/index.ts';
+import type { SourceStatus } from '../src/sources/index.ts';
 import { problemsOf, problemText, type Problem } from '../src/i18n/problems.ts';
 import { addDigestChannel } from '../src/jobs/channels.ts';
 import { missingPostPermissions } from '../src/interactions/permissions.ts';
@@ -36,7 +37,7 @@ const data = localize(new SlashCommandBuilder(), 'digest', '日报', {
     localize(s, 'status', '状态', { en: 'Store, papers, last digest, next run and channels', zh: '存储、论文数、最近日报、下次运行和频道' }),
   )
   .addSubcommand((s) =>
-    localize(s, 'run', '运行', { en: 'Ingest new digests now and deliver everything due', zh: '立即导入新日报并发送所有待发内容' }),
+    localize(s, 'run', '运行', { en: 'Fetch and ingest new digests now, and deliver everything due', zh: '立即获取并导入新日报，并发送所有待发内容' }),
   )
   .addSubcommandGroup((g) =>
     localize(g, 'channel', '频道', { en: 'Channels that receive the daily digest', zh: '接收每日日报的频道' })
@@ -122,7 +123,7 @@ async function status(interaction: ChatInputCommandInteraction<'cached'>, ctx: C
   const last = report.lastDigest;
   const embed = new EmbedBuilder()
     .setTitle(t('digest.status.title'))
-    .setColor(report.problems.length ? 0xe67e22 : 0x2ecc71)
+    .setColor(report.problems.length || report.sources.some((s) => s.problem) ? 0xe67e22 : 0x2ecc71)
     .setFooter({ text: report.instance })
     .addFields(
       { name: t('digest.status.store'), value: report.store, inline: true },
@@ -148,6 +149,10 @@ async function status(interaction: ChatInputCommandInteraction<'cached'>, ctx: C
           : t('digest.status.noChannels'),
       },
     );
+  embed.addFields({
+    name: t('digest.status.sources'),
+    value: report.sources.length ? sourceLines(report.sources, t).slice(0, 1024) : t('digest.status.noSources'),
+  });
   if (report.problems.length) {
     embed.addFields({ name: t('digest.status.problems'), value: bullets(report.problems, t).slice(0, 1024) });
   }
@@ -166,6 +171,8 @@ async function run(guildId: string, ctx: CommandContext): Promise<void> {
   }
   await ctx.respond(
     ctx.t('digest.run.done', { files: report.filesChanged, papers: report.newPapers, messages: report.messagesSent }) +
+      (report.filesFetched ? `\n${ctx.t('digest.run.fetched', { count: report.filesFetched })}` : '') +
+      (report.sourcesFailed ? `\n⚠️ ${ctx.t('digest.run.sourcesFailed', { count: report.sourcesFailed })}` : '') +
       (problems.length ? `\n${bullets(problems, ctx.t)}`.slice(0, 1500) : ''),
   );
 }
@@ -231,6 +238,25 @@ export function parseSources(raw: string | null): string[] | null {
     if (!/^[a-z0-9-]{2,30}$/.test(source)) throw new UserError('error.invalidOption', { option: 'sources', reason: source });
   }
   return [...new Set(list)];
+}
+
+/** One line per source, and under a failing one what is wrong and what to do (translated here, at the edge). */
+function sourceLines(sources: readonly SourceStatus[], t: Translate): string {
+  return sources
+    .map((s) => {
+      const line = t('digest.status.sourceLine', {
+        name: s.name,
+        checked: s.lastCheck ? `<t:${Math.floor(s.lastCheck.getTime() / 1000)}:R>` : t('digest.status.sourceNever'),
+        newFile: s.lastNewFile ? `\`${s.lastNewFile.path}\` (<t:${Math.floor(s.lastNewFile.at.getTime() / 1000)}:R>)` : t('digest.status.sourceNever'),
+      });
+      if (!s.problem) return line;
+      const what = t(`source.problem.${s.problem.kind}`, {
+        detail: s.problem.detail,
+        retryAt: s.problem.retryAt ? `<t:${Math.floor(s.problem.retryAt.getTime() / 1000)}:t>` : '—',
+      });
+      return `${line}\n${t('digest.status.sourceProblem', { since: `<t:${Math.floor(s.problem.since.getTime() / 1000)}:f>`, count: s.problem.count, what })}`;
+    })
+    .join('\n');
 }
 
 /** Problems as a bulleted list in the reader's language. */

@@ -87,6 +87,20 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     ...(stores.redis ? { fence: () => lease.stillHeld() } : {}),
   });
   const folder = diskDigestFolder(config.digestDir);
+  // DIGEST_SOURCES: the run fetches new files into DIGEST_DIR first; the folder scan then ingests them.
+  // Loaded only when used: its HTTP stack (undici 7) costs start-up time an install without sources need not pay.
+  const fetcher = config.digestSources.length
+    ? (await import('./sources/index.ts')).createSourceFetcher(
+        {
+          sources: config.digestSources,
+          lookbackDays: config.digestLookbackDays,
+          timeZone: config.timeZone,
+          digestDir: config.digestDir,
+          github: { apiUrl: config.githubApiUrl, rawUrl: config.githubRawUrl, token: config.githubToken },
+        },
+        { meta: stores.meta, log: log.child({ part: 'sources' }) },
+      )
+    : null;
   let cluster: Cluster | null = null;
   const inner = createRunner({
     log: log.child({ part: 'job' }),
@@ -95,6 +109,12 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     gate: async () => (await lease.acquire()) !== null,
     now,
     steps: {
+      ...(fetcher && {
+        fetch: async () => {
+          const report = await fetcher.run();
+          return { downloaded: report.downloaded, failedSources: new Set(report.files.filter((f) => f.status === 'failed').map((f) => f.source)).size };
+        },
+      }),
       async ingest() {
         const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }), now }));
         await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);
@@ -131,7 +151,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     archive,
     runner,
     now,
-    status: (guildId) => buildStatus({ stores, runner, instance }, guildId),
+    status: (guildId) => buildStatus({ stores, runner, instance, ...(fetcher && { sources: () => fetcher.status() }) }, guildId),
   };
 
   const route = createRouter({ commands, app, log: log.child({ part: 'router' }), observe: metrics.routerObserve });
@@ -177,6 +197,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
       if (refreshTimer) clearInterval(refreshTimer);
       await (cluster ?? runner).stop();
       await Promise.allSettled([...inFlight]);
+      await fetcher?.close().catch(() => undefined);
       await archive.saveSnapshot().catch((error: unknown) => log.warn({ err: error }, 'could not save the search index snapshot'));
       await client.destroy();
       await metrics.close();

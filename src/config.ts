@@ -8,6 +8,7 @@ import { parseEnv } from 'node:util';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { redactUrl } from './redact.ts';
+import { parseSources, SourceSpecError, type SourceSpec } from './source-spec.ts';
 
 /** Log levels pino understands. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -56,7 +57,32 @@ const schema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   METRICS_HOST: z.string().trim().default('127.0.0.1'),
   PREVIEW_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  DIGEST_SOURCES: z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      try {
+        return parseSources(raw);
+      } catch (error) {
+        if (!(error instanceof SourceSpecError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message });
+        return z.NEVER;
+      }
+    }),
+  DIGEST_LOOKBACK_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  GITHUB_TOKEN: z.string().trim().min(1).optional(),
+  GITHUB_API_URL: httpUrl('https://api.github.com'),
+  GITHUB_RAW_URL: httpUrl('https://raw.githubusercontent.com'),
 });
+
+function httpUrl(fallback: string) {
+  return z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((url) => URL.canParse(url) && /^https?:$/i.test(new URL(url).protocol), `must be an http(s) URL such as ${fallback}`)
+    .transform((url) => url.replace(/\/+$/, ''));
+}
 
 /** The bot's configuration, after validation. */
 export interface Config {
@@ -86,6 +112,14 @@ export interface Config {
   metricsPort: number;
   metricsHost: string;
   previewPort: number;
+  /** Where digests are fetched from (`DIGEST_SOURCES`); empty: only files dropped into {@link digestDir}. */
+  digestSources: SourceSpec[];
+  /** Each run fetches today (in {@link timeZone}) and this many days before it. */
+  digestLookbackDays: number;
+  /** Optional GitHub token (more API requests an hour, private repositories). */
+  githubToken: string | undefined;
+  githubApiUrl: string;
+  githubRawUrl: string;
 }
 
 /** Thrown when the environment is invalid; `problems` holds one line per problem. */
@@ -140,12 +174,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
     metricsPort: c.METRICS_PORT,
     metricsHost: c.METRICS_HOST,
     previewPort: c.PREVIEW_PORT,
+    digestSources: c.DIGEST_SOURCES,
+    digestLookbackDays: c.DIGEST_LOOKBACK_DAYS,
+    githubToken: c.GITHUB_TOKEN,
+    githubApiUrl: c.GITHUB_API_URL,
+    githubRawUrl: c.GITHUB_RAW_URL,
   };
 }
 
-/** A copy safe to log: the token replaced, credentials in the store URL masked. */
+/** A copy safe to log: the tokens replaced, credentials in the store URL masked. */
 export function redactConfig(config: Config): Record<string, unknown> {
-  return { ...config, discordToken: config.discordToken ? '[set]' : '[unset]', keyvUrl: config.keyvUrl && redactUrl(config.keyvUrl) };
+  return {
+    ...config,
+    discordToken: config.discordToken ? '[set]' : '[unset]',
+    githubToken: config.githubToken ? '[set]' : '[unset]',
+    keyvUrl: config.keyvUrl && redactUrl(config.keyvUrl),
+  };
 }
 
 function isTimeZone(zone: string): boolean {

@@ -3,11 +3,15 @@
  * it (commands/digest.ts translates them in the admin's language).
  */
 import type { DigestJob, StatusReport } from './app.ts';
+import type { SourceStatus } from './sources/index.ts';
 import { problemsOf, type Problem } from './i18n/problems.ts';
 import type { Stores } from './store/index.ts';
 
 /** Builds the status of one guild. */
-export async function buildStatus(deps: { stores: Stores; runner: DigestJob; instance: () => string }, guildId: string): Promise<StatusReport> {
+export async function buildStatus(
+  deps: { stores: Stores; runner: DigestJob; instance: () => string; sources?: () => Promise<SourceStatus[]> },
+  guildId: string,
+): Promise<StatusReport> {
   const { stores, runner } = deps;
   const problems: Problem[] = [];
   // Each read on its own: a store that is down must still give an admin a status that says so.
@@ -26,13 +30,14 @@ export async function buildStatus(deps: { stores: Stores; runner: DigestJob; ins
       return fallback;
     }
   };
-  const [papers, outboxDepth, last, channels, files, failed] = await Promise.all([
+  const [papers, outboxDepth, last, channels, files, failed, sources] = await Promise.all([
     read(stores.papers.count(), 0),
     read(stores.outbox.depth(), 0),
     read(stores.digests.last(), undefined),
     read(stores.channels.listByGuild(guildId), []),
     read(stores.files.list(), []),
     read(stores.outbox.failed(), []),
+    read(deps.sources?.() ?? Promise.resolve([]), [] as SourceStatus[]),
   ]);
   for (const channel of channels) {
     if (channel.disabled) {
@@ -78,6 +83,7 @@ export async function buildStatus(deps: { stores: Stores; runner: DigestJob; ins
       : null,
     nextRun: runner.nextRun(),
     channels,
+    sources,
     problems: problems.slice(0, 15),
     instance: deps.instance(),
   };

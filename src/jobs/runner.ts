@@ -16,6 +16,10 @@ export interface RunReport {
   seconds: number;
   /** Digest files that were new or changed. */
   filesChanged: number;
+  /** Files the fetch step downloaded new or changed (absent without DIGEST_SOURCES). */
+  filesFetched?: number;
+  /** Sources whose fetch failed this run. */
+  sourcesFailed?: number;
   newPapers: number;
   /** Messages planned into the outbox by this run. */
   messagesPlanned: number;
@@ -28,6 +32,11 @@ export interface RunReport {
 
 /** The steps a run performs, injected so the runner itself is only scheduling. */
 export interface RunSteps {
+  /**
+   * Fetches new digest files from the configured sources into the digest folder (optional). Remote failures are
+   * recorded per source for `/digest status`, not thrown; a throw (the store) is logged and the run goes on.
+   */
+  fetch?(): Promise<{ downloaded: number; failedSources: number }>;
   ingest(): Promise<IngestReport>;
   /** Plans outbox entries for everything due; returns how many were planned. */
   plan(): Promise<number>;
@@ -89,6 +98,16 @@ export function createRunner(deps: {
     let ingest: IngestReport | null = null;
     let planned = 0;
     let drain: DrainReport = { sent: 0, failed: 0, pending: 0, problems: [] };
+    let fetched: { downloaded: number; failedSources: number } | undefined;
+    if (steps.fetch) {
+      try {
+        fetched = await steps.fetch();
+      } catch (error) {
+        // What was fetched before still gets ingested and delivered.
+        log.error({ err: error, trigger }, 'fetching digests failed; ingesting what is already in the folder');
+        problems.push({ key: 'problem.fetchFailed', params: { reason: (error as Error).message } });
+      }
+    }
     try {
       ingest = await steps.ingest();
       problems.push(...ingest.failures.map((f): Problem => ({ key: 'problem.ingestFile', params: { path: f.path, reason: f.reason } })));
@@ -109,6 +128,7 @@ export function createRunner(deps: {
       startedAt,
       seconds: (now().getTime() - startedAt.getTime()) / 1000,
       filesChanged: ingest?.changed ?? 0,
+      ...(fetched && { filesFetched: fetched.downloaded, sourcesFailed: fetched.failedSources }),
       newPapers: ingest?.added.length ?? 0,
       messagesPlanned: planned,
       messagesSent: drain.sent,

@@ -55,7 +55,7 @@ describe('daily posting against the local Discord', () => {
   });
 
   it('/digest run ingests and answers even before any channel is configured', async () => {
-    copyFileSync('digests/2025-11-23-arxiv.md', join(world.digestDir, '2025-11-23-arxiv.md'));
+    copyFileSync('samples/2025-11-23-arxiv.md', join(world.digestDir, '2025-11-23-arxiv.md'));
     const record = await run();
     assert.equal(record.initial?.type, 5, 'deferred at once');
     assert.match(reply(record).content, /1 new or changed files, 10 new papers, 0 messages sent/);

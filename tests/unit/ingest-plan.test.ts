@@ -13,7 +13,7 @@ import { digestMarkdown, rows } from '../helpers/digests.ts';
 import { problemSentences } from '../helpers/problems.ts';
 import { silentLog } from '../helpers/log.ts';
 
-const SAMPLE = readFileSync('digests/2025-11-23-arxiv.md', 'utf8');
+const SAMPLE = readFileSync('samples/2025-11-23-arxiv.md', 'utf8');
 const log = silentLog();
 
 async function setup(files: Record<string, string>): Promise<{ stores: Stores; archive: Archive; folder: ReturnType<typeof memoryDigestFolder> }> {
