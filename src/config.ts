@@ -81,7 +81,7 @@ function httpUrl(fallback: string) {
     .trim()
     .default(fallback)
     .refine((url) => URL.canParse(url) && /^https?:$/i.test(new URL(url).protocol), `must be an http(s) URL such as ${fallback}`)
-    .transform((url) => url.replace(/\/+$/, ''));
+    .transform((url) => url.slice(0, url.length - trailingSlashes(url)));
 }
 
 /** The bot's configuration, after validation. */
