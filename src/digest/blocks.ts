@@ -114,7 +114,7 @@ function lineAnchors(lines: readonly string[], lay: Layout, i: number): Anchor[]
   return a;
 }
 
-function layout(lines: readonly string[]): Layout {
+function layout(lines: readonly string[], consumed: Uint8Array | null): Layout {
   const n = lines.length;
   const code = new Uint8Array(n);
   const details = new Uint8Array(n);
@@ -132,7 +132,9 @@ function layout(lines: readonly string[]): Layout {
       if (fence) code[i] = 1;
       continue;
     }
-    if (mayHoldAnchor(line)) may[i] = 1;
+    // Rows the table pass reads are its papers: the block pass neither re-reads nor counts them (and they are the
+    // bulk of a table digest, so skipping them keeps the block pass cheap there).
+    if (!consumed?.[i] && mayHoldAnchor(line)) may[i] = 1;
     const f = line.includes('`') || line.includes('~') ? FENCE.exec(line) : null;
     if (fence) {
       code[i] = 1;
@@ -178,7 +180,9 @@ function count(text: string, what: string): number {
 }
 
 function headingAt(line: string): { level: number; text: string } | null {
-  const first = line.trimStart()[0];
+  let at = 0;
+  while (at < line.length && (line[at] === ' ' || line[at] === '\t')) at++;
+  const first = line[at];
   if (first === '#') {
     const m = ATX.exec(line);
     if (!m) return null;
@@ -421,11 +425,12 @@ function categoryOf(text: string): string | null {
 }
 
 /**
- * Find the papers of the block layouts in `lines` (the caller drops those the table pass already produced).
+ * Find the papers of the block layouts in `lines` (the caller drops those the table pass already produced);
+ * `consumed` marks the lines (0-based) of table rows the table pass reads.
  * Never throws on any input.
  */
-export function extractBlocks(lines: readonly string[]): BlockScan {
-  const lay = layout(lines);
+export function extractBlocks(lines: readonly string[], consumed: Uint8Array | null = null): BlockScan {
+  const lay = layout(lines, consumed);
   const found: BlockPaper[] = [];
   const paperHeadings = new Set<number>();
   /** 1 on lines that belong to a paper found so far: they are its fields, not papers of their own. */

@@ -85,7 +85,7 @@ function parse(input: ParseInput, mode: CellMode): ParseResult {
   // CRLF, LF and old-Mac CR-only line endings alike.
   const lines = text.split(/\r\n?|\n/);
   const blocks = scan(lines, warn);
-  const found = extractBlocks(lines);
+  const found = extractBlocks(lines, tableRowLines(blocks, lines.length));
   hints.date ??= bodyDate(lines);
 
   const digests: OpenDigest[] = [];
@@ -200,6 +200,18 @@ function placeBlockPapers(digests: OpenDigest[], papers: readonly BlockPaper[], 
       warn,
     );
   }
+}
+
+/** Lines (0-based) of the table rows the table pass reads: rows under a header with a title column. */
+function tableRowLines(blocks: readonly Block[], count: number): Uint8Array {
+  const rows = new Uint8Array(count);
+  let paperTable = false;
+  for (const block of blocks) {
+    if (block.kind === 'table') paperTable = columnRoles(block.headers) !== null;
+    else if (block.kind === 'row' && paperTable) rows.fill(1, block.line - 1, block.endLine);
+    else if (block.kind === 'heading') paperTable = false;
+  }
+  return rows;
 }
 
 /** The `categories` field: present only when the digest names some, so older layouts' output is unchanged. */
