@@ -1,7 +1,9 @@
 // Flat config: typescript-eslint's recommended rules over every TypeScript file in the project, plus the layering
-// of docs/architecture.md enforced with ESLint's own `no-restricted-imports`.
+// of docs/architecture.md enforced with ESLint's own `no-restricted-imports`, and eslint-plugin-regexp's
+// super-linear-backtracking rules over all non-test code.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import regexp from 'eslint-plugin-regexp';
 
 /** The units every other unit may import: translations, logging, configuration and their helpers. */
 const BASE = ['i18n/', 'log.ts', 'config.ts', 'redact.ts', 'paths.ts', 'source-spec.ts'];
@@ -82,6 +84,17 @@ export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'coverage/', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Every regex may meet untrusted text (digests, queries, imports): super-linear backtracking is an error.
+  // Only the two super-linear rules for now; the plugin's style rules would touch every workstream's files at once.
+  // Tests are left out: their regexes read the project's own output, not untrusted text.
+  {
+    files: ['src/**/*.ts', 'commands/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': 'error',
+    },
+  },
   {
     files: ['**/*.ts'],
     rules: {

@@ -23,7 +23,7 @@ const schema = z.object({
     .trim()
     .url('must be a URL such as https://discord.com/api')
     .default('https://discord.com/api')
-    .transform((url) => url.replace(/\/+$/, '')),
+    .transform((url) => url.slice(0, url.length - trailingSlashes(url))),
   KEYV_URL: z.string().trim().min(1).optional(),
   KEYV_NAMESPACE: z.string().trim().regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, _ . or -').default('arxiv-digest-bot'),
   SHARD_COUNT: z.coerce.number().int().min(1).max(1000).optional(),
@@ -71,7 +71,7 @@ const schema = z.object({
     .trim()
     .url('must be a URL such as https://api.biorxiv.org')
     .default('https://api.biorxiv.org')
-    .transform((url) => url.replace(/\/+$/, '')),
+    .transform((url) => url.slice(0, url.length - trailingSlashes(url))),
   DIGEST_SOURCES: z
     .string()
     .default('')
@@ -96,7 +96,7 @@ function httpUrl(fallback: string) {
     .trim()
     .default(fallback)
     .refine((url) => URL.canParse(url) && /^https?:$/i.test(new URL(url).protocol), `must be an http(s) URL such as ${fallback}`)
-    .transform((url) => url.replace(/\/+$/, ''));
+    .transform((url) => url.slice(0, url.length - trailingSlashes(url)));
 }
 
 /** The bot's configuration, after validation. */
@@ -230,4 +230,11 @@ function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Number of `/` at the end of `url` (counted by hand: a `/\/+$/` regex is quadratic on a run of slashes). */
+function trailingSlashes(url: string): number {
+  let n = 0;
+  while (n < url.length && url[url.length - 1 - n] === '/') n++;
+  return n;
 }

@@ -81,13 +81,19 @@ export function parseSource(entry: string): SourceSpec {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SourceSpecError(`"${shorten(body)}": only http(s) URLs can be fetched`);
   if (url.username || url.password) throw new SourceSpecError('a source URL must not contain a user name or password (use GITHUB_TOKEN)');
   if (!PLACEHOLDER.test(body)) throw new SourceSpecError(`"${shorten(body)}" has no {date} (or {yyyy}, {mm}, {dd}): it would fetch the same file every day`);
-  const unknown = /\{(?!(?:date|yyyy|mm|dd)\})[^}]*\}/.exec(body);
+  const unknown = /\{(?!(?:date|yyyy|mm|dd)\})[^{}]*\}/.exec(body);
   if (unknown) throw new SourceSpecError(`"${unknown[0]}" is not a placeholder; use {date}, {yyyy}, {mm} or {dd}`);
   return { kind: 'template', name: name ?? templateName(url), template: body };
 }
 
 function parseGitHub(body: string, name: string | undefined): GitHubSource {
-  const rest = body.slice('github:'.length).replace(/^\/+|\/+$/g, '');
+  // Slashes trimmed by hand: a `/\/+$/` regex is quadratic on a long run of them.
+  let rest = body.slice('github:'.length);
+  let start = 0;
+  while (start < rest.length && rest[start] === '/') start++;
+  let end = rest.length;
+  while (end > start && rest[end - 1] === '/') end--;
+  rest = rest.slice(start, end);
   const [owner = '', repoRef = '', ...path] = rest.split('/');
   const at = repoRef.indexOf('@');
   const repo = at === -1 ? repoRef : repoRef.slice(0, at);

@@ -65,7 +65,13 @@ export async function buildStatus(
     problems.push({ key: 'problem.undelivered', guildId, params: { count: failedHere.length, reason: failedHere.at(-1)?.lastError ?? 'unknown' } });
   }
   const badFiles = files.filter((f) => f.error);
-  for (const file of badFiles.slice(-5)) problems.push({ key: 'problem.badFile', params: { path: file.path, reason: file.error ?? '' } });
+  for (const file of badFiles.slice(-5)) {
+    problems.push(
+      file.unrecognisedLayoutLine
+        ? { key: 'problem.unrecognisedLayout', params: { path: file.path, line: file.unrecognisedLayoutLine } }
+        : { key: 'problem.badFile', params: { path: file.path, reason: file.error ?? '' } },
+    );
+  }
   if (badFiles.length > 5) problems.push({ key: 'problem.moreBadFiles', params: { count: badFiles.length - 5 } });
   // The last run's problems: the whole bot's and this server's, never another server's. A digest channel's own
   // state is read from its record above (fresher than the run), so the run's word on it is not repeated.

@@ -10,6 +10,7 @@ export type ColumnRole =
   | 'code'
   | 'abstract'
   | 'abstractOriginal'
+  | 'categories'
   | 'ignore';
 
 const NAMES: Record<string, ColumnRole> = {
@@ -35,6 +36,10 @@ const NAMES: Record<string, ColumnRole> = {
   摘要: 'abstract',
   中文摘要: 'abstract',
   abstract: 'abstract',
+  category: 'categories',
+  categories: 'categories',
+  分类: 'categories',
+  类别: 'categories',
 };
 
 /** Normalise a header cell: no bold, no extra spaces, lower case. */

@@ -21,6 +21,21 @@ export function findDate(text: string): string | null {
   return `${y}-${mo}-${d}`;
 }
 
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH_DATE = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?[ \t]{1,3}(\d{1,2}),?[ \t]{1,3}(\d{4})\b/i;
+
+/** {@link findDate}, or an English month-name date (`August 22, 2026`, `Aug 2 2026`). */
+export function findLooseDate(text: string): string | null {
+  const iso = findDate(text);
+  if (iso) return iso;
+  const m = MONTH_DATE.exec(text);
+  if (!m) return null;
+  const month = MONTHS.indexOf(m[1]!.toLowerCase()) + 1;
+  const day = Number(m[2]);
+  if (day < 1 || day > 31) return null;
+  return `${m[3]}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 /** The preprint server named in `text` (case-insensitive), else null. */
 export function findSource(text: string): string | null {
   const lower = text.toLowerCase();
@@ -31,10 +46,23 @@ export function findSource(text: string): string | null {
 }
 
 /**
- * Hints from a file name such as `2025-11-23-arxiv.md` or `digests/2025-05-01.md`; only the base name counts.
- * The source comes only from a `-<source>` suffix, so `Lcollection-arxiv_papers-…` still says arxiv.
+ * Hints from a file name such as `2025-11-23-arxiv.md` or `digests/2025-05-01.md`. The date comes from the base
+ * name, else from the folders (`dates/2025-10-16/index.md`); the source from the base name only.
  */
 export function digestHintsFromFileName(fileName: string): DigestHints {
-  const base = fileName.split(/[\\/]/).pop() ?? '';
-  return { date: findDate(base), source: findSource(base) };
+  const parts = fileName.split(/[\\/]/);
+  const base = parts.pop() ?? '';
+  return { date: findDate(base) ?? pathDate(parts), source: findSource(base) };
+}
+
+/**
+ * The date named by the folders of a path when the base name has none: `…/dates/2025-10-16/index.md`, or
+ * `…/2026/07/14/index.md`. The innermost folder wins.
+ */
+function pathDate(folders: readonly string[]): string | null {
+  for (let i = folders.length - 1; i >= 0; i--) {
+    const date = findDate(folders[i]!) ?? (i >= 2 ? findDate(folders.slice(i - 2, i + 1).join('/')) : null);
+    if (date) return date;
+  }
+  return null;
 }

@@ -81,9 +81,13 @@ export function linkHash(link: string): string {
 
 /** The normalised form {@link linkHash} hashes. */
 export function normalizeLink(link: string): string {
-  let s = link.trim().replace(/#.*$/, '');
+  let s = link.trim();
+  const hash = s.indexOf('#');
+  if (hash !== -1) s = s.slice(0, hash);
   s = s.replace(/^https?:\/\/([^/?]+)/i, (_m, host: string) => `https://${host.toLowerCase().replace(/^www\./, '')}`);
-  return s.replace(/\/+$/, '');
+  let end = s.length;
+  while (end > 0 && s[end - 1] === '/') end--;
+  return s.slice(0, end);
 }
 
 function decodeSafely(s: string): string {

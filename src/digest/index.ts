@@ -4,4 +4,5 @@ export { paperIdentity, linkHash, normalizeLink, type PaperIdentity } from './id
 export { digestHintsFromFileName, findDate, findSource, type DigestHints } from './hints.ts';
 export { cleanTitle, type TitleParts } from './title.ts';
 export { splitAuthors } from './authors.ts';
+export { paperCategories } from './categories.ts';
 export type * from './types.ts';

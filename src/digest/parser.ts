@@ -3,8 +3,9 @@
  * including binary junk or a 50 MB file, gives a result with warnings rather than an exception.
  */
 import { splitAuthors } from './authors.ts';
+import { extractBlocks, type BlockPaper } from './blocks.ts';
 import { columnRoles, type ColumnRole } from './columns.ts';
-import { digestHintsFromFileName, findDate, findSource } from './hints.ts';
+import { digestHintsFromFileName, findDate, findLooseDate, findSource } from './hints.ts';
 import { paperIdentity, type PaperIdentity } from './identity.ts';
 import { scan, splitCells, type Block } from './scanner.ts';
 import { cellText, collapse, type CellMode } from './text.ts';
@@ -25,8 +26,32 @@ interface OpenDigest extends Digest {
 }
 
 const NONE = /^(?:n\/?a|null|none|无|-|—)?$/i;
-// `- 2022-11-29, **Title**, Name et.al., Paper: [url](url), Code: **[url](url)**`
-const LIST_PAPER = /^[-*+]\s+(\d{4}-\d{2}-\d{2}),\s*\*\*(.+?)\*\*,\s*(.*?),\s*Paper:\s*\[[^\]]*\]\(([^)\s]+)\)(?:,\s*Code:\s*\**\[[^\]]*\]\(([^)\s]+)\))?/i;
+// `- 2022-11-29, **Title**, Name et.al., Paper: [url](url), Code: **[url](url)**`, read in steps (each a bounded
+// regex or an indexOf) rather than one pattern whose lazy groups backtrack polynomially on a long line.
+const LIST_HEAD = /^[-*+][ \t]+(\d{4}-\d{2}-\d{2}),[ \t]*\*\*/;
+const LIST_LINK = /,[ \t]*Paper:[ \t]*\[[^\]]{0,2000}\]\(([^)\s]{1,2000})\)/y;
+const LIST_CODE = /,[ \t]*Code:[ \t]*\**\[[^\]]{0,2000}\]\(([^)\s]{1,2000})\)/y;
+
+/** The parts of a cv-arxiv-daily list item: date, title, authors, paper link and code link; null if it is not one. */
+export function listItemParts(text: string): { date: string; title: string; authors: string; link: string; code: string | null } | null {
+  const head = LIST_HEAD.exec(text);
+  if (!head) return null;
+  const titleStart = head[0].length;
+  const titleEnd = text.indexOf('**,', titleStart + 1);
+  if (titleEnd === -1) return null;
+  // Authors run to the first `, Paper: [..](..)` after the title.
+  for (let comma = text.indexOf(',', titleEnd + 3); comma !== -1; comma = text.indexOf(',', comma + 1)) {
+    const rest = text.slice(comma, comma + 40);
+    if (!/^,[ \t]*Paper:/.test(rest)) continue;
+    LIST_LINK.lastIndex = comma;
+    const link = LIST_LINK.exec(text);
+    if (!link) return null;
+    LIST_CODE.lastIndex = LIST_LINK.lastIndex;
+    const code = LIST_CODE.exec(text);
+    return { date: head[1]!, title: text.slice(titleStart, titleEnd), authors: text.slice(titleEnd + 3, comma).trim(), link: link[1]!, code: code?.[1] ?? null };
+  }
+  return null;
+}
 
 /** Parse one digest file. Never throws. */
 export function parseDigest(input: ParseInput, options: ParseOptions = {}): ParseResult {
@@ -57,12 +82,11 @@ function parse(input: ParseInput, mode: CellMode): ParseResult {
     return { digests: [], papers: [], warnings };
   }
 
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (l.endsWith('\r')) lines[i] = l.slice(0, -1);
-  }
+  // CRLF, LF and old-Mac CR-only line endings alike.
+  const lines = text.split(/\r\n?|\n/);
   const blocks = scan(lines, warn);
+  const found = extractBlocks(lines, tableRowLines(blocks, lines.length));
+  hints.date ??= bodyDate(lines);
 
   const digests: OpenDigest[] = [];
   const fresh = (line: number, date: string | null, source: string | null): OpenDigest => ({
@@ -82,7 +106,8 @@ function parse(input: ParseInput, mode: CellMode): ParseResult {
   for (const block of blocks) {
     switch (block.kind) {
       case 'heading': {
-        if (block.level > 2) break;
+        // Paper headings and headings inside code or `<details>` never open a digest.
+        if (block.level > 2 || found.paperHeadings.has(block.line - 1) || found.hidden[block.line - 1]) break;
         const date = findDate(block.text);
         const source = findSource(block.text);
         if (!date && !source) break;
@@ -121,7 +146,14 @@ function parse(input: ParseInput, mode: CellMode): ParseResult {
     }
   }
 
+  placeBlockPapers(digests, found.papers, warn);
   const kept = digests.filter((d) => !isPlaceholder(d));
+  // Rows recognised but without links already say why (row-without-link); anything else is a layout not understood.
+  if (found.identifiers > 0 && kept.every((d) => d.papers.length === 0) && !warnings.some((w) => w.kind === 'row-without-link')) {
+    const line = found.firstIdentifierLine;
+    const n = found.identifiers;
+    warn({ line, kind: 'unrecognised-layout', message: `line ${line}: ${n} paper link${n === 1 ? '' : 's'} but no papers recognised: layout not understood` });
+  }
   for (const d of kept) {
     if (d.date === null) warn({ line: d.line, kind: 'no-date', message: `no date for the digest at line ${d.line} (not in its heading nor the file name)` });
     if (d.status === 'ok' && d.papers.length === 0) warn({ line: d.line, kind: 'no-papers', message: `the digest at line ${d.line} lists no papers` });
@@ -129,6 +161,76 @@ function parse(input: ParseInput, mode: CellMode): ParseResult {
   const out: Digest[] = kept.map((d) => ({ date: d.date, source: d.source, status: d.status, message: d.message, papers: d.papers }));
   warnings.sort((a, b) => a.line - b.line);
   return { digests: out, papers: out.flatMap((d) => d.papers), warnings };
+}
+
+/**
+ * Give each paper of the block pass to the digest it appears under (the last digest opened at or before its line),
+ * unless the table pass already produced it.
+ */
+function placeBlockPapers(digests: OpenDigest[], papers: readonly BlockPaper[], warn: (w: ParseWarning) => void): void {
+  if (papers.length === 0) return;
+  const known = new Set<string>();
+  for (const d of digests) for (const id of d.ids) known.add(id);
+  let at = 0;
+  for (const p of papers) {
+    if (known.has(p.identity.id)) continue;
+    while (at + 1 < digests.length && digests[at + 1]!.line <= p.line) at++;
+    const digest = digests[at]!;
+    const identity = p.identity;
+    if (!p.title) warn({ line: p.line, kind: 'row-without-title', message: `line ${p.line}: ${identity.id} has no title in the digest` });
+    digest.hadTable = true;
+    addPaper(
+      digest,
+      {
+        ...identityOf(identity, digest),
+        source: p.source ?? digest.source,
+        published: p.published,
+        title: p.title,
+        titleOriginal: p.titleOriginal,
+        authors: p.authors,
+        abstract: p.abstract,
+        abstractOriginal: p.abstractOriginal,
+        pdfUrl: identity.pdfUrl,
+        url: p.url ?? identity.url,
+        codeUrl: p.codeUrl,
+        notes: null,
+        ...categoriesOf(p.categories),
+      },
+      p.line,
+      warn,
+    );
+  }
+}
+
+/** Lines (0-based) of the table rows the table pass reads: rows under a header with a title column. */
+function tableRowLines(blocks: readonly Block[], count: number): Uint8Array {
+  const rows = new Uint8Array(count);
+  let paperTable = false;
+  for (const block of blocks) {
+    if (block.kind === 'table') paperTable = columnRoles(block.headers) !== null;
+    else if (block.kind === 'row' && paperTable) rows.fill(1, block.line - 1, block.endLine);
+    else if (block.kind === 'heading') paperTable = false;
+  }
+  return rows;
+}
+
+/** The `categories` field: present only when the digest names some, so older layouts' output is unchanged. */
+function categoriesOf(list: readonly string[]): Pick<Paper, 'categories'> {
+  const clean = list.map((c) => c.trim()).filter((c) => c !== '');
+  return clean.length > 0 ? { categories: clean } : {};
+}
+
+/** A date for a file whose name and path have none: a `Last Updated:`/`Generated:` line near the top. */
+function bodyDate(lines: readonly string[]): string | null {
+  const top = Math.min(lines.length, 200);
+  for (let i = 0; i < top; i++) {
+    const line = lines[i]!;
+    if (line.length < 300 && /last updated|updated on|updated|generated|deployment|date/i.test(line)) {
+      const date = findLooseDate(line);
+      if (date) return date;
+    }
+  }
+  return null;
 }
 
 function isPlaceholder(d: OpenDigest): boolean {
@@ -215,6 +317,7 @@ function rowPaper(block: Extract<Block, { kind: 'row' }>, roles: ColumnRole[], d
     url: identity.url,
     codeUrl: codeLink,
     notes: allNotes,
+    ...categoriesOf(value('categories').text?.split(/[,，;；、]/) ?? []),
   };
 }
 
@@ -224,24 +327,24 @@ function identityOf(identity: PaperIdentity, digest: OpenDigest): Pick<Paper, 'i
 }
 
 function listPaper(block: Extract<Block, { kind: 'item' }>, digest: OpenDigest, mode: CellMode): Paper | null {
-  // Long lines are not list papers; the cap also bounds the lazy groups' backtracking.
+  // Long lines are not list papers.
   if (block.text.length > 4000 || !block.text.includes('Paper:')) return null;
-  const m = LIST_PAPER.exec(block.text);
+  const m = listItemParts(block.text);
   if (!m) return null;
-  const identity = paperIdentity(m[4]!);
-  const title = cleanTitle(m[2]!, mode).title;
+  const identity = paperIdentity(m.link);
+  const title = cleanTitle(m.title, mode).title;
   if (!title) return null;
   return {
     ...identityOf(identity, digest),
-    published: m[1]!,
+    published: m.date,
     title,
     titleOriginal: null,
-    authors: splitAuthors(cellText(m[3]!, mode).text),
+    authors: splitAuthors(cellText(m.authors, mode).text),
     abstract: null,
     abstractOriginal: null,
     pdfUrl: identity.pdfUrl,
     url: identity.url,
-    codeUrl: m[5] ?? null,
+    codeUrl: m.code,
     notes: null,
   };
 }

@@ -18,8 +18,21 @@ export type Block =
 /** A row spanning more lines than this gets a `huge-cell` warning (it is still parsed). */
 export const HUGE_ROW_LINES = 500;
 
-const HEADING = /^(#{1,6})(?:[ \t]+(.*))?$/;
-const DELIMITER = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+const HEADING = /^(#{1,6})(?:[ \t](.*))?$/;
+const DELIMITER_CELL = /^:?-+:?$/;
+
+/**
+ * True for a table delimiter row (`|---|:--:|`). Checked cell by cell: the single regex this replaces had nested
+ * quantifiers that backtrack polynomially on a long row of dashes and spaces.
+ */
+function isDelimiter(line: string): boolean {
+  if (!line.includes('-')) return false;
+  let t = line.trim();
+  if (t.startsWith('|')) t = t.slice(1);
+  if (t.endsWith('|')) t = t.slice(0, -1);
+  const cells = t.split('|');
+  return cells.every((c) => DELIMITER_CELL.test(c.trim()));
+}
 const STATUS_EMPTY = /^>\s*(当天没有抓取到有效论文.*)$/;
 const STATUS_FAILED = /^>\s*(抓取失败.*)$/;
 const LIST_ITEM = /^[-*+][ \t]+\S/;
@@ -91,14 +104,14 @@ export function scan(lines: readonly string[], warn: (w: ParseWarning) => void):
     }
 
     if (trimmed.startsWith('|')) {
-      if (columns > 0 && !(trimmed.length < 4096 && DELIMITER.test(trimmed))) {
+      if (columns > 0 && !(trimmed.length < 4096 && isDelimiter(trimmed))) {
         const pipes = countPipes(trimmed);
         row = { line: n, parts: [line], pipes };
         if (pipes >= columns + 1 && endsWithPipe(trimmed)) closeRow(n, true);
         continue;
       }
       const next = lines[i + 1];
-      if (next !== undefined && next.length < 4096 && next.includes('-') && DELIMITER.test(next.trim())) {
+      if (next !== undefined && next.length < 4096 && isDelimiter(next)) {
         const headers = splitCells(trimmed);
         columns = headers.length;
         blocks.push({ kind: 'table', line: n, headers });

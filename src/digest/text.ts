@@ -25,12 +25,56 @@ const ONLY_BOLD = /^\*\*([^[\]*_`<>&\\!~]*)\*\*$/;
 // keep the marker as text, so such cells go through remark to give the same text either way.
 const BLOCK_START = /(?:^|\n)[ \t]*(?:#{1,6}(?:[ \t]|$)|[-+][ \t]|\d{1,9}[.)][ \t]|[=-]+[ \t]*(?:\n|$))/;
 const WS = /\s+/g;
-// Zero-width and bidi-control characters: invisible, and they break search and display.
-const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+// Invisible characters: zero-width and bidi controls, soft hyphen, Arabic letter mark, Mongolian vowel separator,
+// Hangul fillers (U+3164 and friends render as blank "letters"), tag characters (U+E0000–E007F). They break
+// search, let a title look empty or spoof another, and reach Discord as they are.
+const INVISIBLE = /[\u00AD\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0\u{E0000}-\u{E007F}]/gu;
+// Every character INVISIBLE matches, as UTF-16 units (tag characters are surrogate pairs led by U+DB40).
+const MAY_BE_INVISIBLE = /[\u00AD\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0\uDB40]/;
+
+/**
+ * What is handed to remark is bounded: micromark's emphasis and container handling is quadratic on hostile nesting
+ * (`*a_` × 20k took 46 s, `- ` × 10k + `> ` × 10k over 90 s, and even 1,300 `*a_` took 1.7 s). A cell longer than
+ * {@link REMARK_MAX}, with more than {@link REMARK_MAX_DELIMITERS} delimiter characters, or with a line that opens
+ * more than {@link REMARK_MAX_NESTING} characters of block markers takes {@link proseText} instead, which is linear.
+ * Real cells come nowhere near these bounds.
+ */
+export const REMARK_MAX = 8000;
+export const REMARK_MAX_DELIMITERS = 120;
+export const REMARK_MAX_NESTING = 24;
+
+/** True when remark may safely read `cell` (see {@link REMARK_MAX}); one linear scan. */
+export function remarkSafe(cell: string): boolean {
+  if (cell.length > REMARK_MAX) return false;
+  let delimiters = 0;
+  let prefix = 0;
+  let atLineStart = true;
+  for (let i = 0; i < cell.length; i++) {
+    const c = cell.charCodeAt(i);
+    // * _ [ ] ` < ! ~ & \ (character references and escapes are slow in micromark too)
+    if (c === 42 || c === 95 || c === 91 || c === 93 || c === 96 || c === 60 || c === 33 || c === 126 || c === 38 || c === 92) {
+      if (++delimiters > REMARK_MAX_DELIMITERS) return false;
+    }
+    if (c === 10) {
+      atLineStart = true;
+      prefix = 0;
+      continue;
+    }
+    if (atLineStart) {
+      // > - + * digits . ) space tab
+      if (c === 62 || c === 45 || c === 43 || c === 42 || (c >= 48 && c <= 57) || c === 46 || c === 41 || c === 32 || c === 9) {
+        if (++prefix > REMARK_MAX_NESTING) return false;
+      } else atLineStart = false;
+    }
+  }
+  return true;
+}
 
 /** Collapse runs of whitespace to one space and trim. */
 export function collapse(text: string): string {
-  return text.replace(INVISIBLE, '').replace(WS, ' ').trim();
+  // The Unicode-mode replace is slow on long text; a plain test finds the rare text that needs it.
+  const visible = MAY_BE_INVISIBLE.test(text) ? text.replace(INVISIBLE, '') : text;
+  return visible.replace(WS, ' ').trim();
 }
 
 /** Convert one raw markdown cell (may span lines) to plain text and links. */
@@ -54,6 +98,10 @@ export function cellText(raw: string, mode: CellMode = 'auto'): CellText {
 const processor = unified().use(remarkParse).freeze();
 
 function viaRemark(cell: string): CellText {
+  if (!remarkSafe(cell)) {
+    const links = [...cell.matchAll(/\]\(\s*([^)\s]{1,2000})/g)].map((m) => m[1]!);
+    return { text: proseText(cell), links };
+  }
   const tree = processor.parse(cell) as Root;
   const parts: string[] = [];
   const links: string[] = [];
@@ -90,6 +138,17 @@ function walk(node: Nodes, parts: string[], links: string[]): void {
       parts.push(' ');
     }
   }
+}
+
+/**
+ * A cheap markdown strip for long prose fields (abstracts): links keep their text, emphasis and code marks go,
+ * HTML tags go. Linear, and it keeps long abstracts out of remark, which would dominate the parse time.
+ */
+export function proseText(raw: string): string {
+  let t = stripHtml(raw);
+  if (t.includes('](')) t = t.replace(/!?\[([^\]\n]{0,1000})\]\([^)\s]{0,2000}\)/g, '$1');
+  if (t.includes('*') || t.includes('`') || t.includes('__')) t = t.replace(/\*\*|__|`/g, '');
+  return collapse(t);
 }
 
 /**

@@ -57,7 +57,8 @@ export function cleanTitle(raw: string, mode: CellMode = 'auto'): TitleParts {
     inlineNote = `${title.slice(note.index).trim()} ${inlineNote}`.trim();
     title = title.slice(0, note.index).trim();
   }
-  title = unwrap(title.replace(LABEL, ''));
+  // A `**` left unmatched by the generator (`基于模型预测控制的**实践`) is markup, never part of a title.
+  title = unwrap(title.replace(LABEL, '')).replace(/\*\*/g, '').trim();
 
   const noteText = collapse([inlineNote, notesText(rest)].join(' '));
   return { title, notes: noteText === '' ? null : noteText, links: converted.links };

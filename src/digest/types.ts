@@ -48,6 +48,11 @@ export interface Paper {
    * looked up; absent until then. The parser never sets it.
    */
   meta?: PaperMeta;
+  /**
+   * Categories the digest gives for the paper (`cs.CV`, a section's arXiv category, a generator's topic), in the
+   * digest's order. Absent when the digest names none (so older layouts' output is unchanged).
+   */
+  categories?: string[];
 }
 
 /** One other wording of a paper's title and/or abstract (see `Paper.variants`). */
@@ -112,6 +117,8 @@ export type WarningKind =
   | 'no-papers'
   | 'unknown-table'
   | 'duplicate-paper'
+  /** The file names paper identifiers but no paper could be built from it: the layout is not understood. */
+  | 'unrecognised-layout'
   /** The parser itself failed on this file (a bug): the file yields nothing, the caller carries on. */
   | 'parse-error';
 

@@ -47,7 +47,7 @@ function escapeTokens(text: string): string[] {
   // (before the `_` of `repo_name`, say) would break the link.
   const urls: Array<[number, number]> = [];
   for (const match of text.matchAll(BARE_URL)) {
-    const url = match[0].replace(/[.,:;!?'")\]]+$/u, '');
+    const url = withoutTrailingPunctuation(match[0]);
     urls.push([match.index, match.index + url.length]);
   }
   const tokens: string[] = [];
@@ -184,4 +184,11 @@ export function safeUrl(value: string | null | undefined): string | null {
 /** A masked link `[label](url)`: `label` must already be escaped, `url` come from {@link safeUrl}. */
 export function maskedLink(label: string, url: string): string {
   return `[${label}](${url})`;
+}
+
+/** `url` without trailing `.,:;!?'")]` (trimmed by hand: a `[…]+$` regex is quadratic on a long punctuation run). */
+function withoutTrailingPunctuation(url: string): string {
+  let end = url.length;
+  while (end > 0 && `.,:;!?'")]`.includes(url[end - 1]!)) end--;
+  return url.slice(0, end);
 }

@@ -64,6 +64,8 @@ export const enUS = {
   'problem.channelFailing': "{channel}: the last {count} deliveries failed; check the bot's permissions there.",
   'problem.undelivered': '{count} messages could not be delivered (last error: {reason}).',
   'problem.badFile': "digest file {path} yielded no papers: {reason}. Check the file's format.",
+  'problem.unrecognisedLayout':
+    "digest file {path} names papers (the first on line {line}) but no paper could be recognised: its layout is not understood. Check the generator's output, or report the layout.",
   'problem.moreBadFiles': '…and {count} more digest files with problems (see the logs).',
   'problem.ingestFile': '{path}: {reason}',
   'problem.leaseCheck': 'could not check which process runs the job: {reason}',

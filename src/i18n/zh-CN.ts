@@ -67,6 +67,7 @@ export const zhCN: Record<MessageKey, string> = {
   'problem.channelFailing': '{channel}：最近 {count} 次发送失败；请检查机器人在该频道的权限。',
   'problem.undelivered': '{count} 条消息无法发送（最后的错误：{reason}）。',
   'problem.badFile': '日报文件 {path} 没有解析出论文：{reason}。请检查文件格式。',
+  'problem.unrecognisedLayout': '日报文件 {path} 含有论文链接（第 {line} 行起），但没有识别出任何论文：无法理解其排版格式。请检查生成器的输出，或报告此格式。',
   'problem.moreBadFiles': '……另有 {count} 个日报文件有问题（见日志）。',
   'problem.ingestFile': '{path}：{reason}',
   'problem.leaseCheck': '无法确认由哪个进程运行任务：{reason}',

@@ -127,7 +127,15 @@ export async function ingestFolder(deps: IngestDeps, paths?: readonly string[]):
         }),
       ),
     );
-    const record: FileRecord = { path, hash, ingestedAt, digests: digests.map((d) => ({ ...d })), error };
+    const layout = error ? parsed.warnings.find((w) => w.kind === 'unrecognised-layout') : undefined;
+    const record: FileRecord = {
+      path,
+      hash,
+      ingestedAt,
+      digests: digests.map((d) => ({ ...d })),
+      error,
+      ...(layout ? { unrecognisedLayoutLine: layout.line } : {}),
+    };
     await stores.files.put(record);
     if (error) {
       report.failures.push({ path, reason: error });
@@ -147,7 +155,10 @@ export async function ingestFolder(deps: IngestDeps, paths?: readonly string[]):
 function digestProblem(parsed: ParseResult): string | null {
   if (parsed.papers.length > 0) return null;
   if (parsed.digests.some((d) => d.status !== 'ok')) return null;
-  const serious = parsed.warnings.find((w) => w.kind === 'binary' || w.kind === 'no-papers' || w.kind === 'unknown-table' || w.kind === 'row-without-link');
+  // A file naming papers the parser could not read is the clearest case: say that first.
+  const serious =
+    parsed.warnings.find((w) => w.kind === 'unrecognised-layout') ??
+    parsed.warnings.find((w) => w.kind === 'binary' || w.kind === 'no-papers' || w.kind === 'unknown-table' || w.kind === 'row-without-link');
   return serious ? `line ${serious.line}: ${serious.message}` : null;
 }
 

@@ -11,6 +11,7 @@
  * doubled. Papers awaiting subscription matching are kept in the store until planned, for the same reason.
  */
 import { createHash } from 'node:crypto';
+import { paperCategories } from '../digest/categories.ts';
 import type { Paper } from '../digest/types.ts';
 import { packDigestMessages, subscriptionMessage, subscriptionPing, withMention, type MessageBody } from '../discord/messages.ts';
 import type { OutboxBody } from '../discord/publisher.ts';
@@ -76,6 +77,8 @@ async function planChannels(deps: PlanDeps, digests: DigestRecord[]): Promise<nu
   const ordered = [...digests].reverse();
   // Each digest's papers are read once, not once per channel.
   const papersOf = new Map<DigestRecord, Promise<Map<string, Paper>>>();
+  /** A planned paper's categories (none when it is not in the store). */
+  const paperOrNone = (paper: Paper | undefined): string[] => (paper ? paperCategories(paper) : []);
   const papersFor = (digest: DigestRecord) => {
     let papers = papersOf.get(digest);
     if (!papers) {
@@ -115,7 +118,7 @@ async function planChannels(deps: PlanDeps, digests: DigestRecord[]): Promise<nu
         let ids = (due[k] ?? []).filter((id) => !m.taken.has(id));
         // Only the channel's categories; a paper not looked up yet waits (it is not marked delivered).
         const wanted = m.channel.categories ?? [];
-        if (wanted.length) ids = ids.filter((id) => anyCategoryMatches(wanted, papers.get(id)?.meta?.categories ?? []));
+        if (wanted.length) ids = ids.filter((id) => anyCategoryMatches(wanted, paperOrNone(papers.get(id))));
         if (ids.length === 0) return;
         for (const id of ids) m.taken.add(id);
         const list = ids.flatMap((id) => papers.get(id) ?? []);

@@ -105,7 +105,11 @@ export function parseDetails(body: string, doi: string, server: Server): Fetched
 
 /** Creates a bioRxiv/medRxiv client. */
 export function createBiorxivClient(options: BiorxivClientOptions = {}): MetadataClient {
-  const url = (options.url ?? BIORXIV_DEFAULTS.url).replace(/\/+$/, '');
+  const base = options.url ?? BIORXIV_DEFAULTS.url;
+  // Trailing slashes trimmed by hand: `/\/+$/` is quadratic on a long run of slashes.
+  let end = base.length;
+  while (end > 0 && base[end - 1] === '/') end--;
+  const url = base.slice(0, end);
   let requests = 0;
   const http: HttpDeps = {
     pacer: options.pacer ?? sharedPacer(`biorxiv ${new URL(url).origin}`, options.intervalMs ?? BIORXIV_DEFAULTS.intervalMs),

@@ -25,7 +25,8 @@ const ESCAPABLE = /^[!-/:-@[-`{-~]$/;
 // A bare URL as the builders' escaping sees it (src/discord/markdown.ts): it ends before whitespace and before
 // markdown characters, which are escaped after it. Trailing punctuation is not part of it.
 const BARE_URL = /^https?:\/\/[^\s<>"\\`*|[\]]+/;
-const TRAILING = /[.,:;!?'")\]]+$/;
+/** Trailing punctuation that is not part of a bare URL (trimmed by hand: a `[…]+$` regex is quadratic on a long run). */
+const TRAILING = `.,:;!?'")]`;
 
 /** The http(s) URL in `raw`, normalised, or null (anything else is shown as text, never linked). */
 function linkTarget(raw: string): string | null {
@@ -103,7 +104,9 @@ export function inlineMarkdown(text: string, options: MarkdownOptions = {}): str
     if (links && (ch === 'h' || ch === 'H')) {
       const bare = BARE_URL.exec(text.slice(i));
       if (bare) {
-        const raw = bare[0].replace(TRAILING, '');
+        let end = bare[0].length;
+        while (end > 0 && TRAILING.includes(bare[0][end - 1]!)) end--;
+        const raw = bare[0].slice(0, end);
         const href = linkTarget(raw);
         if (href) {
           out += anchor(href, escapeHtml(raw));

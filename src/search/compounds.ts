@@ -16,9 +16,27 @@ import { normalizeText } from './normalize.ts';
 
 const NOT_CJK = String.raw`[[\p{L}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]]`;
 /** Letter/digit runs joined by hyphens (ASCII or Unicode hyphens, not dashes that separate clauses). */
-const HYPHENATED = new RegExp(String.raw`${NOT_CJK}+(?:[\-\u2010\u2011]${NOT_CJK}+)+`, 'gv');
-const WHOLE_HYPHENATED = new RegExp(`^${HYPHENATED.source}$`, 'v');
+// Scanned as maximal runs of letters, digits and hyphens, then split: a pattern of the form `w+(?:-w+)+` would retry
+// from every letter of a long word without a hyphen (quadratic on untrusted text).
+const WORD_OR_HYPHEN_RUN = new RegExp(String.raw`(?:${NOT_CJK}|[\-\u2010\u2011])+`, 'gv');
+const WHOLE_WORD = new RegExp(String.raw`^${NOT_CJK}+$`, 'v');
 const HYPHEN = /[-\u2010\u2011]/u;
+
+/** The hyphenated words of a text, each as its parts (`multi-modal` → multi, modal); linear in the text. */
+function* hyphenatedWords(text: string): Generator<string[]> {
+  for (const m of text.matchAll(WORD_OR_HYPHEN_RUN)) {
+    let parts: string[] = [];
+    for (const part of m[0].split(HYPHEN)) {
+      if (part) {
+        parts.push(part);
+        continue;
+      }
+      if (parts.length >= 2) yield parts;
+      parts = [];
+    }
+    if (parts.length >= 2) yield parts;
+  }
+}
 /** A word of the raw (not lower-cased) text. */
 const RAW_WORD = new RegExp(`${NOT_CJK}+`, 'gv');
 const UPPER = /\p{Lu}/u;
@@ -92,8 +110,7 @@ const SPACED = new RegExp(String.raw`(?<![\p{L}\p{N}])(${PREFIXES.join('|')})[ \
 export function joinedTerms(normalized: string): string[] {
   const out: string[] = [];
   for (const m of normalized.matchAll(SPACED)) out.push(stem(m[1]! + m[2]!));
-  for (const m of normalized.matchAll(HYPHENATED)) {
-    const parts = m[0].split(HYPHEN);
+  for (const parts of hyphenatedWords(normalized)) {
     out.push(stem(parts.join('')));
     if (parts.length > 2) for (let i = 0; i + 1 < parts.length; i++) out.push(stem(parts[i]! + parts[i + 1]!));
   }
@@ -113,6 +130,6 @@ export function compoundTerms(raw: string): string[] {
 
 /** The joined form of a hyphenated query word (`multi-modal` → its stem `multimodal`), or null. */
 export function joinedQueryTerm(normalizedWord: string): string | null {
-  const m = WHOLE_HYPHENATED.exec(normalizedWord);
-  return m ? m[0].split(HYPHEN).join('') : null;
+  const parts = normalizedWord.split(HYPHEN);
+  return parts.length >= 2 && parts.every((part) => WHOLE_WORD.test(part)) ? parts.join('') : null;
 }

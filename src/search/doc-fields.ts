@@ -4,6 +4,7 @@
  * arXiv/bioRxiv live in `titleOriginal`/`abstractOriginal`, so they are indexed like a digest's own English text.
  * How the fields are weighed lives in `ranking.ts`.
  */
+import { paperCategories } from '../digest/categories.ts';
 import type { Paper } from '../digest/types.ts';
 import { tokenize, cjkBigrams, type Token } from './analyzer.ts';
 import { compoundTerms } from './compounds.ts';
@@ -95,6 +96,6 @@ export function analyseDoc(p: Paper): AnalysedDoc {
   addCompounds(p.abstract, 2, tf);
   addCompounds(p.abstractOriginal, 2, tf);
   // Categories are filter terms (`cat:cs.cv`), never scored and not counted in any field's length.
-  for (const c of p.meta?.categories ?? []) if (!tf.has(categoryTerm(c))) tf.set(categoryTerm(c), [0, 0, 1]);
+  for (const c of paperCategories(p)) if (!tf.has(categoryTerm(c))) tf.set(categoryTerm(c), [0, 0, 1]);
   return { tf, lenTitle, lenAuthor, lenAbstract, lenOriginalTitle, titleNorm, latin: latin.join(' ') };
 }

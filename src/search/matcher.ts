@@ -14,6 +14,7 @@
  * - A hyphenated keyword means adjacent words or the joined spelling (`multi-modal`: multi modal, multimodal);
  *   a paper's glued names count as their parts (`NeRF` in FrugalNeRF, never `GAN` in organ).
  */
+import { paperCategories } from '../digest/categories.ts';
 import type { Paper } from '../digest/types.ts';
 import { alignsWithWords, cjkBigrams, tokenize, type Token } from './analyzer.ts';
 import { compoundTerms } from './compounds.ts';
@@ -145,7 +146,7 @@ class PaperView {
     });
     this.authorNames = p.authors.map((a) => normalizeText(a));
     this.authors = this.authorNames.map((a) => tokenize(a).map((t) => t.term));
-    this.categories = p.meta?.categories ?? [];
+    this.categories = paperCategories(p);
     for (const a of this.authors) for (const t of a) this.stems.add(t);
     this.source = normalizeText(p.source ?? '');
     this.date = p.date ?? p.published ?? '';

@@ -79,6 +79,8 @@ export const paperFields = {
   // Additive (records written before it simply lack it): other wordings kept by `mergePaper`, bounded there.
   variants: z.array(z.object({ title: nullableString, abstract: nullableString })).optional(),
   meta: z.optional(z.unknown().transform(decodePaperMeta)),
+  /** Categories the digest gives (absent when it names none). */
+  categories: z.array(z.string()).optional(),
 };
 /** A stored paper: the parser's `Paper`, plus its looked-up metadata once there is some. */
 export const storedPaper = versioned(paperFields) satisfies z.ZodType<Paper>;
@@ -101,6 +103,8 @@ export interface FileRecord {
   digests: FileDigest[];
   /** Why the file could not be ingested, or null. */
   error: string | null;
+  /** Set when the file names papers in a layout the parser does not understand: the line of its first paper link. */
+  unrecognisedLayoutLine?: number;
 }
 const digestStatus = z.enum(['ok', 'empty', 'failed']);
 export const storedFile = versioned({
@@ -117,6 +121,7 @@ export const storedFile = versioned({
     }),
   ),
   error: nullableString,
+  unrecognisedLayoutLine: z.number().int().positive().optional(),
 }) satisfies z.ZodType<FileRecord>;
 
 /** One digest (date × source) as seen by ingest. */

@@ -53,6 +53,20 @@ test('folders are searched recursively; --summary prints totals', () => {
   assert.equal(typeof s.warnings, 'object');
 });
 
+test('--summary counts "links but no papers" as its own warning kind; parse output carries categories', () => {
+  const run = cli('parse', '--summary', 'tests/fixtures/digest-unrecognised-layout', 'tests/fixtures/digest-heading-per-paper');
+  assert.equal(run.status, 0, run.stderr);
+  const s = JSON.parse(run.stdout) as { warnings: Record<string, number> };
+  assert.equal(s.warnings['unrecognised-layout'], 1);
+  const full = cli('parse', 'tests/fixtures/digest-heading-per-paper/input.md');
+  const json = JSON.parse(full.stdout) as { files: Array<{ papers: Array<{ id: string; categories?: string[] }> }> };
+  assert.deepEqual(json.files[0]?.papers.map((p) => [p.id, p.categories]), [
+    ['arxiv:2512.00101', ['cs.CV']],
+    ['arxiv:2512.00102', ['cs.CV', 'cs.CL']],
+    ['arxiv:2512.00103', ['cs.CL']],
+  ]);
+});
+
 test('an unreadable path exits 1 with one line on stderr', () => {
   const run = cli('parse', 'no/such/file.md');
   assert.equal(run.status, 1);

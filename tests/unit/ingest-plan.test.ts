@@ -66,6 +66,21 @@ describe('ingest', () => {
     assert.ok(status.problems.some((p) => p.key === 'problem.badFile' && p.params?.path === 'broken.md'), sentences.join('\n'));
     assert.ok(sentences.some((p) => p.startsWith('digest file broken.md yielded no papers')), sentences.join('\n'));
   });
+
+  it('reports a file with paper links in a layout it cannot read as a problem naming the first link line', async () => {
+    const unread = '# Notes 2025-12-03\n\nWe compared https://arxiv.org/abs/2501.00001 with https://arxiv.org/abs/2501.00002 today.\n';
+    const { stores, archive, folder } = await setup({ 'unread.md': unread });
+    const report = await ingestFolder({ archive, folder, log });
+    assert.equal(report.failures.length, 1);
+    assert.match(report.failures[0]?.reason ?? '', /line 3: .*2 paper links but no papers recognised: layout not understood/);
+    const status = await buildStatus({ stores, runner: createRunner({ steps: null as never, log, schedule: '* * * * *', timeZone: 'UTC' }), instance: () => 'x' }, 'g');
+    assert.ok(
+      status.problems.some((p) => p.key === 'problem.unrecognisedLayout' && p.params?.path === 'unread.md' && p.params?.line === 3),
+      JSON.stringify(status.problems),
+    );
+    const sentences = problemSentences(status.problems);
+    assert.ok(sentences.some((s) => s.startsWith('digest file unread.md names papers (the first on line 3)')), sentences.join('\n'));
+  });
 });
 
 describe('planning', () => {
