@@ -54,6 +54,11 @@ export function createRunner(deps: {
   timeZone: string;
   /** After a run that left messages pending (an outage), retry delivery this soon instead of at the next tick. */
   retryDeliveryMs?: number;
+  /**
+   * After a run that failed (the store was unreachable), retry this soon, doubling up to `retryDeliveryMs` while
+   * it keeps failing. Default 5000 ms.
+   */
+  retryFailedMs?: number;
   /** Asked before every run: false when another process holds the job (see lease.ts). Default: always run. */
   gate?: () => Promise<boolean>;
 }): DigestRunner {
@@ -64,6 +69,8 @@ export function createRunner(deps: {
   let last: RunReport | null = null;
   let retryTimer: NodeJS.Timeout | null = null;
   let stopped = false;
+  /** Runs in a row that failed: the backoff of the next retry. */
+  let failedRuns = 0;
 
   async function execute(trigger: string): Promise<RunReport> {
     const startedAt = new Date();
@@ -77,6 +84,7 @@ export function createRunner(deps: {
         log.warn({ err: error, trigger }, 'could not check the job lease; skipping this run');
         problems.push(`could not check which process runs the job: ${(error as Error).message}`);
         mine = false;
+        failed();
       }
       if (!mine) {
         return { trigger, startedAt, seconds: 0, filesChanged: 0, newPapers: 0, messagesPlanned: 0, messagesSent: 0, problems, skipped: true };
@@ -85,6 +93,7 @@ export function createRunner(deps: {
     let ingest: IngestReport | null = null;
     let planned = 0;
     let drain: DrainReport = { sent: 0, failed: 0, pending: 0, problems: [] };
+    let ok = true;
     try {
       ingest = await steps.ingest();
       problems.push(...ingest.failures.map((f) => `${f.path}: ${f.reason}`));
@@ -92,6 +101,7 @@ export function createRunner(deps: {
     } catch (error) {
       log.error({ err: error, trigger }, 'digest run failed before delivery; delivering what is already queued');
       problems.push(`ingest failed: ${(error as Error).message}`);
+      ok = false;
     }
     try {
       drain = await steps.publisher.drain();
@@ -99,6 +109,7 @@ export function createRunner(deps: {
     } catch (error) {
       log.error({ err: error, trigger }, 'delivery failed; the outbox keeps everything for the next run');
       problems.push(`delivery failed: ${(error as Error).message}`);
+      ok = false;
     }
     const report: RunReport = {
       trigger,
@@ -112,16 +123,31 @@ export function createRunner(deps: {
     };
     last = report;
     log.info({ ...report, problems: problems.length }, 'digest run finished');
-    if (drain.pending > 0 && !stopped && deps.retryDeliveryMs !== 0) scheduleRetry();
+    if (!ok) failed();
+    else {
+      failedRuns = 0;
+      if (drain.pending > 0 && !stopped && deps.retryDeliveryMs !== 0) scheduleRetry(deps.retryDeliveryMs ?? 60_000);
+    }
     return report;
   }
 
-  function scheduleRetry(): void {
+  /** A run failed (typically a store outage): try again soon, backing off while it keeps failing. */
+  function failed(): void {
+    if (stopped || deps.retryFailedMs === 0) return;
+    const base = deps.retryFailedMs ?? 5000;
+    const cap = Math.max(base, deps.retryDeliveryMs ?? 60_000);
+    const delay = Math.min(cap, base * 2 ** failedRuns);
+    failedRuns += 1;
+    log.info({ inSeconds: delay / 1000, failedRuns }, 'the run will be retried');
+    scheduleRetry(delay);
+  }
+
+  function scheduleRetry(delayMs: number): void {
     if (retryTimer) return;
     retryTimer = setTimeout(() => {
       retryTimer = null;
       void run('retry');
-    }, deps.retryDeliveryMs ?? 60_000);
+    }, delayMs);
     retryTimer.unref();
   }
 
