@@ -106,6 +106,11 @@ export async function openArchive(deps: {
   }
 
   /** A fresh index of every stored paper, with the revision read before reading (it covers at least that). */
+  /** Adds papers to `target`, logging any the index had to leave out (one bad record never stops the rest). */
+  function addLogged(target: SearchIndex, papers: readonly Paper[]): void {
+    for (const skipped of target.add(papers)) log?.warn({ paper: skipped.id, reason: skipped.reason }, 'search index: left out a paper it could not index');
+  }
+
   async function rebuild(): Promise<{ index: SearchIndex; revision: number }> {
     const started = performance.now();
     const covers = await stores.papers.revision();
@@ -114,11 +119,11 @@ export async function openArchive(deps: {
     for await (const paper of stores.papers.all()) {
       batch.push(paper);
       if (batch.length >= 2000) {
-        next.add(batch);
+        addLogged(next, batch);
         batch = [];
       }
     }
-    next.add(batch);
+    addLogged(next, batch);
     log?.info({ papers: next.size, seconds: (performance.now() - started) / 1000 }, 'search index rebuilt from the store');
     return { index: next, revision: covers };
   }
@@ -136,7 +141,7 @@ export async function openArchive(deps: {
       return revision;
     },
     indexPapers(papers, range) {
-      live.add(papers);
+      addLogged(live, papers);
       if (revision !== range.from || range.to - range.from !== range.writes) return false;
       revision = range.to;
       return true;

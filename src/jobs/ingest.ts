@@ -87,6 +87,10 @@ export async function ingestFolder(deps: IngestDeps, paths?: readonly string[]):
     await rememberUnmatched(stores, added.map((p) => p.id));
     const writes = added.length + updated.length > 0 ? 1 : 0;
     deps.archive.indexPapers([...added, ...updated], { from, to, writes });
+    // A paper the index could not take costs that paper only; say which, so the operator can look at it.
+    for (const p of [...added, ...updated]) {
+      if (!deps.archive.index.has(p.id)) report.failures.push({ path, reason: `paper ${p.id} is stored but could not be indexed for search` });
+    }
     report.revisions = report.revisions
       ? { from: report.revisions.from, to, writes: report.revisions.writes + writes }
       : { from, to, writes };
