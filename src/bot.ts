@@ -17,6 +17,7 @@ import { diskDigestFolder } from './jobs/digest-folder.ts';
 import { ingestFolder } from './jobs/ingest.ts';
 import { createCluster, type Cluster } from './jobs/cluster.ts';
 import { localLease, redisLease } from './jobs/lease.ts';
+import { createParseWorker } from './jobs/parse-worker.ts';
 import { planDeliveries } from './jobs/plan.ts';
 import { createRunner } from './jobs/runner.ts';
 import { scrubSecrets, type Logger } from './log.ts';
@@ -73,6 +74,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     ...(stores.redis ? { fence: () => lease.stillHeld() } : {}),
   });
   const folder = diskDigestFolder(config.digestDir);
+  // Digests are parsed in a worker thread: a huge or hostile file must not delay interactions (issue 15).
+  const parser = createParseWorker();
   let cluster: Cluster | null = null;
   const inner = createRunner({
     log: log.child({ part: 'job' }),
@@ -81,7 +84,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     gate: async () => (await lease.acquire()) !== null,
     steps: {
       async ingest() {
-        const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }) }));
+        const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }), parse: parser.parse }));
         await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);
         return report;
       },
@@ -145,6 +148,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     await client.login(token);
   } catch (error) {
     await client.destroy().catch(() => undefined);
+    await parser.close().catch(() => undefined);
     await metrics.close().catch(() => undefined);
     await stores.close().catch(() => undefined);
     // The cause is not attached: its message (and stack) could carry the token.
@@ -161,6 +165,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       await (cluster ?? runner).stop();
       await Promise.allSettled([...inFlight]);
       await archive.saveSnapshot().catch((error: unknown) => log.warn({ err: error }, 'could not save the search index snapshot'));
+      await parser.close();
       await client.destroy();
       await metrics.close();
       await stores.close();

@@ -9,6 +9,7 @@ import type { Paper, ParseResult } from '../digest/types.ts';
 import type { Logger } from '../log.ts';
 import { contentHash, isUnchanged, type DigestRecord, type FileRecord } from '../store/index.ts';
 import type { DigestFolder } from './digest-folder.ts';
+import type { DigestParse } from './parse-worker.ts';
 import { rememberUnmatched } from './unmatched.ts';
 
 /** One digest that a run added to or changed in the archive. */
@@ -48,7 +49,18 @@ export interface IngestDeps {
   folder: DigestFolder;
   log: Logger;
   now?: () => Date;
+  /** Where files are parsed: the bot passes a worker thread (parse-worker.ts); default in this thread. */
+  parse?: DigestParse;
 }
+
+/** Parses in the calling thread (the CLI and tests; the bot uses a worker). */
+export const parseInThread: DigestParse = async (bytes, fileName) => parseDigest({ text: new TextDecoder().decode(bytes), fileName });
+
+/** Indexing a huge digest yields to the event loop this often (ms), so interactions are never held up long. */
+const INDEX_TURN_MS = 15;
+/** Papers indexed between two looks at the clock. */
+const INDEX_SLICE = 20;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Ingests the given paths of `folder` (default: every file it lists). Never throws for a bad file; store
@@ -75,7 +87,7 @@ export async function ingestFolder(deps: IngestDeps, paths?: readonly string[]):
     if (isUnchanged(await stores.files.get(path), hash)) continue;
     report.changed += 1;
 
-    const parsed = parseDigest({ text: new TextDecoder().decode(bytes), fileName: path });
+    const parsed = await (deps.parse ?? parseInThread)(bytes, path);
     const error = digestProblem(parsed);
     const ingestedAt = now().toISOString();
     const papers = uniqueById(parsed.papers);
@@ -86,9 +98,20 @@ export async function ingestFolder(deps: IngestDeps, paths?: readonly string[]):
     // Before anything else can fail: these papers must reach subscriptions and the index even if this run dies now.
     await rememberUnmatched(stores, added.map((p) => p.id));
     const writes = added.length + updated.length > 0 ? 1 : 0;
-    deps.archive.indexPapers([...added, ...updated], { from, to, writes });
+    const changed = [...added, ...updated];
+    // All but the last slice straight into the index, a turn of the event loop apart; the last one carries the
+    // revision range (the index adopts it only once it has every paper).
+    let turn = performance.now();
+    for (let i = 0; i + INDEX_SLICE < changed.length; i += INDEX_SLICE) {
+      deps.archive.index.add(changed.slice(i, i + INDEX_SLICE));
+      if (performance.now() - turn >= INDEX_TURN_MS) {
+        await nextTurn();
+        turn = performance.now();
+      }
+    }
+    deps.archive.indexPapers(changed.slice(Math.max(0, Math.ceil(changed.length / INDEX_SLICE) - 1) * INDEX_SLICE), { from, to, writes });
     // A paper the index could not take costs that paper only; say which, so the operator can look at it.
-    for (const p of [...added, ...updated]) {
+    for (const p of changed) {
       if (!deps.archive.index.has(p.id)) report.failures.push({ path, reason: `paper ${p.id} is stored but could not be indexed for search` });
     }
     report.revisions = report.revisions
@@ -151,7 +174,7 @@ export async function ingestFolder(deps: IngestDeps, paths?: readonly string[]):
 function digestProblem(parsed: ParseResult): string | null {
   if (parsed.papers.length > 0) return null;
   if (parsed.digests.some((d) => d.status !== 'ok')) return null;
-  const serious = parsed.warnings.find((w) => w.kind === 'binary' || w.kind === 'no-papers' || w.kind === 'unknown-table' || w.kind === 'row-without-link');
+  const serious = parsed.warnings.find((w) => w.kind === 'binary' || w.kind === 'parse-error' || w.kind === 'no-papers' || w.kind === 'unknown-table' || w.kind === 'row-without-link');
   return serious ? `line ${serious.line}: ${serious.message}` : null;
 }
 
