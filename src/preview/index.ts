@@ -33,7 +33,7 @@ export interface RunningPreview {
  * Throws with a one-line message (and nothing left open) when the store or the port is unavailable.
  */
 export async function startPreview(config: Config, log: Logger): Promise<RunningPreview> {
-  const stores = await openStores(config.keyvUrl, { sqlitePath: sqlitePathIn(config.dataDir), log: log.child({ part: 'store' }) });
+  const stores = await openStores(config.keyvUrl, { sqlitePath: sqlitePathIn(config.dataDir), namespace: config.keyvNamespace, log: log.child({ part: 'store' }) });
   try {
     const archive = await openArchive({ stores, snapshot: diskSnapshotFile(snapshotPathIn(config.dataDir, stores.backend)), log });
     const ingest = await ingestFolder({ archive, folder: diskDigestFolder(config.digestDir), log: log.child({ part: 'ingest' }) });
