@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
 import type { AppServices } from './app.ts';
 import { diskSnapshotFile, openArchive } from './archive.ts';
-import type { Config } from './config.ts';
+import { configSecrets, digestDirProblem, type Config } from './config.ts';
 import { restDiscordPort } from './discord/discord-port.ts';
 import { loadCommands } from './discord/loader.ts';
 import { createPublisher } from './discord/publisher.ts';
@@ -24,7 +24,7 @@ import { scrubSecrets, type Logger } from './log.ts';
 import { wireMetrics } from './metrics/wire.ts';
 import { snapshotPathIn, sqlitePathIn } from './paths.ts';
 import { buildStatus } from './status.ts';
-import { openStores } from './store/index.ts';
+import { openStores, redactUrl } from './store/index.ts';
 
 /** A running bot. */
 export interface RunningBot {
@@ -49,6 +49,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
   const archive = await openArchive({ stores, snapshot: diskSnapshotFile(snapshotPathIn(config.dataDir, stores.backend)), log });
   log.info({ store: stores.backend, papers: archive.index.size, index: archive.origin }, 'archive open');
+  const digestDir = digestDirProblem(config);
+  if (digestDir) log.warn({ digestDir: config.digestDir }, digestDir);
 
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
@@ -153,7 +155,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     await stores.close().catch(() => undefined);
     // The cause is not attached: its message (and stack) could carry the token.
     // eslint-disable-next-line preserve-caught-error
-    throw new Error(`cannot log in to Discord at ${config.discordApiUrl}: ${scrubSecrets((error as Error).message, [token])}`);
+    throw new Error(`cannot log in to Discord at ${redactUrl(config.discordApiUrl)}: ${scrubSecrets((error as Error).message, configSecrets(config))}`);
   }
 
   return {

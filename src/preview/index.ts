@@ -4,7 +4,7 @@
  * messages the bot would post, rendered as Discord shows them, and a search box over the same index.
  */
 import { diskSnapshotFile, openArchive, type Archive } from '../archive.ts';
-import type { Config } from '../config.ts';
+import { digestDirProblem, type Config } from '../config.ts';
 import { diskDigestFolder } from '../jobs/digest-folder.ts';
 import { ingestFolder, type IngestReport } from '../jobs/ingest.ts';
 import type { Logger } from '../log.ts';
@@ -36,6 +36,8 @@ export async function startPreview(config: Config, log: Logger): Promise<Running
   const stores = await openStores(config.keyvUrl, { sqlitePath: sqlitePathIn(config.dataDir), namespace: config.keyvNamespace, log: log.child({ part: 'store' }) });
   try {
     const archive = await openArchive({ stores, snapshot: diskSnapshotFile(snapshotPathIn(config.dataDir, stores.backend)), log });
+    const digestDir = digestDirProblem(config);
+    if (digestDir) log.warn({ digestDir: config.digestDir }, digestDir);
     const ingest = await ingestFolder({ archive, folder: diskDigestFolder(config.digestDir), log: log.child({ part: 'ingest' }) });
     log.info({ store: stores.backend, papers: archive.index.size, files: ingest.files, added: ingest.added.length }, 'preview archive ready');
     const server = createPreviewServer(previewContent(archive), log.child({ part: 'preview' }));

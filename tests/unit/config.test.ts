@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig, redactConfig } from '../../src/config.ts';
+import { ConfigError, configSecrets, digestDirProblem, loadConfig, redactConfig } from '../../src/config.ts';
 import { redactUrl } from '../../src/store/index.ts';
 
 describe('config', () => {
@@ -43,6 +43,29 @@ describe('config', () => {
     assert.equal(config.logLevel, 'warn');
     assert.equal(config.discordToken, undefined);
     assert.equal(config.discordApiUrl, 'http://127.0.0.1:9/api', 'trailing slash removed');
+  });
+
+  it('says what a number setting expects instead of "received NaN" (issue 15)', () => {
+    assert.throws(() => loadConfig({ PREVIEW_PORT: 'abc' }, null), (error: ConfigError) => {
+      assert.deepEqual(error.problems, ['PREVIEW_PORT: must be a port number from 0 to 65535']);
+      return true;
+    });
+    assert.throws(() => loadConfig({ METRICS_PORT: '99999' }, null), /METRICS_PORT: must be a port number from 0 to 65535/);
+    assert.throws(() => loadConfig({ DIGEST_BACKLOG: '2.5' }, null), /DIGEST_BACKLOG: must be a whole number from 1 to 60/);
+    assert.equal(loadConfig({ PREVIEW_PORT: '0' }, null).previewPort, 0);
+  });
+
+  it('warns about a DIGEST_DIR that does not exist (issue 15)', () => {
+    assert.match(digestDirProblem({ digestDir: '/no/such/digests' }) ?? '', /DIGEST_DIR \/no\/such\/digests does not exist/);
+    assert.equal(digestDirProblem({ digestDir: 'digests' }), null);
+  });
+
+  it('masks credentials in DISCORD_API_URL as in KEYV_URL (issue 15)', () => {
+    const config = loadConfig({ DISCORD_API_URL: 'http://proxyuser:s3cretpass@proxy.local/api' }, null);
+    const printed = JSON.stringify(redactConfig(config));
+    assert.ok(!printed.includes('s3cretpass') && !printed.includes('proxyuser'), printed);
+    assert.match(printed, /http:\/\/\*\*\*:\*\*\*@proxy\.local\/api/);
+    assert.ok(configSecrets(config).includes('s3cretpass'), 'scrubbed from any error text too');
   });
 
   it('never prints the token or store passwords', () => {
