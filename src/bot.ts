@@ -8,6 +8,7 @@ import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js'
 import type { AppServices } from './app.ts';
 import { diskSnapshotFile, openArchive } from './archive.ts';
 import { configSecrets, digestDirProblem, type Config } from './config.ts';
+import { explainDiscordError } from './discord/api-errors.ts';
 import { restDiscordPort } from './discord/discord-port.ts';
 import { loadCommands } from './discord/loader.ts';
 import { createPublisher } from './discord/publisher.ts';
@@ -24,7 +25,7 @@ import { scrubSecrets, type Logger } from './log.ts';
 import { wireMetrics } from './metrics/wire.ts';
 import { snapshotPathIn, sqlitePathIn } from './paths.ts';
 import { buildStatus } from './status.ts';
-import { openStores, redactUrl } from './store/index.ts';
+import { openStores } from './store/index.ts';
 
 /** A running bot. */
 export interface RunningBot {
@@ -155,7 +156,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     await stores.close().catch(() => undefined);
     // The cause is not attached: its message (and stack) could carry the token.
     // eslint-disable-next-line preserve-caught-error
-    throw new Error(`cannot log in to Discord at ${redactUrl(config.discordApiUrl)}: ${scrubSecrets((error as Error).message, configSecrets(config))}`);
+    throw new Error(scrubSecrets(explainDiscordError(error, { apiUrl: config.discordApiUrl, action: 'log in to Discord' }), configSecrets(config)));
   }
 
   return {
