@@ -11,11 +11,11 @@ import {
   type GuildBasedChannel,
 } from 'discord.js';
 import type { ChannelMode } from '../src/app.ts';
-import type { Command, CommandContext } from '../src/discord/command.ts';
-import { UserError } from '../src/discord/errors.ts';
-import { localize } from '../src/discord/localize.ts';
+import type { Command, CommandContext } from '../src/interactions/command.ts';
+import { UserError } from '../src/interactions/errors.ts';
+import { localize } from '../src/interactions/localize.ts';
 import { pickLocale } from '../src/i18n/index.ts';
-import { missingPostPermissions } from '../src/discord/permissions.ts';
+import { missingPostPermissions } from '../src/interactions/permissions.ts';
 
 const MODES: { value: ChannelMode; en: string; zh: string }[] = [
   { value: 'embeds', en: 'embeds: one card per paper (default)', zh: 'embeds：每篇论文一张卡片（默认）' },

@@ -1,21 +1,26 @@
 /**
- * `/paper` — for everyone: search the archive, show one paper, list the newest digest's papers, query help.
+ * `/paper` — for everyone: search the archive, show one paper, list the newest digest's papers, query help, and
+ * the reading list (save, `saved list|export|clear`, `cite`; handlers in `_reading-list.ts`).
  */
 import {
+  ButtonStyle,
+  ComponentType,
   InteractionContextType,
   SlashCommandBuilder,
   type ChatInputCommandInteraction,
 } from 'discord.js';
 import { paperIdentity } from '../src/digest/index.ts';
 import type { Paper } from '../src/digest/types.ts';
-import type { Command, CommandContext } from '../src/discord/command.ts';
+import type { Command, CommandContext } from '../src/interactions/command.ts';
 import { paperEmbed } from '../src/discord/embeds.ts';
-import { UserError } from '../src/discord/errors.ts';
-import { localize } from '../src/discord/localize.ts';
+import { UserError } from '../src/interactions/errors.ts';
+import { localize } from '../src/interactions/localize.ts';
 import { packEmbeds } from '../src/discord/messages.ts';
 import { escapeMarkdown, oneLine, truncatePlain } from '../src/discord/markdown.ts';
 import { queryFromFooter, searchResultsPage } from '../src/discord/search-page.ts';
 import type { AppServices } from '../src/app.ts';
+import { encodeCustomId } from '../src/discord/custom-id.ts';
+import { FORMAT_CHOICES, cite, clearAnswer, saveFromComponent, savedClear, savedExport, savedList, savedListButton } from './_reading-list.ts';
 
 const SOURCES = [
   { name: 'arXiv', value: 'arxiv' },
@@ -60,11 +65,40 @@ const data = localize(new SlashCommandBuilder(), 'paper', '论文', { en: 'Searc
       .addIntegerOption((o) => localize(o, 'count', '数量', { en: 'How many papers (1-10, default 5)', zh: '显示多少篇（1-10，默认 5）' }).setMinValue(1).setMaxValue(10))
       .addBooleanOption((o) => localize(o, 'public', '公开', { en: 'Post them in the channel for everyone', zh: '在频道中公开' })),
   )
+  .addSubcommand((s) =>
+    localize(s, 'cite', '引用', { en: 'Cite a paper: BibTeX, RIS or CSL-JSON', zh: '引用一篇论文：BibTeX、RIS 或 CSL-JSON' })
+      .addStringOption((o) =>
+        localize(o, 'id', '编号', { en: 'arXiv id, DOI, link, or start typing a title', zh: 'arXiv 编号、DOI、链接，或输入标题' })
+          .setRequired(true)
+          .setMaxLength(300)
+          .setAutocomplete(true),
+      )
+      .addStringOption((o) => localize(o, 'format', '格式', { en: 'Citation format (default BibTeX)', zh: '引用格式（默认 BibTeX）' }).addChoices(...FORMAT_CHOICES))
+      .addBooleanOption((o) => localize(o, 'public', '公开', { en: 'Post it in the channel for everyone', zh: '在频道中公开' })),
+  )
+  .addSubcommandGroup((g) =>
+    localize(g, 'saved', '收藏', { en: 'Your reading list (follows you across servers)', zh: '我的阅读列表（跨服务器通用）' })
+      .addSubcommand((s) =>
+        localize(s, 'list', '列表', { en: 'The papers you saved, newest first', zh: '你收藏的论文，最新在前' }).addStringOption((o) =>
+          localize(o, 'query', '关键词', { en: 'Only papers matching this (same syntax as search)', zh: '只显示匹配的论文（语法同搜索）' }).setMaxLength(200),
+        ),
+      )
+      .addSubcommand((s) =>
+        localize(s, 'export', '导出', { en: 'Your reading list as a citation file', zh: '把阅读列表导出为引用文件' }).addStringOption((o) =>
+          localize(o, 'format', '格式', { en: 'Citation format (default BibTeX)', zh: '引用格式（默认 BibTeX）' }).addChoices(...FORMAT_CHOICES),
+        ),
+      )
+      .addSubcommand((s) => localize(s, 'clear', '清空', { en: 'Delete your whole reading list', zh: '删除整个阅读列表' })),
+  )
   .addSubcommand((s) => localize(s, 'help', '帮助', { en: 'How to search: query syntax and examples', zh: '搜索语法与示例' }));
 
 export default {
   data,
   async execute(interaction, ctx) {
+    if (interaction.options.getSubcommandGroup(false) === 'saved') {
+      const sub = interaction.options.getSubcommand(true);
+      return sub === 'export' ? savedExport(interaction, ctx) : sub === 'clear' ? savedClear(interaction, ctx) : savedList(interaction, ctx);
+    }
     switch (interaction.options.getSubcommand(true)) {
       case 'search':
         return search(interaction, ctx);
@@ -72,6 +106,12 @@ export default {
         return show(interaction, ctx);
       case 'latest':
         return latest(interaction, ctx);
+      case 'cite': {
+        const input = interaction.options.getString('id', true);
+        const paper = await findPaper(ctx.app, input);
+        if (!paper) throw new UserError('paper.notFound', { id: truncatePlain(oneLine(input), 100) });
+        return cite(interaction, ctx, paper);
+      }
       default:
         return ctx.respond({ content: ctx.t('paper.help'), ephemeral: true });
     }
@@ -87,11 +127,14 @@ export default {
   },
 
   async component(interaction, ctx, id) {
+    if (id.action === 'save') return saveFromComponent(interaction, ctx, id);
+    if ((id.action === 'saved' || id.action === 'unsave') && interaction.isButton()) return savedListButton(interaction, ctx, id);
+    if (id.action === 'clear' && interaction.isButton()) return clearAnswer(interaction, ctx, id);
     if (id.action === 'open' && interaction.isStringSelectMenu()) {
       const paperId = interaction.values[0] ?? '';
       const paper = await ctx.app.stores.papers.get(paperId);
       if (!paper) throw new UserError('paper.notFound', { id: paperId });
-      await ctx.respond({ embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })], ephemeral: true });
+      await ctx.respond({ embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })], components: showButtons(paper, ctx), ephemeral: true });
       return;
     }
     if (id.action === 'page' && interaction.isButton()) {
@@ -146,7 +189,17 @@ async function show(interaction: ChatInputCommandInteraction, ctx: CommandContex
   const paper = await findPaper(ctx.app, input);
   if (!paper) throw new UserError('paper.notFound', { id: truncatePlain(oneLine(input), 100) });
   const isPublic = interaction.options.getBoolean('public') ?? false;
-  await ctx.respond({ embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })], ephemeral: !isPublic });
+  await ctx.respond({ embeds: [paperEmbed(paper, { locale: ctx.locale, budget: 6000 })], components: showButtons(paper, ctx), ephemeral: !isPublic });
+}
+
+/** The buttons under `/paper show`: 🔖 Save (when the id fits a custom id). */
+function showButtons(paper: Paper, ctx: CommandContext) {
+  const customId = `v1|paper|save|${paper.id}`;
+  if (customId.length > 100 || paper.id.includes('|')) return [];
+  return [{
+    type: ComponentType.ActionRow as const,
+    components: [{ type: ComponentType.Button as const, style: ButtonStyle.Secondary as const, label: ctx.t('paper.save.button'), custom_id: encodeCustomId('paper', 'save', paper.id) }],
+  }];
 }
 
 /**

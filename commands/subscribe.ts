@@ -11,12 +11,12 @@ import {
   type GuildBasedChannel,
 } from 'discord.js';
 import type { Paper } from '../src/digest/types.ts';
-import type { Command, CommandContext } from '../src/discord/command.ts';
-import { UserError } from '../src/discord/errors.ts';
-import { localize } from '../src/discord/localize.ts';
+import type { Command, CommandContext } from '../src/interactions/command.ts';
+import { UserError } from '../src/interactions/errors.ts';
+import { localize } from '../src/interactions/localize.ts';
 import { pickLocale } from '../src/i18n/index.ts';
 import { escapeMarkdown, oneLine, truncatePlain } from '../src/discord/markdown.ts';
-import { missingPostPermissions } from '../src/discord/permissions.ts';
+import { missingPostPermissions } from '../src/interactions/permissions.ts';
 import { compileSubscriptions, parseQuery } from '../src/search/index.ts';
 import type { SubscriptionRecord } from '../src/store/index.ts';
 

@@ -3,7 +3,6 @@
  */
 import type { Archive } from './archive.ts';
 import type { Config } from './config.ts';
-import type { DigestRunner } from './jobs/runner.ts';
 import type { ChannelRecord, Stores } from './store/index.ts';
 
 export type { ChannelMode } from './store/index.ts';
@@ -14,11 +13,35 @@ export interface AppServices {
   stores: Stores;
   /** The store plus the live search index. */
   archive: Archive;
-  runner: DigestRunner;
+  /** The digest job (jobs/runner.ts, or the cluster's runner that hands runs to the process holding the job). */
+  runner: DigestJob;
   /** The first thing an admin looks at: `/digest status`. */
   status(guildId: string): Promise<StatusReport>;
   /** Current time (injected so tests can pin it). */
   now(): Date;
+}
+
+/**
+ * The digest job as handlers and the status see it. Declared here rather than imported from `jobs/` so that the
+ * services every layer may receive do not depend on the job that sits above them; `DigestRunner` satisfies it.
+ */
+export interface DigestJob {
+  /** Runs now (or after the run under way) and resolves with its report. */
+  run(trigger: string): Promise<RunSummary>;
+  nextRun(): Date | null;
+  lastRun(): RunSummary | null;
+}
+
+/** What a run of the digest job reports to the people who asked for it (part of `jobs/runner.ts`'s `RunReport`). */
+export interface RunSummary {
+  /** Digest files that were new or changed. */
+  filesChanged: number;
+  newPapers: number;
+  messagesSent: number;
+  /** Problems for `/digest status` and the reply to `/digest run`. */
+  problems: string[];
+  /** True when this process did not run the job because another one holds it (several bot processes). */
+  skipped?: boolean;
 }
 
 /** What `/digest status` shows. */

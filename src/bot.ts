@@ -8,12 +8,12 @@ import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js'
 import type { AppServices } from './app.ts';
 import { diskSnapshotFile, openArchive } from './archive.ts';
 import { configSecrets, digestDirProblem, type Config } from './config.ts';
-import { explainDiscordError } from './discord/api-errors.ts';
+import { explainDiscordError } from './interactions/api-errors.ts';
 import { restDiscordPort } from './discord/discord-port.ts';
-import { loadCommands } from './discord/loader.ts';
+import { loadCommands } from './interactions/loader.ts';
 import { createPublisher } from './discord/publisher.ts';
 import { inviteUrl } from './discord/invite.ts';
-import { createRouter } from './discord/router.ts';
+import { createRouter } from './interactions/router.ts';
 import { diskDigestFolder } from './jobs/digest-folder.ts';
 import { ingestFolder } from './jobs/ingest.ts';
 import { createCluster, type Cluster } from './jobs/cluster.ts';

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import cron from 'node-cron';
 import { z } from 'zod';
-import { redactUrl, urlCredentials } from './store/redact.ts';
+import { redactUrl, urlCredentials } from './redact.ts';
 
 /** Log levels pino understands. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -3,7 +3,7 @@
  * overwrite — globally (may take up to an hour to appear everywhere) or in one server (instant, for testing).
  */
 import { ConfigError, configSecrets, loadConfig } from './config.ts';
-import { deployCommands } from './discord/deploy.ts';
+import { deployCommands } from './interactions/deploy.ts';
 import { scrubSecrets } from './log.ts';
 
 function parseArgs(argv: string[]): { guildId?: string } {

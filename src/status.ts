@@ -1,12 +1,11 @@
 /**
  * `/digest status`: one read of everything an admin needs, with each problem phrased as what to do about it.
  */
-import type { StatusReport } from './app.ts';
-import type { DigestRunner } from './jobs/runner.ts';
+import type { DigestJob, StatusReport } from './app.ts';
 import type { Stores } from './store/index.ts';
 
 /** Builds the status of one guild. */
-export async function buildStatus(deps: { stores: Stores; runner: DigestRunner; instance: () => string }, guildId: string): Promise<StatusReport> {
+export async function buildStatus(deps: { stores: Stores; runner: DigestJob; instance: () => string }, guildId: string): Promise<StatusReport> {
   const { stores, runner } = deps;
   const problems: string[] = [];
   // Each read on its own: a store that is down must still give an admin a status that says so.

@@ -24,6 +24,9 @@ export const LIMITS = {
   url: 2048,
   /** Thread names. */
   threadName: 100,
+  /** Action rows a message, and options a select menu. */
+  actionRows: 5,
+  selectOptions: 25,
   /** Largest embed colour (24-bit RGB). */
   color: 0xffffff,
 } as const;

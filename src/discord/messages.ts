@@ -15,6 +15,7 @@ import type { Paper, Source } from '../digest/types.ts';
 import { EMBED_STRINGS, digestHeader, paperEmbed, paperUrl, sourceColor, sourceName, type LocaleOptions, type PaperEmbedOptions } from './embeds.ts';
 import { LIMITS, codePoints, embedLength, fieldLength } from './limits.ts';
 import { escapeMarkdown, maskedLink, oneLineHead, truncate, truncatePlain } from './markdown.ts';
+import { saveMenuRows } from './save-menu.ts';
 
 /** A message body as sent to `POST /channels/{id}/messages`. */
 export type MessageBody = RESTPostAPIChannelMessageJSONBody;
@@ -33,6 +34,23 @@ export interface DigestBatch {
 export interface DigestMessageOptions extends PaperEmbedOptions {
   /** Put the header line in the first message's content (default true; thread mode always has it). */
   header?: boolean;
+  /** Put a "🔖 Save…" menu of its papers under each message (default true). */
+  saveMenu?: boolean;
+}
+
+/**
+ * Adds to each message the save menu of the papers it shows: `counts[i]` papers, in order, are in message `i`.
+ * Numbering follows the papers' positions in the whole post.
+ */
+function withSaveMenus(messages: MessageBody[], papers: readonly Paper[], counts: readonly number[], opts: { locale?: 'en-US' | 'zh-CN'; saveMenu?: boolean }): MessageBody[] {
+  if (opts.saveMenu === false) return messages;
+  let start = 0;
+  return messages.map((message, i) => {
+    const count = counts[i] ?? 0;
+    const rows = saveMenuRows(papers.slice(start, start + count), { ...(opts.locale ? { locale: opts.locale } : {}), first: start + 1 });
+    start += count;
+    return rows.length ? { ...message, components: rows } : message;
+  });
 }
 
 /** A thread-mode post: the header message, the thread's name, and the messages to post inside the thread. */
@@ -88,7 +106,8 @@ export function embedMessages(batch: DigestBatch, opts: DigestMessageOptions = {
   if (batch.papers.length === 0) return [];
   const embeds = batch.papers.map((paper) => paperEmbed(paper, opts));
   const header = opts.header === false ? undefined : digestHeader({ ...batch, count: batch.papers.length }, opts);
-  return packEmbeds(embeds, header);
+  const messages = packEmbeds(embeds, header);
+  return withSaveMenus(messages, batch.papers, messages.map((m) => m.embeds?.length ?? 0), opts);
 }
 
 // A compact line's title is cut shorter than Discord allows, so that a list stays a list.
@@ -133,7 +152,7 @@ export function compactMessages(batch: DigestBatch, opts: DigestMessageOptions =
   }));
   const first = messages[0];
   if (first && opts.header !== false) first.content = digestHeader({ ...batch, count: batch.papers.length }, opts);
-  return messages;
+  return withSaveMenus(messages, batch.papers, runs.map((lines) => lines.length), opts);
 }
 
 /**
@@ -237,6 +256,8 @@ export interface SubscriptionMessageOptions extends LocaleOptions {
   header?: string;
   /** Per-embed budget, as for {@link paperEmbed}. */
   budget?: number;
+  /** Put a "🔖 Save…" menu of its papers under each message (default true). */
+  saveMenu?: boolean;
 }
 
 /**
@@ -252,7 +273,8 @@ export function subscriptionMessage(
   const s = opts.strings ?? EMBED_STRINGS[opts.locale ?? 'en-US'];
   const embeds = papers.map((paper, i) => paperEmbed(paper, { ...opts, matched: matched[i] ?? [] }));
   const header = truncate(opts.header ?? s.subscriptionHeader(papers.length), LIMITS.content - 32, { escape: false });
-  const messages = packEmbeds(embeds, header);
+  const packed = packEmbeds(embeds, header);
+  const messages = withSaveMenus(packed, papers, packed.map((m) => m.embeds?.length ?? 0), opts);
   const [first, ...rest] = messages;
   return first && opts.mention ? [withMention(first, opts.mention), ...rest] : messages;
 }

@@ -16,6 +16,7 @@ import type { Archive } from '../archive.ts';
 import type { Paper } from '../digest/types.ts';
 import type { Translate } from '../i18n/index.ts';
 import type { SearchHit } from '../search/index.ts';
+import { saveMenuRows } from './save-menu.ts';
 import { encodeCustomId } from './custom-id.ts';
 import { authorLine, paperUrl, sourceColor } from './embeds.ts';
 import { highlight } from './highlight.ts';
@@ -79,6 +80,8 @@ export function searchPage(input: SearchPageInput): { embeds: APIEmbed[]; compon
         type: ComponentType.ActionRow,
         components: [{ type: ComponentType.StringSelect, custom_id: encodeCustomId('paper', 'open'), placeholder: t('paper.search.open'), options }],
       });
+      const papers = input.hits.map(({ hit }) => ({ id: hit.id, title: hit.title, titleOriginal: null, authors: hit.firstAuthor ? [hit.firstAuthor] : [] }));
+      components.push(...saveMenuRows(papers, { first: PAGE_SIZE * page + 1, rows: 1, placeholder: t('paper.save.placeholder') }));
     }
   }
   return { embeds: [embed], components };

@@ -1,22 +1,10 @@
 /**
  * How a paper becomes indexed fields: title (translated + original title + id), authors, abstract
- * (translated + original). BM25 weights live here so that ranking choices sit in one place.
+ * (translated + original). How the fields are weighed lives in `ranking.ts`.
  */
 import type { Paper } from '../digest/types.ts';
 import { tokenize, cjkBigrams, type Token } from './analyzer.ts';
 import { normalizeText } from './normalize.ts';
-
-/** BM25 weight per field (each field scored on its own, with its own document frequency, then summed). */
-export const FIELD_WEIGHTS = { title: 3, author: 2.5, abstract: 1 } as const;
-/** Length-normalisation strength per field. */
-export const FIELD_B = { title: 0.5, author: 0.3, abstract: 0.75 } as const;
-/** BM25 saturation. */
-export const K1 = 1.2;
-/**
- * BM25+ lower bound per matching field: a word found in a long title still counts clearly more than no
- * match at all, so length normalisation cannot push a long exact title below short noisy ones.
- */
-export const BM25_DELTA = 0.5;
 
 /** Separates fields inside a doc's Latin token stream so that phrases never match across fields. */
 export const FIELD_SEP = '|';

@@ -4,11 +4,24 @@
  * queries in, ranked ids out.
  */
 import type { Paper, PaperId } from '../digest/types.ts';
-import { cjkBigrams, hasCjkWord, type Token } from './analyzer.ts';
-import { analyseDoc, BM25_DELTA, FIELD_B, FIELD_SEP, FIELD_WEIGHTS, K1 } from './doc-fields.ts';
-import { CJK_CHAR, normalizeText } from './normalize.ts';
+import { cjkBigrams, type Token } from './analyzer.ts';
+import { analyseDoc, FIELD_SEP } from './doc-fields.ts';
+import { normalizeText } from './normalize.ts';
 import { PostingStore, packTf, tfAbstract, tfAuthor, tfTitle } from './postings.ts';
+import {
+  bm25Plus,
+  FIELD_B,
+  FIELD_WEIGHTS,
+  PREFIX_MAX_DF,
+  PREFIX_WEIGHT,
+  RERANK,
+  titleBonus,
+  TYPO_WEIGHT,
+  type ScoreMode,
+  type TitleForms,
+} from './ranking.ts';
 import { Slab } from './slab.ts';
+import { has, intersect, subtract, topK, unionAll } from './slot-sets.ts';
 import { parseQuery, isEmptyQuery, type ParsedQuery, type QueryItem } from './query.ts';
 import { decodeSnapshot, encodeSnapshot, LENS_PER_DOC as L, type SnapshotDocs } from './snapshot.ts';
 import { TermDictionary } from './term-dictionary.ts';
@@ -50,21 +63,6 @@ export interface Suggestion {
 
 /** Thrown by `SearchIndex.fromSnapshot` for a buffer that is not a snapshot of a supported format. */
 export class SnapshotError extends Error {}
-
-/** Weight of a typo-corrected term relative to the exact term. */
-const TYPO_WEIGHT = 0.35;
-/** Weight of a prefix-completed term. */
-const PREFIX_WEIGHT = 0.7;
-/** The last word is completed as a prefix only while the word itself is rarer than this. */
-const PREFIX_MAX_DF = 50;
-/** Score multiplier for a title holding every exact query form (see `applyTitleBonus`). */
-const TITLE_BONUS = 0.5;
-/** Score multiplier for a title holding every CJK query word on `Intl.Segmenter` word boundaries. */
-const CJK_WORD_BONUS = 0.25;
-/** The word-boundary check segments text, so it runs on this many best results only (≈10 µs each). */
-const CJK_WORD_RERANK = 30;
-/** Results re-ranked with the exact-title bonus (cheap string checks on a short list only). */
-const RERANK = 200;
 
 interface Alt {
   term: string;
@@ -258,7 +256,7 @@ export class SearchIndex {
     if (isEmptyQuery(q) || this.live === 0) return none;
     this.prepareScratch();
     this.slab.reset();
-    const mode = titleOnly ? 1 : 0;
+    const mode: ScoreMode = titleOnly ? 'title-only' : 'all-fields';
     // Positive items, scored as they are read.
     const lastGroup = q.groups.length - 1;
     const groupPlans: ItemPlan[][] = q.groups.map((g, gi) =>
@@ -281,7 +279,7 @@ export class SearchIndex {
     }
     if (!cand) cand = this.allSlots();
     if (q.exclude.length > 0) {
-      const ex = unionAll(q.exclude.map((item) => this.planItem(item, false, 2).slots), this.slab);
+      const ex = unionAll(q.exclude.map((item) => this.planItem(item, false, 'filter').slots), this.slab);
       cand = subtract(cand, ex);
     }
     // Filters that need per-document values.
@@ -322,44 +320,20 @@ export class SearchIndex {
     return dd !== 0 ? dd : b - a;
   }
 
-  /**
-   * Re-ranks the best results (`slots`, sorted) by how exactly their titles hold the query as typed:
-   * - the query's CJK runs of 3+ characters verbatim, its phrases, and its Latin words as whole words in
-   *   their unstemmed form (`paint`: Fibril Paint over Cell Painting, which only shares the stem);
-   * - its CJK words lined up with `Intl.Segmenter` word boundaries (`和服` in 日本|和服|的 rather than
-   *   straddling 和|服务), the rule subscriptions use. Segmenting costs, so only the first
-   *   `CJK_WORD_RERANK` results are checked; a bonus only ever lifts a paper, so lower ones are not missed
-   *   unfairly by much.
-   */
+  /** Re-ranks the best results (`slots`, sorted) by how exactly their titles hold the query as typed (see `titleBonus`). */
   private applyTitleBonus(slots: number[], plans: ItemPlan[][]): void {
-    const runs: string[] = [];
-    const latin: string[] = [];
-    const cjk: string[] = [];
+    const forms: TitleForms = { runs: [], latin: [], cjk: [] };
     for (const p of plans.flat()) {
       for (const t of p.item.tokens) {
-        if (t.kind === 'cjk' && t.term.length >= 3) runs.push(t.term);
-        else if (t.kind === 'latin' && t.surface.length >= 3) latin.push(t.surface);
-        if (t.kind === 'cjk' && t.term.length >= 2) cjk.push(t.term);
+        if (t.kind === 'cjk' && t.term.length >= 3) forms.runs.push(t.term);
+        else if (t.kind === 'latin' && t.surface.length >= 3) forms.latin.push(t.surface);
+        if (t.kind === 'cjk' && t.term.length >= 2) forms.cjk.push(t.term);
       }
-      if (p.item.phrase) runs.push(p.item.text);
+      if (p.item.phrase) forms.runs.push(p.item.text);
     }
-    const exact = runs.length + latin.length;
-    if (exact + cjk.length === 0) return;
+    if (forms.runs.length + forms.latin.length + forms.cjk.length === 0) return;
     slots.forEach((slot, rank) => {
-      const title = this.titleNorms[slot]!;
-      let factor = 1;
-      if (exact > 0) {
-        let found = 0;
-        for (const r of runs) if (title.includes(r)) found++;
-        for (const w of latin) if (hasWord(title, w)) found++;
-        factor *= 1 + (TITLE_BONUS * found) / exact;
-      }
-      if (cjk.length > 0 && rank < CJK_WORD_RERANK) {
-        let words = 0;
-        for (const w of cjk) if (hasCjkWord(title, w)) words++;
-        factor *= 1 + (CJK_WORD_BONUS * words) / cjk.length;
-      }
-      this.scratch[slot]! *= factor;
+      this.scratch[slot]! *= titleBonus(this.titleNorms[slot]!, forms, rank);
     });
   }
 
@@ -412,15 +386,15 @@ export class SearchIndex {
 
   /**
    * Resolves an item to units (one per Latin word, one per CJK bigram) with their alternatives, scores
-   * the postings into the scratch array (mode 0: all fields, 1: titles only, 2: no scoring), and
+   * the postings into the scratch array (see `ScoreMode`), and
    * computes the slots matching the whole item (phrases verified on the stored texts).
    */
-  private planItem(item: QueryItem, prefixLast: boolean, mode: 0 | 1 | 2): ItemPlan {
+  private planItem(item: QueryItem, prefixLast: boolean, mode: ScoreMode): ItemPlan {
     const tokens: TokenPlan[] = [];
     item.tokens.forEach((tok, ti) => {
       const isLast = prefixLast && ti === item.tokens.length - 1;
       if (tok.kind === 'latin') {
-        tokens.push({ label: tok.term, kind: 'latin', units: [this.unit(this.latinAlts(tok, isLast, mode !== 2), mode, 'latin')] });
+        tokens.push({ label: tok.term, kind: 'latin', units: [this.unit(this.latinAlts(tok, isLast, mode !== 'filter'), mode, 'latin')] });
       } else {
         const chars = Array.from(tok.term);
         const units =
@@ -470,7 +444,7 @@ export class SearchIndex {
    * Latin words are length-normalised by the original (English) title when the paper has one, CJK bigrams
    * by the displayed title: a translated title says nothing about how long the English one is.
    */
-  private unit(alts: { term: string; weight: number }[], mode: 0 | 1 | 2, kind: Token['kind']): Unit {
+  private unit(alts: { term: string; weight: number }[], mode: ScoreMode, kind: Token['kind']): Unit {
     const N = Math.max(this.live, 1);
     const avgTitle = Math.max(this.totals[0]! / N, 1);
     const avgAuthor = Math.max(this.totals[1]! / N, 1);
@@ -479,7 +453,7 @@ export class SearchIndex {
     const byOriginal = kind === 'latin';
     // With several forms of one word (prefix completions, typo corrections) a paper scores for its best form
     // only, not once per form it holds: `leap` must not rank LeapVAD (leap + leapvad) above LeAP.
-    const multi = alts.length > 1 && mode !== 2;
+    const multi = alts.length > 1 && mode !== 'filter';
     if (multi && this.altScratch.length < this.scratch.length) this.altScratch = new Float64Array(this.scratch.length);
     const score = multi ? this.altScratch : this.scratch;
     const lens = this.lens;
@@ -490,7 +464,7 @@ export class SearchIndex {
       const slots = this.decode(id);
       const packs = this.packBuf;
       let k = 0;
-      if (mode === 2) {
+      if (mode === 'filter') {
         for (let i = 0; i < slots.length; i++) slots[k++] = slots[i]!;
         out.push({ term, slots: slots.subarray(0, k) });
         continue;
@@ -512,7 +486,7 @@ export class SearchIndex {
         const s = slots[i]!;
         const packed = packs[i]!;
         const t = tfTitle(packed);
-        if (mode === 1 && t === 0) continue;
+        if (mode === 'title-only' && t === 0) continue;
         slots[k++] = s;
         const l = s * L;
         let sc = 0;
@@ -521,7 +495,7 @@ export class SearchIndex {
           const rel = orig > 0 ? orig / avgOriginal : lens[l]! / avgTitle;
           sc += wTitle * bm25Plus(t, FIELD_B.title, rel);
         }
-        if (mode === 0) {
+        if (mode === 'all-fields') {
           const a = tfAuthor(packed);
           const b = tfAbstract(packed);
           if (a > 0) sc += wAuthor * bm25Plus(a, FIELD_B.author, lens[l + 1]! / avgAuthor);
@@ -617,40 +591,9 @@ function matchedTerms(slot: number, plans: ItemPlan[][]): string[] {
   return [...out];
 }
 
-const WORD_CHAR = /[\p{L}\p{N}]/u;
-
-/** True when `word` occurs in `text` with no letter or digit of a Latin-like script on either side. */
-function hasWord(text: string, word: string): boolean {
-  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
-    const before = text[i - 1];
-    const after = text[i + word.length];
-    const edge = (c: string | undefined): boolean => c === undefined || !WORD_CHAR.test(c) || CJK_CHAR.test(c);
-    if (edge(before) && edge(after)) return true;
-  }
-  return false;
-}
-
-/** The BM25+ term-frequency part: saturated tf, length-normalised (`rel` = length / average), plus delta. */
-function bm25Plus(tf: number, b: number, rel: number): number {
-  return BM25_DELTA + (tf * (K1 + 1)) / (tf + K1 * (1 - b + b * rel));
-}
-
 function clampInt(v: number | undefined, dflt: number, min: number, max: number): number {
   if (v === undefined || !Number.isFinite(v)) return dflt;
   return Math.max(min, Math.min(max, Math.floor(v)));
-}
-
-function has(sorted: Int32Array, x: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = sorted[mid]!;
-    if (v === x) return true;
-    if (v < x) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }
 
 function lowerBound(arr: string[], x: string): number {
@@ -662,145 +605,6 @@ function lowerBound(arr: string[], x: string): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** Intersection of two ascending slot lists. */
-export function intersect(a: Int32Array, b: Int32Array, slab: Slab): Int32Array {
-  const out = slab.alloc(Math.min(a.length, b.length));
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i]!;
-    const y = b[j]!;
-    if (x === y) {
-      out[k++] = x;
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
-  }
-  return out.subarray(0, k);
-}
-
-/** Union of ascending slot lists, ascending and without duplicates. */
-export function unionAll(lists: Int32Array[], slab: Slab): Int32Array {
-  const nonEmpty = lists.filter((l) => l.length > 0);
-  if (nonEmpty.length === 0) return new Int32Array(0);
-  if (nonEmpty.length === 1) return nonEmpty[0]!;
-  const total = nonEmpty.reduce((n, l) => n + l.length, 0);
-  let max = 0;
-  for (const l of nonEmpty) max = Math.max(max, l[l.length - 1]!);
-  if (total > 4096 && max < total * 64) {
-    // Large unions: a byte map over the slot range and one scan beat sorting the concatenation.
-    const seen = slab.bytes(max + 1);
-    let count = 0;
-    for (const l of nonEmpty) {
-      for (let i = 0; i < l.length; i++) {
-        if (!seen[l[i]!]) {
-          seen[l[i]!] = 1;
-          count++;
-        }
-      }
-    }
-    const out = slab.alloc(count);
-    let k = 0;
-    for (let slot = 0; slot <= max; slot++) {
-      if (seen[slot]) {
-        out[k++] = slot;
-        seen[slot] = 0;
-      }
-    }
-    return out;
-  }
-  const all = slab.alloc(total);
-  let k = 0;
-  for (const l of nonEmpty) {
-    all.set(l, k);
-    k += l.length;
-  }
-  all.sort();
-  let w = 0;
-  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[w++] = all[i]!;
-  return all.subarray(0, w);
-}
-
-/** Elements of `a` not in `b` (both ascending). */
-function subtract(a: Int32Array, b: Int32Array): Int32Array {
-  if (b.length === 0) return a;
-  const out: number[] = [];
-  let j = 0;
-  for (const x of a) {
-    while (j < b.length && b[j]! < x) j++;
-    if (j >= b.length || b[j] !== x) out.push(x);
-  }
-  return Int32Array.from(out);
-}
-
-/**
- * The best `k` of `items` by `cmp`, sorted. Large result sets are cut first at the k-th best score
- * (quickselect on a copy of the scores, O(n)), so only about k items are sorted with the full comparator.
- */
-function topK(
-  items: Int32Array,
-  k: number,
-  score: Float64Array,
-  days: Uint32Array,
-  slab: Slab,
-  cmp: (a: number, b: number) => number,
-): number[] {
-  if (items.length <= k * 2) return Array.from(items).sort(cmp).slice(0, k);
-  // Scores go through the slab's Int32 memory as float64 bits, so no per-query buffer is allocated.
-  const raw = slab.alloc(items.length * 2 + 2);
-  const vals = new Float64Array(raw.buffer, raw.byteOffset + (raw.byteOffset % 8), items.length);
-  for (let i = 0; i < items.length; i++) vals[i] = score[items[i]!]!;
-  const threshold = kthLargest(vals, k);
-  const keep: number[] = [];
-  const ties: number[] = [];
-  for (const x of items) {
-    const v = score[x]!;
-    if (v > threshold + 1e-9) keep.push(x);
-    else if (v >= threshold - 1e-9) ties.push(x);
-  }
-  if (ties.length > k * 4) {
-    // Many equal scores (filter-only queries score 0): pick the newest of the ties by a numeric key
-    // (day · 2^24 + slot, exact in a double) before sorting, instead of sorting them all.
-    const need = k - keep.length;
-    const keys = new Float64Array(ties.length);
-    for (let i = 0; i < ties.length; i++) keys[i] = days[ties[i]!]! * 16_777_216 + ties[i]!;
-    const cut = kthLargest(keys.slice(), need);
-    for (let i = 0; i < ties.length; i++) if (keys[i]! >= cut) keep.push(ties[i]!);
-  } else {
-    for (const x of ties) keep.push(x);
-  }
-  return keep.sort(cmp).slice(0, k);
-}
-
-/** The k-th largest value (1-based) of `a`, reordering `a` in place (Hoare quickselect). */
-function kthLargest(a: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  const target = k - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! > pivot) i++;
-      while (a[j]! < pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else break;
-  }
-  return a[target]!;
 }
 
 /** `2025-11-23` → 20251123; anything else → 0 (sorts as oldest). */

@@ -11,7 +11,7 @@ import KeyvRedis, { createClient } from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import { StoreOpenError, errorCode } from './errors.ts';
 import { deserializeValue, serializeValue } from './kv.ts';
-import { redactUrl } from './redact.ts';
+import { redactUrl } from '../redact.ts';
 
 /** Where the bot keeps its data when no store URL is given. */
 export const DEFAULT_SQLITE_PATH = 'data/arxiv-digest-bot.sqlite';

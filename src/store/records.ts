@@ -222,5 +222,36 @@ export const storedOutbox = versioned({
   sentAt: nullableString,
 }) satisfies z.ZodType<OutboxEntry>;
 
+/** One paper a user keeps. */
+export interface SavedItem {
+  paperId: string;
+  savedAt: string;
+  /** The server it was saved in (for that server's weekly most-saved), or null in DMs. */
+  guildId: string | null;
+}
+/** A user's reading list, newest first. Lists follow the user across servers. */
+export interface SavedListRecord {
+  userId: string;
+  items: SavedItem[];
+}
+const savedItem = z.object({ paperId: z.string().min(1), savedAt: z.string(), guildId: nullableString });
+export const storedSavedList = versioned({
+  userId: z.string().min(1),
+  items: z.array(savedItem),
+}) satisfies z.ZodType<SavedListRecord>;
+
+/** The saves made in one server on one UTC day, for the weekly most-saved post. */
+export interface SaveDayRecord {
+  guildId: string;
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  saves: Array<{ paperId: string; userId: string; at: string }>;
+}
+export const storedSaveDay = versioned({
+  guildId: z.string().min(1),
+  day: z.string(),
+  saves: z.array(z.object({ paperId: z.string(), userId: z.string(), at: z.string() })),
+}) satisfies z.ZodType<SaveDayRecord>;
+
 /** An index value: a list of member strings (ids, dates, guild ids). */
 export const storedList = versioned({ items: z.array(z.string()) });

@@ -20,6 +20,8 @@ import { keyvOutbox } from './outbox.ts';
 import type { DeliveryStore } from './deliveries.ts';
 import { keyvDeliveryStore } from './deliveries.ts';
 import type { MetaStore } from './meta.ts';
+import type { SavedStore } from './saved.ts';
+import { keyvSavedStore } from './saved.ts';
 import { keyvMetaStore } from './meta.ts';
 import type { ExportLine } from './transfer.ts';
 import { exportAll, importMany } from './transfer.ts';
@@ -37,6 +39,8 @@ export interface Stores {
   outbox: Outbox;
   deliveries: DeliveryStore;
   meta: MetaStore;
+  /** Reading lists and the per-server save log. */
+  saved: SavedStore;
   /** The raw key/value layer (tests, maintenance). */
   kv: Kv;
   /** The Redis client when the backend is Redis (for the lease of issue 7), else undefined. */
@@ -104,6 +108,7 @@ export function createStores(
     outbox: keyvOutbox(ctx),
     deliveries: keyvDeliveryStore(ctx),
     meta: keyvMetaStore(ctx),
+    saved: keyvSavedStore(ctx),
     kv,
     redis: extra.redis,
     close: () => kv.close(),

@@ -8,7 +8,15 @@
  */
 import { z } from 'zod';
 import type { Paper } from '../digest/types.ts';
-import type { Stores } from './stores.ts';
+import type { ChannelStore } from './channels.ts';
+import type { DeliveryStore } from './deliveries.ts';
+import type { DigestStore } from './digests.ts';
+import type { FileStore } from './files.ts';
+import type { MetaStore } from './meta.ts';
+import type { Outbox } from './outbox.ts';
+import type { PaperStore } from './papers.ts';
+import type { SavedStore } from './saved.ts';
+import type { SubscriptionStore } from './subscriptions.ts';
 import type { DigestRecord, FileRecord, OutboxEntry, SubscriptionRecord } from './records.ts';
 import {
   SCHEMA_VERSION,
@@ -17,12 +25,14 @@ import {
   storedFile,
   storedOutbox,
   storedPaper,
+  storedSaveDay,
+  storedSavedList,
   storedSubscription,
   withVersion,
 } from './records.ts';
 
 /** Kinds of exported record. */
-export type ExportKind = 'paper' | 'file' | 'digest' | 'channel' | 'subscription' | 'outbox' | 'delivery' | 'meta';
+export type ExportKind = 'paper' | 'file' | 'digest' | 'channel' | 'subscription' | 'outbox' | 'delivery' | 'meta' | 'saved' | 'save-day';
 
 /** One line of an export: the record in its stored (versioned) form. */
 export interface ExportLine {
@@ -30,8 +40,21 @@ export interface ExportLine {
   record: unknown;
 }
 
-/** The repositories export and import work on. */
-export type TransferStores = Pick<Stores, 'papers' | 'files' | 'digests' | 'channels' | 'subscriptions' | 'outbox' | 'deliveries' | 'meta'>;
+/**
+ * The repositories export and import work on. Typed from the repository interfaces, not from `Stores`: stores.ts
+ * builds on this module, so this one must not depend back on it.
+ */
+export interface TransferStores {
+  papers: PaperStore;
+  files: FileStore;
+  digests: DigestStore;
+  channels: ChannelStore;
+  subscriptions: SubscriptionStore;
+  outbox: Outbox;
+  deliveries: DeliveryStore;
+  meta: MetaStore;
+  saved: SavedStore;
+}
 
 const storedDelivery = z.object({
   v: z.literal(SCHEMA_VERSION),
@@ -72,6 +95,11 @@ export async function* exportAll(stores: TransferStores): AsyncIterable<ExportLi
     }
   }
   for (const { key, value } of await stores.meta.entries()) yield { kind: 'meta', record: withVersion({ key, value }) };
+  for (const userId of await stores.saved.users()) {
+    const items = await stores.saved.list(userId);
+    if (items.length > 0) yield { kind: 'saved', record: withVersion({ userId, items }) };
+  }
+  for (const day of await stores.saved.days()) yield { kind: 'save-day', record: withVersion(day) };
 }
 
 /** Parses one exported record, throwing a readable error when it does not match its kind. */
@@ -139,6 +167,12 @@ export async function importMany(
           await stores.meta.set(key, value);
           break;
         }
+        case 'saved':
+          await stores.saved.restoreList(parse(storedSavedList, line));
+          break;
+        case 'save-day':
+          await stores.saved.restoreDay(parse(storedSaveDay, line));
+          break;
         default:
           throw new InvalidRecordError(`unknown record kind ${JSON.stringify((line as { kind: unknown }).kind)}`);
       }

@@ -1,6 +1,7 @@
 /**
  * The shared core the REST routes and the driver operate on: state, gateway, interaction records, settings.
  */
+import type { AttachmentLimits, AttachmentStore, UploadedFile } from './attachments.ts';
 import type { Gateway } from './gateway.ts';
 import type { InteractionRecord } from './interactions.ts';
 import type { MessageLimits } from './limits.ts';
@@ -28,6 +29,9 @@ export interface ServerCore {
   limits: MessageLimits;
   /** Record a `policy` violation when message content comes without `allowed_mentions`. */
   requireAllowedMentions: boolean;
+  /** Bytes of every attachment created, and the upload limits. */
+  attachments: AttachmentStore;
+  attachmentLimits: AttachmentLimits;
 }
 
 /** A parsed request as a route handler sees it. */
@@ -39,6 +43,8 @@ export interface RouteContext {
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
+  /** Files of a multipart body (`files[n]` parts), empty for JSON bodies. */
+  files: UploadedFile[];
 }
 
 /** A handler's answer; `body` undefined means 204 No Content. */

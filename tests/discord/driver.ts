@@ -20,6 +20,8 @@ import { Gateway } from './gateway.ts';
 import type { DropMode, GatewayStats } from './gateway.ts';
 import { buildInteraction, isAnswered } from './interactions.ts';
 import type { InteractionInput, InteractionRecord } from './interactions.ts';
+import { ATTACHMENT_LIMITS, AttachmentStore } from './attachments.ts';
+import type { AttachmentLimits, UploadedFile } from './attachments.ts';
 import { DISCORD_LIMITS } from './limits.ts';
 import type { MessageLimits } from './limits.ts';
 import { DISCORD_RATE_LIMITS, RateLimiter } from './limiter.ts';
@@ -48,6 +50,8 @@ export interface FakeDiscordOptions {
   rateLimits?: Partial<RateLimitConfig>;
   timings?: Partial<Timings>;
   limits?: Partial<MessageLimits>;
+  /** Upload limits (Discord: 10 files, 10 MiB each). */
+  attachmentLimits?: Partial<AttachmentLimits>;
   /**
    * Record a `policy` violation for any message content sent without `allowed_mentions` (Discord accepts it;
    * this project's rule is that digest text can never ping anyone).
@@ -115,6 +119,8 @@ export interface FakeDiscord {
   dms(userId: Snowflake): APIMessage[];
   /** Registered commands, global or of a guild. */
   commands(guildId?: Snowflake): APIApplicationCommand[];
+  /** The uploaded file behind an attachment id (name, content type and bytes), for reading a file back. */
+  attachment(id: Snowflake): UploadedFile | undefined;
 
   readonly faults: { inject(spec: FaultSpec): ActiveFault; clear(): void };
   /** Drops gateway connections of one shard (all when omitted); returns how many were dropped. */
@@ -150,6 +156,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     timings: { interactionWindowMs: 3000, followupWindowMs: 15 * 60_000, nonceWindowMs: 5 * 60_000, ...options.timings },
     limits: { ...DISCORD_LIMITS, ...options.limits },
     requireAllowedMentions: options.requireAllowedMentions ?? false,
+    attachments: new AttachmentStore(),
+    attachmentLimits: { ...ATTACHMENT_LIMITS, ...options.attachmentLimits },
   };
   const limiter = new RateLimiter({ ...DISCORD_RATE_LIMITS, ...options.rateLimits });
   const faults = new FaultInjector();
@@ -274,6 +282,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
     messages(channelId) {
       return [...(state.messages.get(channelId) ?? [])];
+    },
+    attachment(id) {
+      return core.attachments.get(id);
     },
     dms(userId) {
       const id = state.dmChannels.get(userId);

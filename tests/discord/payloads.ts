@@ -3,7 +3,7 @@
  * discord.js fills its caches from these, so they carry every field its structures read.
  */
 import { GatewayDispatchEvents, GuildDefaultMessageNotifications, GuildExplicitContentFilter, GuildMFALevel, GuildNSFWLevel, GuildPremiumTier, GuildVerificationLevel, MessageType } from 'discord-api-types/v10';
-import type { APIEmbed, ApplicationFlags, APIGuild, APIMessage, APIUser, GatewayGuildCreateDispatchData, GatewayReadyDispatchData, Snowflake, GuildSystemChannelFlags, Locale } from 'discord-api-types/v10';
+import type { APIAttachment, APIEmbed, ApplicationFlags, APIGuild, APIMessage, APIUser, GatewayGuildCreateDispatchData, GatewayReadyDispatchData, Snowflake, GuildSystemChannelFlags, Locale } from 'discord-api-types/v10';
 import type { DiscordState, GuildRecord } from './state.ts';
 
 /** The REST shape of a guild (GET /guilds/{id}). */
@@ -86,6 +86,8 @@ export function messagePayload(state: DiscordState, input: {
   type?: MessageType;
   webhookId?: Snowflake;
   nonce?: string | number;
+  /** The message's files, resolved from the upload (see attachments.ts). */
+  attachments?: APIAttachment[];
 }): APIMessage {
   const body = input.body;
   const embeds = Array.isArray(body.embeds) ? (body.embeds as APIEmbed[]).map((e) => ({ type: 'rich', ...e }) as APIEmbed) : [];
@@ -98,7 +100,7 @@ export function messagePayload(state: DiscordState, input: {
     edited_timestamp: null,
     tts: body.tts === true,
     ...resolveMentions(state, typeof body.content === 'string' ? body.content : '', body.allowed_mentions as AllowedMentions | undefined),
-    attachments: [],
+    attachments: input.attachments ?? [],
     embeds,
     pinned: false,
     type: input.type ?? MessageType.Default,
@@ -143,7 +145,8 @@ export function resolveMentions(
 }
 
 /** Applies an edit body to a stored message (only the fields present change, as on Discord). */
-export function applyEdit(message: APIMessage, body: Record<string, unknown>): APIMessage {
+export function applyEdit(message: APIMessage, body: Record<string, unknown>, attachments?: APIAttachment[]): APIMessage {
+  if (attachments) message.attachments = attachments;
   if ('content' in body) message.content = typeof body.content === 'string' ? body.content : '';
   if ('embeds' in body) message.embeds = Array.isArray(body.embeds) ? (body.embeds as APIEmbed[]).map((e) => ({ type: 'rich', ...e }) as APIEmbed) : [];
   if ('components' in body) message.components = Array.isArray(body.components) ? (body.components as APIMessage['components']) : [];

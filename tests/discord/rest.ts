@@ -4,6 +4,8 @@
  * whatever a client did wrong is recorded as a violation.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readUploads } from './attachments.ts';
+import type { AttachmentLimits, UploadedFile } from './attachments.ts';
 import type { RouteContext, RouteDef, RouteResult, ServerCore } from './core.ts';
 import { matchPattern } from './core.ts';
 import { DiscordHttpError, Errors, invalidFormBody } from './errors.ts';
@@ -106,7 +108,7 @@ export async function handleRest(deps: RestDeps, req: IncomingMessage, res: Serv
       return;
     }
 
-    const body = await parseBody(raw, req.headers['content-type']);
+    const { body, files } = await parseBody(raw, req.headers['content-type'], deps.core.attachmentLimits);
     entry.body = body;
     if (route.schema) {
       const problems = validateBody(route.schema, body);
@@ -121,7 +123,7 @@ export async function handleRest(deps: RestDeps, req: IncomingMessage, res: Serv
       }
     }
 
-    const ctx: RouteContext = { core: deps.core, method, path, params, query: url.searchParams, body };
+    const ctx: RouteContext = { core: deps.core, method, path, params, query: url.searchParams, body, files };
     const result: RouteResult = await route.handler(ctx);
     send(result.status, result.body, headers);
   } catch (error) {
@@ -162,15 +164,21 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** JSON bodies, and multipart bodies whose JSON sits in `payload_json` (how clients send files). */
-async function parseBody(raw: Buffer, contentType: string | undefined): Promise<unknown> {
-  if (raw.length === 0) return undefined;
+/** JSON bodies, and multipart bodies whose JSON sits in `payload_json` and files in `files[n]` (how clients send files). */
+async function parseBody(raw: Buffer, contentType: string | undefined, limits: AttachmentLimits): Promise<{ body: unknown; files: UploadedFile[] }> {
+  if (raw.length === 0) return { body: undefined, files: [] };
   if (contentType?.startsWith('multipart/form-data')) {
-    const form = await new Response(raw, { headers: { 'Content-Type': contentType } }).formData();
+    let form: FormData;
+    try {
+      form = await new Response(raw, { headers: { 'Content-Type': contentType } }).formData();
+    } catch {
+      throw invalidFormBody([{ path: ['payload_json'], code: 'MULTIPART_INVALID', message: 'Malformed multipart body.' }]);
+    }
     const json = form.get('payload_json');
-    return typeof json === 'string' ? parseJson(json) : {};
+    const files = await readUploads(form, limits);
+    return { body: typeof json === 'string' ? parseJson(json) : {}, files };
   }
-  return parseJson(raw.toString('utf8'));
+  return { body: parseJson(raw.toString('utf8')), files: [] };
 }
 
 function parseJson(text: string): unknown {

@@ -5,12 +5,13 @@
  */
 import { GatewayDispatchEvents, InteractionResponseType, InteractionType, MessageFlags, MessageType } from 'discord-api-types/v10';
 import type { APIMessage } from 'discord-api-types/v10';
+import { attachmentsFor } from './attachments.ts';
 import type { RouteContext, RouteDef, ServerCore } from './core.ts';
 import { discordError, Errors, invalidFormBody } from './errors.ts';
 import type { InteractionRecord } from './interactions.ts';
 import { isEmptyMessage } from './limits.ts';
 import { applyEdit, messagePayload } from './payloads.ts';
-import { dispatchMessageEvent } from './routes-messages.ts';
+import { dispatchMessageEvent, server } from './routes-messages.ts';
 
 /** Callback types allowed for each interaction type. */
 const ALLOWED: Record<number, InteractionResponseType[]> = {
@@ -42,7 +43,8 @@ export function interactionRoutes(): RouteDef[] {
       handler: (ctx) => {
         const record = tokenRecord(ctx);
         const message = webhookMessage(ctx, record);
-        applyEdit(message, ctx.body as Record<string, unknown>);
+        const input = ctx.body as Record<string, unknown>;
+        applyEdit(message, input, attachmentsFor(server(ctx.core), { body: input, files: ctx.files, channelId: message.channel_id, keep: message.attachments }));
         // Editing the deferred placeholder turns it into the real reply.
         message.flags = ((message.flags ?? 0) & ~MessageFlags.Loading) as MessageFlags;
         if (message.id === record.original?.id) record.originalEditedAt = Date.now();
@@ -89,7 +91,10 @@ function callback(ctx: RouteContext): { status: number; body?: unknown } {
   if (!(ALLOWED[record.payload.type] ?? []).includes(body.type)) {
     throw invalidFormBody([{ path: ['type'], code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: `Callback type ${body.type} is not valid for interaction type ${record.payload.type}` }]);
   }
-  if (body.type === InteractionResponseType.ChannelMessageWithSource && isEmptyMessage(body.data ?? {})) throw Errors.emptyMessage();
+  if (body.type === InteractionResponseType.ChannelMessageWithSource && isEmptyMessage(body.data ?? {}) && ctx.files.length === 0) throw Errors.emptyMessage();
+  if (ctx.files.length > 0 && body.type !== InteractionResponseType.ChannelMessageWithSource && body.type !== InteractionResponseType.UpdateMessage) {
+    throw invalidFormBody([{ path: ['files'], code: 'FILE_UPLOAD_INVALID', message: `Callback type ${body.type} cannot carry files` }]);
+  }
 
   record.initial = { type: body.type, ...(body.data ? { data: body.data } : {}), at: now };
   const channelId = record.payload.channel?.id ?? '';
@@ -100,10 +105,12 @@ function callback(ctx: RouteContext): { status: number; body?: unknown } {
       const deferred = body.type === InteractionResponseType.DeferredChannelMessageWithSource;
       const data = body.data ?? {};
       const flags = (typeof data.flags === 'number' ? data.flags : 0) | (deferred ? MessageFlags.Loading : 0);
+      const attachments = deferred ? undefined : attachmentsFor(server(core), { body: data, files: ctx.files, channelId, prefix: ['data'] });
       const message = messagePayload(core.state, {
         channelId,
         author: core.state.botUser,
         body: deferred ? { flags } : { ...data, flags },
+        ...(attachments ? { attachments } : {}),
         type: record.payload.type === InteractionType.ApplicationCommand ? MessageType.ChatInputCommand : MessageType.Default,
         webhookId: core.state.applicationId,
       });
@@ -122,7 +129,8 @@ function callback(ctx: RouteContext): { status: number; body?: unknown } {
     case InteractionResponseType.UpdateMessage:
       if (component) {
         const stored = core.state.findMessage(component.channel_id, component.id) ?? component;
-        record.original = applyEdit(stored, body.data ?? {});
+        const data = body.data ?? {};
+        record.original = applyEdit(stored, data, attachmentsFor(server(core), { body: data, files: ctx.files, channelId: stored.channel_id, keep: stored.attachments, prefix: ['data'] }));
         record.originalEditedAt = now;
       }
       break;
@@ -150,11 +158,14 @@ function callback(ctx: RouteContext): { status: number; body?: unknown } {
 function followup(ctx: RouteContext): { status: number; body?: unknown } {
   const record = tokenRecord(ctx);
   const input = ctx.body as Record<string, unknown>;
-  if (isEmptyMessage(input)) throw Errors.emptyMessage();
+  if (isEmptyMessage(input) && ctx.files.length === 0) throw Errors.emptyMessage();
+  const channelId = record.payload.channel?.id ?? '';
+  const attachments = attachmentsFor(server(ctx.core), { body: input, files: ctx.files, channelId });
   const message = messagePayload(ctx.core.state, {
-    channelId: record.payload.channel?.id ?? '',
+    channelId,
     author: ctx.core.state.botUser,
     body: input,
+    ...(attachments ? { attachments } : {}),
     webhookId: ctx.core.state.applicationId,
   });
   record.followups.push(message);

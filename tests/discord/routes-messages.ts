@@ -5,6 +5,7 @@
 import { ChannelType, GatewayDispatchEvents, GatewayIntentBits, PermissionFlagsBits } from 'discord-api-types/v10';
 import type { APIChannel, APIMessage } from 'discord-api-types/v10';
 import { channelWithPermissions } from './access.ts';
+import { attachmentsFor } from './attachments.ts';
 import type { RouteDef, ServerCore } from './core.ts';
 import { discordError, Errors } from './errors.ts';
 import { isEmptyMessage } from './limits.ts';
@@ -20,6 +21,11 @@ function postPermissions(channel: APIChannel, body: Record<string, unknown>): bi
   if (Array.isArray(body.embeds) && body.embeds.length > 0) needed |= P.EmbedLinks;
   if (body.tts === true) needed |= P.SendTTSMessages;
   return needed;
+}
+
+/** The attachment side of the server core, for `attachmentsFor`. */
+export function server(core: ServerCore): { attachments: ServerCore['attachments']; attachmentLimits: ServerCore['attachmentLimits']; nextId: () => string } {
+  return { attachments: core.attachments, attachmentLimits: core.attachmentLimits, nextId: () => core.state.nextId() };
 }
 
 /** Dispatches a message event to the bot when its intents ask for it. */
@@ -46,7 +52,7 @@ export function messageRoutes(): RouteDef[] {
     {
       method: 'POST', pattern: '/channels/:channel_id/messages', auth: true, limit: 'messages', major: 'channel_id',
       schema: 'MessageCreateRequest', messageLimits: 'body',
-      handler: ({ core, params, body }) => {
+      handler: ({ core, params, body, files }) => {
         const input = body as Record<string, unknown>;
         const channel = channelWithPermissions(core, params.channel_id!);
         if (channel.type === ChannelType.DM) {
@@ -55,7 +61,8 @@ export function messageRoutes(): RouteDef[] {
         } else {
           channelWithPermissions(core, channel.id, postPermissions(channel, input));
         }
-        if (isEmptyMessage(input)) throw Errors.emptyMessage();
+        if (files.length > 0 && channel.type !== ChannelType.DM) channelWithPermissions(core, channel.id, P.AttachFiles);
+        if (isEmptyMessage(input) && files.length === 0) throw Errors.emptyMessage();
         const now = Date.now();
         const nonce = input.nonce;
         if (input.enforce_nonce === true && (typeof nonce === 'string' || typeof nonce === 'number')) {
@@ -63,10 +70,12 @@ export function messageRoutes(): RouteDef[] {
           const existing = previous ? core.state.findMessage(channel.id, previous) : undefined;
           if (existing) return { status: 200, body: existing };
         }
+        const attachments = attachmentsFor(server(core), { body: input, files, channelId: channel.id });
         const message = messagePayload(core.state, {
           channelId: channel.id,
           author: core.state.botUser,
           body: input,
+          ...(attachments ? { attachments } : {}),
           ...(typeof nonce === 'string' || typeof nonce === 'number' ? { nonce } : {}),
         });
         core.state.storeMessage(message);
@@ -87,7 +96,7 @@ export function messageRoutes(): RouteDef[] {
     {
       method: 'PATCH', pattern: '/channels/:channel_id/messages/:message_id', auth: true, limit: 'routes', major: 'channel_id',
       schema: 'MessageEditRequestPartial', messageLimits: 'body',
-      handler: ({ core, params, body }) => {
+      handler: ({ core, params, body, files }) => {
         const channel = channelWithPermissions(core, params.channel_id!);
         const message = core.state.findMessage(channel.id, params.message_id!);
         if (!message) throw Errors.unknownMessage();
@@ -96,7 +105,8 @@ export function messageRoutes(): RouteDef[] {
         if (Array.isArray(input.embeds) && input.embeds.length > 0 && channel.type !== ChannelType.DM) {
           channelWithPermissions(core, channel.id, P.EmbedLinks);
         }
-        applyEdit(message, input);
+        if (files.length > 0 && channel.type !== ChannelType.DM) channelWithPermissions(core, channel.id, P.AttachFiles);
+        applyEdit(message, input, attachmentsFor(server(core), { body: input, files, channelId: channel.id, keep: message.attachments }));
         dispatchMessageEvent(core, GatewayDispatchEvents.MessageUpdate, message);
         return { status: 200, body: message };
       },

@@ -253,9 +253,9 @@ export class DiscordState {
   }
 }
 
-/** What @everyone may do in a fresh test guild: see, post, embed, read history, use commands and threads. */
+/** What @everyone may do in a fresh test guild: see, post, embed, attach files, read history, use commands and threads. */
 export const DEFAULT_EVERYONE_PERMISSIONS =
-  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles |
   PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.UseApplicationCommands |
   PermissionFlagsBits.CreatePublicThreads | PermissionFlagsBits.CreatePrivateThreads | PermissionFlagsBits.SendMessagesInThreads;
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { deployCommands } from '../../src/discord/deploy.ts';
+import { deployCommands } from '../../src/interactions/deploy.ts';
 import { openStores } from '../../src/store/index.ts';
 import { REDIS_URL, reachable, uniqueNamespace } from '../helpers/backends.ts';
 import { createWorld, type TestWorld } from '../helpers/bot.ts';

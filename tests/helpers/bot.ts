@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBot, type RunningBot } from '../../src/bot.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { deployCommands } from '../../src/discord/deploy.ts';
+import { deployCommands } from '../../src/interactions/deploy.ts';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions } from '../discord/driver.ts';
 import { pino } from 'pino';
 import { silentLog } from './log.ts';

@@ -95,7 +95,7 @@ describe('config', () => {
 
 describe('Discord API errors explained (issue 15)', () => {
   it('a request that timed out says where and what to check; credentials never shown', async () => {
-    const { explainDiscordError } = await import('../../src/discord/api-errors.ts');
+    const { explainDiscordError } = await import('../../src/interactions/api-errors.ts');
     const aborted = new DOMException('This operation was aborted', 'AbortError');
     const text = explainDiscordError(aborted, { apiUrl: 'http://u:pw-secret@proxy.local/api', action: 'log in to Discord' });
     assert.match(text, /could not log in to Discord: Discord did not answer within 15 s at http:\/\/\*\*\*:\*\*\*@proxy\.local\/api — check DISCORD_API_URL/);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CommandLoadError, loadCommands } from '../../src/discord/loader.ts';
+import { CommandLoadError, loadCommands } from '../../src/interactions/loader.ts';
 
 describe('command loader', () => {
   const dirs: string[] = [];

@@ -13,7 +13,7 @@ import type {
 import type { AppServices } from '../app.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
-import type { CustomId } from './custom-id.ts';
+import type { CustomId } from '../discord/custom-id.ts';
 
 /** What a reply may contain; `ephemeral` is a convenience for the Ephemeral flag. */
 export type ReplyPayload = Omit<InteractionReplyOptions, 'flags' | 'ephemeral'> &

@@ -9,7 +9,7 @@ import { pickLocale, translator, type Translate } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
 import { isStoreError } from '../store/index.ts';
 import type { Command, CommandContext, ReplyPayload } from './command.ts';
-import { decodeCustomId } from './custom-id.ts';
+import { decodeCustomId } from '../discord/custom-id.ts';
 import { UserError } from './errors.ts';
 
 /** What the router needs. */

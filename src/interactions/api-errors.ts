@@ -3,8 +3,8 @@
  * (issue 15). A REST call that times out, a token Discord refuses, a server the bot was never invited to.
  */
 import { DiscordAPIError } from 'discord.js';
-import { redactUrl } from '../store/redact.ts';
-import { inviteUrl } from './invite.ts';
+import { redactUrl } from '../redact.ts';
+import { inviteUrl } from '../discord/invite.ts';
 
 /** How long one Discord REST request may take before the tools below give up on it (discord.js default 15 s). */
 export const DISCORD_REST_TIMEOUT_MS = 15_000;
