@@ -33,9 +33,11 @@ function cli(args: string[], env: Record<string, string> = {}, onStderr?: (text:
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: full, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
       onStderr?.(stderr);
     });
     child.on('error', reject);

@@ -31,8 +31,11 @@ function cli(args: string[], stdin = ''): Promise<Run> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Decode as a stream: a chunk boundary may fall inside a multi-byte character.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     // A writing command names a store it creates (issue 15); that notice is not part of the error contract here.
     child.on('close', (code) => resolve({ code, stdout, stderr: stderr.replace(/^creating a new store at \S+\n/m, '') }));
