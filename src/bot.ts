@@ -78,7 +78,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   });
   const folder = diskDigestFolder(config.digestDir);
   // Digests are parsed in a worker thread: a huge or hostile file must not delay interactions (issue 15).
-  const parser = createParseWorker();
+  const parser = createParseWorker({ eager: true });
   let cluster: Cluster | null = null;
   const inner = createRunner({
     log: log.child({ part: 'job' }),

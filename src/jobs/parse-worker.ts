@@ -31,7 +31,7 @@ const failed = (message: string): ParseResult => ({ digests: [], papers: [], war
  * Starts a parse worker (lazily: the thread starts on the first file). Files are parsed one at a time, in order.
  * `budgetMs` bounds each file; the thread runs TypeScript through tsx, as `npm start` does.
  */
-export function createParseWorker(options: { budgetMs?: number } = {}): ParseWorker {
+export function createParseWorker(options: { budgetMs?: number; /** Start the thread now, not on the first file. */ eager?: boolean } = {}): ParseWorker {
   const budgetMs = options.budgetMs ?? DEFAULT_PARSE_BUDGET_MS;
   let worker: Worker | null = null;
   /** Settles once the current thread has loaded the parser (or failed to). */
@@ -105,6 +105,9 @@ export function createParseWorker(options: { budgetMs?: number } = {}): ParseWor
       w.postMessage(request, [own.buffer]);
     });
   }
+
+  // The bot starts the thread while it logs in, so the first ingest does not wait for it to load.
+  if (options.eager) worker = start();
 
   return {
     parse(bytes, fileName) {
