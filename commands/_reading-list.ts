@@ -1,6 +1,6 @@
 /**
  * The reading-list half of `/paper`: saving papers from the 🔖 menus and buttons, `/paper saved list|export|clear`,
- * and `/paper cite`. Lists are per user and follow them across servers (the store keys them by user id alone);
+ * `/paper cite` and `/paper recommend`. Lists are per user and follow them across servers (the store keys them by user id alone);
  * every answer is ephemeral, since a reading list is nobody else's business. (The loader skips `_` files: this
  * module belongs to commands/paper.ts.)
  */
@@ -9,11 +9,13 @@ import { CITATION_FORMATS, formatCitations, type CitationFormat } from '../src/c
 import type { Paper } from '../src/digest/types.ts';
 import type { CustomId } from '../src/discord/custom-id.ts';
 import { encodeCustomId } from '../src/discord/custom-id.ts';
-import { oneLine, truncatePlain } from '../src/discord/markdown.ts';
+import { paperUrl } from '../src/discord/embeds.ts';
+import { escapeMarkdown, maskedLink, oneLine, truncatePlain } from '../src/discord/markdown.ts';
+import { saveMenuRows } from '../src/discord/save-menu.ts';
 import { savedPage, savedPageOf, savedQueryFromFooter } from '../src/discord/saved-page.ts';
 import type { CommandContext } from '../src/interactions/command.ts';
 import { UserError } from '../src/interactions/errors.ts';
-import { compileSubscriptions } from '../src/search/index.ts';
+import { compileSubscriptions, profileQuery } from '../src/search/index.ts';
 
 /** Papers one person may keep: enough for years of reading, small enough that a list is one cheap record. */
 export const SAVED_LIMIT = 1000;
@@ -141,4 +143,39 @@ function formatName(format: CitationFormat): string {
 /** A file name from the paper's id: `2511.16664.bib`, `10.1101_2025.01.02.123456.ris`. */
 function fileBase(paper: Paper): string {
   return truncatePlain((paper.arxivId ?? paper.doi ?? paper.id).replace(/[^\w.-]+/g, '_'), 80) || 'paper';
+}
+
+/** Recommendations a reply lists. */
+const RECOMMEND_COUNT = 5;
+
+/**
+ * `/paper recommend [days]`: the recent papers most like the reader's saved ones (see src/search/profile.ts),
+ * saved ones excluded, each with the words that made it similar.
+ */
+export async function recommend(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const days = interaction.options.getInteger('days') ?? 7;
+  const items = await ctx.app.stores.saved.list(interaction.user.id);
+  if (items.length === 0) throw new UserError('paper.recommend.nothingSaved');
+  const papers = (await ctx.app.stores.papers.getMany(items.map((i) => i.paperId))).filter((p): p is Paper => p !== undefined);
+  const from = new Date(ctx.app.now().getTime() - days * 86_400_000).toISOString().slice(0, 10);
+  const saved = new Set(items.map((i) => i.paperId));
+  const hits = ctx.app.archive.index
+    .searchParsed(profileQuery(papers, { from }), { limit: RECOMMEND_COUNT + saved.size })
+    .results.filter((hit) => !saved.has(hit.id))
+    .slice(0, RECOMMEND_COUNT);
+  if (hits.length === 0) throw new UserError('paper.recommend.none', { days });
+  const found = await ctx.app.stores.papers.getMany(hits.map((h) => h.id));
+  const lines = hits.map((hit, i) => {
+    const paper = found[i];
+    const title = escapeMarkdown(truncatePlain(oneLine(hit.title) || hit.id, 180));
+    const url = paper ? paperUrl(paper) : null;
+    const because = hit.matchedTerms.slice(0, 6).map((w) => escapeMarkdown(w)).join(', ');
+    return `**${i + 1}.** ${url ? maskedLink(title, url) : title}\n${[hit.date, hit.id].filter(Boolean).join(' · ')} · ${ctx.t('paper.recommend.because', { words: because })}`;
+  });
+  const listed = hits.map((hit, i) => ({ id: hit.id, title: hit.title, titleOriginal: found[i]?.titleOriginal ?? null, authors: found[i]?.authors ?? [] }));
+  await ctx.respond({
+    embeds: [{ title: ctx.t('paper.recommend.title', { days, count: items.length }), description: lines.join('\n\n').slice(0, 4096), color: 0xf1c40f }],
+    components: saveMenuRows(listed, { rows: 1, placeholder: ctx.t('paper.save.placeholder') }),
+    ephemeral: true,
+  });
 }

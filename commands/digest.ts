@@ -14,8 +14,12 @@ import type { ChannelMode } from '../src/app.ts';
 import type { Command, CommandContext } from '../src/interactions/command.ts';
 import { UserError } from '../src/interactions/errors.ts';
 import { localize } from '../src/interactions/localize.ts';
-import { pickLocale } from '../src/i18n/index.ts';
+import { pickLocale, type Translate } from '../src/i18n/index.ts';
+import type { SourceStatus } from '../src/sources/index.ts';
+import { problemsOf, problemText, type Problem } from '../src/i18n/problems.ts';
+import { addDigestChannel } from '../src/jobs/channels.ts';
 import { missingPostPermissions } from '../src/interactions/permissions.ts';
+import { WEEKDAYS, weeklyOff, weeklyOn } from './_weekly.ts';
 
 const MODES: { value: ChannelMode; en: string; zh: string }[] = [
   { value: 'embeds', en: 'embeds: one card per paper (default)', zh: 'embeds：每篇论文一张卡片（默认）' },
@@ -33,7 +37,7 @@ const data = localize(new SlashCommandBuilder(), 'digest', '日报', {
     localize(s, 'status', '状态', { en: 'Store, papers, last digest, next run and channels', zh: '存储、论文数、最近日报、下次运行和频道' }),
   )
   .addSubcommand((s) =>
-    localize(s, 'run', '运行', { en: 'Ingest new digests now and deliver everything due', zh: '立即导入新日报并发送所有待发内容' }),
+    localize(s, 'run', '运行', { en: 'Fetch and ingest new digests now, and deliver everything due', zh: '立即获取并导入新日报，并发送所有待发内容' }),
   )
   .addSubcommandGroup((g) =>
     localize(g, 'channel', '频道', { en: 'Channels that receive the daily digest', zh: '接收每日日报的频道' })
@@ -68,6 +72,27 @@ const data = localize(new SlashCommandBuilder(), 'digest', '日报', {
         ),
       )
       .addSubcommand((s) => localize(s, 'list', '列表', { en: 'Channels that receive the digest', zh: '接收日报的频道' })),
+  )
+  .addSubcommandGroup((g) =>
+    localize(g, 'weekly', '每周', { en: "A weekly post of this server's most-saved papers", zh: '每周发布本服务器收藏最多的论文' })
+      .addSubcommand((s) =>
+        localize(s, 'on', '开启', { en: 'Post the most-saved papers once a week in a channel', zh: '每周在某频道发布收藏最多的论文' })
+          .addChannelOption((o) =>
+            localize(o, 'channel', '频道', { en: 'Where to post', zh: '发布到哪个频道' })
+              .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement)
+              .setRequired(true),
+          )
+          .addIntegerOption((o) =>
+            localize(o, 'day', '星期', { en: 'Day of the week (default Monday)', zh: '星期几（默认星期一）' }).addChoices(
+              ...WEEKDAYS.map((d) => ({ name: d.en, value: d.value, name_localizations: { 'zh-CN': d.zh } })),
+            ),
+          )
+          .addIntegerOption((o) => localize(o, 'hour', '小时', { en: 'Hour of the day, 0-23 (default 9)', zh: '几点，0-23（默认 9）' }).setMinValue(0).setMaxValue(23))
+          .addStringOption((o) =>
+            localize(o, 'timezone', '时区', { en: 'Time zone, e.g. UTC, Asia/Shanghai, Europe/Berlin (default UTC)', zh: '时区，如 UTC、Asia/Shanghai（默认 UTC）' }).setMaxLength(60),
+          ),
+      )
+      .addSubcommand((s) => localize(s, 'off', '关闭', { en: 'Stop the weekly post', zh: '停止每周发布' })),
   );
 
 export default {
@@ -81,12 +106,13 @@ export default {
     }
     const group = interaction.options.getSubcommandGroup(false);
     const sub = interaction.options.getSubcommand(true);
+    if (group === 'weekly') return sub === 'on' ? weeklyOn(interaction, ctx) : weeklyOff(interaction, ctx);
     if (group === 'channel') {
       if (sub === 'add') return addChannel(interaction, ctx);
       if (sub === 'remove') return removeChannel(interaction, ctx);
       return listChannels(interaction, ctx);
     }
-    if (sub === 'run') return run(ctx);
+    if (sub === 'run') return run(interaction.guildId, ctx);
     return status(interaction, ctx);
   },
 } satisfies Command;
@@ -97,7 +123,7 @@ async function status(interaction: ChatInputCommandInteraction<'cached'>, ctx: C
   const last = report.lastDigest;
   const embed = new EmbedBuilder()
     .setTitle(t('digest.status.title'))
-    .setColor(report.problems.length ? 0xe67e22 : 0x2ecc71)
+    .setColor(report.problems.length || report.sources.some((s) => s.problem) ? 0xe67e22 : 0x2ecc71)
     .setFooter({ text: report.instance })
     .addFields(
       { name: t('digest.status.store'), value: report.store, inline: true },
@@ -123,23 +149,31 @@ async function status(interaction: ChatInputCommandInteraction<'cached'>, ctx: C
           : t('digest.status.noChannels'),
       },
     );
+  embed.addFields({
+    name: t('digest.status.sources'),
+    value: report.sources.length ? sourceLines(report.sources, t).slice(0, 1024) : t('digest.status.noSources'),
+  });
   if (report.problems.length) {
-    embed.addFields({ name: t('digest.status.problems'), value: report.problems.map((p) => `• ${p}`).join('\n').slice(0, 1024) });
+    embed.addFields({ name: t('digest.status.problems'), value: bullets(report.problems, t).slice(0, 1024) });
   }
   await ctx.respond({ embeds: [embed], ephemeral: true });
 }
 
-async function run(ctx: CommandContext): Promise<void> {
+async function run(guildId: string, ctx: CommandContext): Promise<void> {
   // Defer at once: ingesting and delivering can take far longer than Discord's 3 seconds.
   await ctx.defer({ ephemeral: true });
   const report = await ctx.app.runner.run('command');
+  // The run serves every server: its admin hears about their own server's problems and the whole bot's only.
+  const problems = problemsOf(report.problems, guildId);
   if (report.skipped) {
-    await ctx.respond(`${ctx.t('digest.run.skipped')}${report.problems.length ? `\n${report.problems.map((p) => `• ${p}`).join('\n')}` : ''}`.slice(0, 1900));
+    await ctx.respond(`${ctx.t('digest.run.skipped')}${problems.length ? `\n${bullets(problems, ctx.t)}` : ''}`.slice(0, 1900));
     return;
   }
   await ctx.respond(
     ctx.t('digest.run.done', { files: report.filesChanged, papers: report.newPapers, messages: report.messagesSent }) +
-      (report.problems.length ? `\n${report.problems.map((p) => `• ${p}`).join('\n')}`.slice(0, 1500) : ''),
+      (report.filesFetched ? `\n${ctx.t('digest.run.fetched', { count: report.filesFetched })}` : '') +
+      (report.sourcesFailed ? `\n⚠️ ${ctx.t('digest.run.sourcesFailed', { count: report.sourcesFailed })}` : '') +
+      (problems.length ? `\n${bullets(problems, ctx.t)}`.slice(0, 1500) : ''),
   );
 }
 
@@ -153,25 +187,17 @@ async function addChannel(interaction: ChatInputCommandInteraction<'cached'>, ct
     await ctx.respond({ content: `⚠️ ${ctx.t('digest.channel.missingPermissions', { channel: `<#${channel.id}>`, permissions: missing.join(', ') })}`, ephemeral: true });
     return;
   }
-  const existing = await ctx.app.stores.channels.get(channel.id);
-  await ctx.app.stores.channels.put({
+  // Adding a channel again is how an admin re-enables it after fixing its permissions.
+  const { retried } = await addDigestChannel(ctx.app, {
     guildId: interaction.guildId,
     channelId: channel.id,
     sources,
     mode,
     notices,
-    // Adding a channel again is how an admin re-enables it after fixing its permissions.
-    disabled: null,
-    failures: 0,
     addedBy: interaction.user.id,
-    addedAt: existing?.addedAt ?? ctx.app.now().toISOString(),
     // Posts are read by the whole server: its language, not the admin's.
     locale: pickLocale(interaction.guildLocale ?? interaction.locale),
   });
-  // Re-adding a channel that was switched off: what could not be delivered then is delivered now, once.
-  const retried = existing?.disabled
-    ? await ctx.app.stores.outbox.retryFailed((e) => e.target.kind === 'channel' && e.target.channelId === channel.id)
-    : 0;
   await ctx.respond({
     content:
       ctx.t('digest.channel.added', { channel: `<#${channel.id}>`, mode, sources: sources?.join(', ') ?? ctx.t('digest.channel.allSources') }) +
@@ -212,6 +238,30 @@ export function parseSources(raw: string | null): string[] | null {
     if (!/^[a-z0-9-]{2,30}$/.test(source)) throw new UserError('error.invalidOption', { option: 'sources', reason: source });
   }
   return [...new Set(list)];
+}
+
+/** One line per source, and under a failing one what is wrong and what to do (translated here, at the edge). */
+function sourceLines(sources: readonly SourceStatus[], t: Translate): string {
+  return sources
+    .map((s) => {
+      const line = t('digest.status.sourceLine', {
+        name: s.name,
+        checked: s.lastCheck ? `<t:${Math.floor(s.lastCheck.getTime() / 1000)}:R>` : t('digest.status.sourceNever'),
+        newFile: s.lastNewFile ? `\`${s.lastNewFile.path}\` (<t:${Math.floor(s.lastNewFile.at.getTime() / 1000)}:R>)` : t('digest.status.sourceNever'),
+      });
+      if (!s.problem) return line;
+      const what = t(`source.problem.${s.problem.kind}`, {
+        detail: s.problem.detail,
+        retryAt: s.problem.retryAt ? `<t:${Math.floor(s.problem.retryAt.getTime() / 1000)}:t>` : '—',
+      });
+      return `${line}\n${t('digest.status.sourceProblem', { since: `<t:${Math.floor(s.problem.since.getTime() / 1000)}:f>`, count: s.problem.count, what })}`;
+    })
+    .join('\n');
+}
+
+/** Problems as a bulleted list in the reader's language. */
+function bullets(problems: readonly Problem[], t: Translate): string {
+  return problems.map((p) => `• ${problemText(p, t)}`).join('\n');
 }
 
 function discordTime(date: Date): string {

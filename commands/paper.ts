@@ -20,7 +20,7 @@ import { escapeMarkdown, oneLine, truncatePlain } from '../src/discord/markdown.
 import { queryFromFooter, searchResultsPage } from '../src/discord/search-page.ts';
 import type { AppServices } from '../src/app.ts';
 import { encodeCustomId } from '../src/discord/custom-id.ts';
-import { FORMAT_CHOICES, cite, clearAnswer, saveFromComponent, savedClear, savedExport, savedList, savedListButton } from './_reading-list.ts';
+import { FORMAT_CHOICES, cite, clearAnswer, recommend, saveFromComponent, savedClear, savedExport, savedList, savedListButton } from './_reading-list.ts';
 
 const SOURCES = [
   { name: 'arXiv', value: 'arxiv' },
@@ -76,6 +76,11 @@ const data = localize(new SlashCommandBuilder(), 'paper', '论文', { en: 'Searc
       .addStringOption((o) => localize(o, 'format', '格式', { en: 'Citation format (default BibTeX)', zh: '引用格式（默认 BibTeX）' }).addChoices(...FORMAT_CHOICES))
       .addBooleanOption((o) => localize(o, 'public', '公开', { en: 'Post it in the channel for everyone', zh: '在频道中公开' })),
   )
+  .addSubcommand((s) =>
+    localize(s, 'recommend', '推荐', { en: 'Recent papers like the ones you saved', zh: '与你收藏相似的近期论文' }).addIntegerOption((o) =>
+      localize(o, 'days', '天数', { en: 'From the digests of the last N days (1-60, default 7)', zh: '来自最近 N 天的日报（1-60，默认 7）' }).setMinValue(1).setMaxValue(60),
+    ),
+  )
   .addSubcommandGroup((g) =>
     localize(g, 'saved', '收藏', { en: 'Your reading list (follows you across servers)', zh: '我的阅读列表（跨服务器通用）' })
       .addSubcommand((s) =>
@@ -106,6 +111,8 @@ export default {
         return show(interaction, ctx);
       case 'latest':
         return latest(interaction, ctx);
+      case 'recommend':
+        return recommend(interaction, ctx);
       case 'cite': {
         const input = interaction.options.getString('id', true);
         const paper = await findPaper(ctx.app, input);

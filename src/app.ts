@@ -3,6 +3,8 @@
  */
 import type { Archive } from './archive.ts';
 import type { Config } from './config.ts';
+import type { SourceStatus } from './sources/index.ts';
+import type { Problem } from './i18n/problems.ts';
 import type { ChannelRecord, Stores } from './store/index.ts';
 
 export type { ChannelMode } from './store/index.ts';
@@ -36,10 +38,14 @@ export interface DigestJob {
 export interface RunSummary {
   /** Digest files that were new or changed. */
   filesChanged: number;
+  /** Files the fetch step downloaded new or changed (absent without DIGEST_SOURCES). */
+  filesFetched?: number;
+  /** Sources whose fetch failed this run (details in `/digest status`). */
+  sourcesFailed?: number;
   newPapers: number;
   messagesSent: number;
-  /** Problems for `/digest status` and the reply to `/digest run`. */
-  problems: string[];
+  /** Problems for `/digest status` and the reply to `/digest run`, translated where they are shown. */
+  problems: Problem[];
   /** True when this process did not run the job because another one holds it (several bot processes). */
   skipped?: boolean;
 }
@@ -53,8 +59,10 @@ export interface StatusReport {
   lastDigest: { date: string | null; source: string; status: string; papers: number; ingestedAt: Date } | null;
   nextRun: Date | null;
   channels: ChannelRecord[];
-  /** Each a sentence saying what is wrong and what to do. */
-  problems: string[];
+  /** Each configured digest source (`DIGEST_SOURCES`): last check, last new file, and a typed problem when it keeps failing. */
+  sources: SourceStatus[];
+  /** What is wrong and what to do: this server's problems and the whole bot's, translated where they are shown. */
+  problems: Problem[];
   /** Which process answered: its shards and whether it runs the job (several bot processes). */
   instance: string;
 }

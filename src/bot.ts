@@ -14,12 +14,15 @@ import { loadCommands } from './interactions/loader.ts';
 import { createPublisher } from './discord/publisher.ts';
 import { inviteUrl } from './discord/invite.ts';
 import { createRouter } from './interactions/router.ts';
+import { addDigestChannel } from './jobs/channels.ts';
 import { diskDigestFolder } from './jobs/digest-folder.ts';
 import { ingestFolder } from './jobs/ingest.ts';
 import { createCluster, type Cluster } from './jobs/cluster.ts';
 import { localLease, redisLease } from './jobs/lease.ts';
 import { createParseWorker } from './jobs/parse-worker.ts';
 import { planDeliveries } from './jobs/plan.ts';
+import { createRefusalPolicy } from './jobs/refusals.ts';
+import { planWeekly } from './jobs/weekly.ts';
 import { createRunner } from './jobs/runner.ts';
 import { scrubSecrets, type Logger } from './log.ts';
 import { wireMetrics } from './metrics/wire.ts';
@@ -37,16 +40,25 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** What a test may inject into a bot (the clock). */
+export interface BotOptions {
+  /** The clock of the store, the weekly schedule and the handlers (default: the system clock). */
+  now?: () => Date;
+}
+
 /** Opens everything and logs in. Throws (with a one-line message) when the store or Discord cannot be reached. */
-export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
+export async function startBot(config: Config, log: Logger, options: BotOptions = {}): Promise<RunningBot> {
   const token = config.discordToken;
   if (!token) throw new Error('DISCORD_TOKEN is not set');
   // First, before anything is opened: a malformed command module is a one-line start-up error.
   const commands = await loadCommands();
+  // The one clock: everything below that records or compares a time gets it from here.
+  const now = options.now ?? (() => new Date());
   const stores = await openStores(config.keyvUrl, {
     sqlitePath: sqlitePathIn(config.dataDir),
     namespace: config.keyvNamespace,
     log: log.child({ part: 'store' }),
+    now,
   });
   const archive = await openArchive({ stores, snapshot: diskSnapshotFile(snapshotPathIn(config.dataDir, stores.backend)), log });
   log.info({ store: stores.backend, papers: archive.index.size, index: archive.origin }, 'archive open');
@@ -69,29 +81,54 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
   // Several processes may share a Redis store (sharding): the job and the outbox then run on the lease holder only.
   const owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const lease = stores.redis ? redisLease(stores.redis, { prefix: config.keyvNamespace, owner, ttlMs: config.leaseTtlMs }) : localLease();
+  const discord = restDiscordPort(client.rest);
   const publisher = createPublisher({
     stores,
-    discord: restDiscordPort(client.rest),
+    discord,
     log: log.child({ part: 'publisher' }),
+    refusals: createRefusalPolicy({ stores, discord, log: log.child({ part: 'refusals' }), now }),
     observe: metrics.publisherObserve,
     ...(stores.redis ? { fence: () => lease.stillHeld() } : {}),
   });
   const folder = diskDigestFolder(config.digestDir);
   // Digests are parsed in a worker thread: a huge or hostile file must not delay interactions (issue 15).
   const parser = createParseWorker({ eager: true });
+  // DIGEST_SOURCES: the run fetches new files into DIGEST_DIR first; the folder scan then ingests them.
+  // Loaded only when used: its HTTP stack (undici 7) costs start-up time an install without sources need not pay.
+  const fetcher = config.digestSources.length
+    ? (await import('./sources/index.ts')).createSourceFetcher(
+        {
+          sources: config.digestSources,
+          lookbackDays: config.digestLookbackDays,
+          timeZone: config.timeZone,
+          digestDir: config.digestDir,
+          github: { apiUrl: config.githubApiUrl, rawUrl: config.githubRawUrl, token: config.githubToken },
+        },
+        { meta: stores.meta, log: log.child({ part: 'sources' }) },
+      )
+    : null;
   let cluster: Cluster | null = null;
   const inner = createRunner({
     log: log.child({ part: 'job' }),
     schedule: config.digestCron,
     timeZone: config.timeZone,
     gate: async () => (await lease.acquire()) !== null,
+    now,
     steps: {
+      ...(fetcher && {
+        fetch: async () => {
+          const report = await fetcher.run();
+          return { downloaded: report.downloaded, failedSources: new Set(report.files.filter((f) => f.status === 'failed').map((f) => f.source)).size };
+        },
+      }),
       async ingest() {
-        const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }), parse: parser.parse }));
+        const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }), now, parse: parser.parse }));
         await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);
         return report;
       },
-      plan: () => planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog }),
+      plan: async () =>
+        (await planDeliveries({ stores, log: log.child({ part: 'plan' }), backlog: config.digestBacklog })) +
+        (await planWeekly({ stores, now, log: log.child({ part: 'weekly' }) })),
       publisher,
     },
   });
@@ -119,8 +156,8 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     stores,
     archive,
     runner,
-    now: () => new Date(),
-    status: (guildId) => buildStatus({ stores, runner, instance }, guildId),
+    now,
+    status: (guildId) => buildStatus({ stores, runner, instance, ...(fetcher && { sources: () => fetcher.status() }) }, guildId),
   };
 
   const route = createRouter({ commands, app, log: log.child({ part: 'router' }), observe: metrics.routerObserve });
@@ -167,6 +204,7 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
       if (refreshTimer) clearInterval(refreshTimer);
       await (cluster ?? runner).stop();
       await Promise.allSettled([...inFlight]);
+      await fetcher?.close().catch(() => undefined);
       await archive.saveSnapshot().catch((error: unknown) => log.warn({ err: error }, 'could not save the search index snapshot'));
       await parser.close();
       await client.destroy();
@@ -183,17 +221,7 @@ async function registerEnvChannels(client: Client, app: AppServices, log: Logger
     try {
       const channel = await client.channels.fetch(channelId);
       if (!channel || !('guildId' in channel) || !channel.isSendable()) throw new Error('not a server text channel');
-      await app.stores.channels.put({
-        guildId: channel.guildId,
-        channelId,
-        sources: null,
-        mode: 'embeds',
-        notices: false,
-        disabled: null,
-        failures: 0,
-        addedBy: 'DIGEST_CHANNEL_IDS',
-        addedAt: app.now().toISOString(),
-      });
+      await addDigestChannel(app, { guildId: channel.guildId, channelId, sources: null, mode: 'embeds', notices: false, addedBy: 'DIGEST_CHANNEL_IDS' });
       log.info({ channel: channelId }, 'channel from DIGEST_CHANNEL_IDS added');
     } catch (error) {
       log.error({ channel: channelId, reason: (error as Error).message }, 'DIGEST_CHANNEL_IDS names a channel the bot cannot use');

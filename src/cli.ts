@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<{ default: CliCommand }>> = {
   search: () => import('./cli/search.ts'),
   export: () => import('./cli/export.ts'),
   import: () => import('./cli/import.ts'),
+  fetch: () => import('./cli/fetch.ts'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -8,6 +8,7 @@ import { parseEnv } from 'node:util';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { redactUrl, urlCredentials } from './redact.ts';
+import { parseSources, SourceSpecError, type SourceSpec } from './source-spec.ts';
 
 /** Log levels pino understands. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -68,7 +69,32 @@ const schema = z.object({
   METRICS_PORT: wholeNumber(0, 65535, 'a port number').default(9464),
   METRICS_HOST: z.string().trim().default('127.0.0.1'),
   PREVIEW_PORT: wholeNumber(0, 65535, 'a port number').default(8787),
+  DIGEST_SOURCES: z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      try {
+        return parseSources(raw);
+      } catch (error) {
+        if (!(error instanceof SourceSpecError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message });
+        return z.NEVER;
+      }
+    }),
+  DIGEST_LOOKBACK_DAYS: wholeNumber(0, 60, 'a number of days').default(3),
+  GITHUB_TOKEN: z.string().trim().min(1).optional(),
+  GITHUB_API_URL: httpUrl('https://api.github.com'),
+  GITHUB_RAW_URL: httpUrl('https://raw.githubusercontent.com'),
 });
+
+function httpUrl(fallback: string) {
+  return z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((url) => URL.canParse(url) && /^https?:$/i.test(new URL(url).protocol), `must be an http(s) URL such as ${fallback}`)
+    .transform((url) => url.replace(/\/+$/, ''));
+}
 
 /** The bot's configuration, after validation. */
 export interface Config {
@@ -98,6 +124,14 @@ export interface Config {
   metricsPort: number;
   metricsHost: string;
   previewPort: number;
+  /** Where digests are fetched from (`DIGEST_SOURCES`); empty: only files dropped into {@link digestDir}. */
+  digestSources: SourceSpec[];
+  /** Each run fetches today (in {@link timeZone}) and this many days before it. */
+  digestLookbackDays: number;
+  /** Optional GitHub token (more API requests an hour, private repositories). */
+  githubToken: string | undefined;
+  githubApiUrl: string;
+  githubRawUrl: string;
 }
 
 /** Thrown when the environment is invalid; `problems` holds one line per problem. */
@@ -152,22 +186,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile: string
     metricsPort: c.METRICS_PORT,
     metricsHost: c.METRICS_HOST,
     previewPort: c.PREVIEW_PORT,
+    digestSources: c.DIGEST_SOURCES,
+    digestLookbackDays: c.DIGEST_LOOKBACK_DAYS,
+    githubToken: c.GITHUB_TOKEN,
+    githubApiUrl: c.GITHUB_API_URL,
+    githubRawUrl: c.GITHUB_RAW_URL,
   };
 }
 
-/** A copy safe to log: the token replaced, credentials in the store URL masked. */
+/** A copy safe to log: the tokens replaced, credentials in the store URL masked. */
 export function redactConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     discordToken: config.discordToken ? '[set]' : '[unset]',
+    githubToken: config.githubToken ? '[set]' : '[unset]',
     keyvUrl: config.keyvUrl && redactUrl(config.keyvUrl),
     discordApiUrl: redactUrl(config.discordApiUrl),
   };
 }
 
-/** Every string of the configuration that must never be printed: the token and passwords in URLs. */
+/** Every string of the configuration that must never be printed: tokens and passwords in URLs. */
 export function configSecrets(config: Config): string[] {
-  return [config.discordToken ?? '', ...urlCredentials(config.discordApiUrl), ...urlCredentials(config.keyvUrl)].filter(Boolean);
+  return [config.discordToken ?? '', config.githubToken ?? '', ...urlCredentials(config.discordApiUrl), ...urlCredentials(config.keyvUrl)].filter(Boolean);
 }
 
 function isTimeZone(zone: string): boolean {

@@ -25,7 +25,7 @@ async function main(): Promise<number> {
         '  1. Create an application and a bot at https://discord.com/developers/applications (see README.md, "Set up the Discord application").',
         '  2. Copy .env.example to .env and set DISCORD_TOKEN (and DISCORD_APPLICATION_ID).',
         '  3. npm run deploy-commands, then npm start.',
-        `Meanwhile, starting the local preview: ${config.digestDir}/ is ingested and shown as the bot would post it.`,
+        `Meanwhile, starting the local preview: ${config.digestDir}/ is ingested and shown as the bot would post it (the shipped sample when it is empty).`,
       ].join('\n'),
     );
     return preview(config);
@@ -84,6 +84,11 @@ async function preview(config: Config): Promise<number> {
   } catch (error) {
     console.error((error as Error).message);
     return 1;
+  }
+  if (running.sample) {
+    console.error(
+      `${config.digestDir}/ holds no digest yet, so the preview shows the shipped sample (samples/), kept in memory: it never enters your store or any channel. See README.md, "Where digests come from".`,
+    );
   }
   console.log(`Preview: ${running.url} (Ctrl-C stops it)`);
   const stop = running.stop;

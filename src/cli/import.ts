@@ -12,7 +12,7 @@ import { openCliStores, takeOption } from './archive.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { CliError, type CliCommand } from './types.ts';
 
-const KINDS: readonly ExportKind[] = ['paper', 'file', 'digest', 'channel', 'subscription', 'outbox', 'delivery', 'meta', 'saved', 'save-day'];
+const KINDS: readonly ExportKind[] = ['paper', 'file', 'digest', 'channel', 'subscription', 'outbox', 'delivery', 'meta', 'saved', 'save-day', 'weekly'];
 
 /** Where reading stands, shared between the line reader and the error report. */
 interface Cursor {

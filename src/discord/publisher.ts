@@ -5,13 +5,14 @@
  *
  * Order is kept per target (a thread's header before its papers); targets are served concurrently, since
  * Discord's limits are per channel. Transient failures are retried with backoff and then left pending for the
- * next run; a channel that keeps refusing (403/404) is switched off, its admins told, and nothing else stops.
+ * next run. A target that refuses (403/404) is reported to the injected {@link RefusalPolicy} (jobs/refusals.ts),
+ * which decides what that means; its queued entries are given up or kept as it says, and nothing else stops.
  */
 import { createHash } from 'node:crypto';
 import type { RESTPostAPIChannelMessageJSONBody } from 'discord.js';
-import { pickLocale, translator } from '../i18n/index.ts';
+import type { Problem } from '../i18n/problems.ts';
 import type { Logger } from '../log.ts';
-import { targetKeyOf, type OutboxEntry, type Stores } from '../store/index.ts';
+import { targetKeyOf, type DeliveryTarget, type OutboxEntry, type Stores } from '../store/index.ts';
 import { classifyFailure, describeFailure, type DiscordPort } from './discord-port.ts';
 
 /** What an outbox entry's `body` holds. */
@@ -23,8 +24,6 @@ export interface OutboxBody {
 
 /** Publisher settings. */
 export interface PublisherOptions {
-  /** Consecutive refusals (403/404) after which a channel is switched off. */
-  disableAfter?: number;
   /** Attempts per entry within one drain for transient failures. */
   attempts?: number;
   /** First backoff delay in ms (doubles each attempt). */
@@ -40,7 +39,28 @@ export interface DrainReport {
   /** Entries still pending (transient failures) after the drain. */
   pending: number;
   /** Problems an admin should know about. */
-  problems: string[];
+  problems: Problem[];
+}
+
+/** A target that refuses the publisher's messages (403/404: access lost, channel deleted, DMs closed). */
+export interface Refusal {
+  target: DeliveryTarget;
+  /** Discord's answer, as the outbox recorded it. */
+  reason: string;
+  /** The target's entries not sent in this drain, in order, the refused one first. */
+  entries: readonly OutboxEntry[];
+}
+
+/** What became of a refusal. */
+export interface RefusalDecision {
+  /** True: the entries are given up (marked failed). False: they stay pending for the next run. */
+  giveUp: boolean;
+  problems: Problem[];
+}
+
+/** Decides what a refusal means (switch a channel off, pause subscriptions, tell the server): jobs/refusals.ts. */
+export interface RefusalPolicy {
+  onRefused(refusal: Refusal): Promise<RefusalDecision>;
 }
 
 /** What the publisher needs. */
@@ -48,6 +68,8 @@ export interface PublisherDeps {
   stores: Stores;
   discord: DiscordPort;
   log: Logger;
+  /** Consulted on every refusal; the publisher itself only sends and reports. */
+  refusals: RefusalPolicy;
   sleep?: (ms: number) => Promise<void>;
   /** Counts for /metrics. */
   observe?: (event: 'sent' | 'failed' | 'retry') => void;
@@ -66,6 +88,11 @@ class DependencyFailed extends Error {
 /** Digest posts (not subscription deliveries) stop when their channel is removed or switched off. */
 const isDigestPost = (entry: OutboxEntry) => entry.id.startsWith('digest:') || entry.id.startsWith('notice:');
 
+/** The server and channel or user a problem about a target concerns. */
+function scopeOf(target: DeliveryTarget): Pick<Problem, 'guildId' | 'channelId' | 'userId'> {
+  return target.kind === 'channel' ? { guildId: target.guildId, channelId: target.channelId } : { guildId: target.guildId, userId: target.userId };
+}
+
 /** Discord's nonce is at most 25 characters; derive it from the entry id so every retry carries the same one. */
 export function nonceFor(entryId: string): string {
   return createHash('sha256').update(entryId).digest('base64url').slice(0, 25);
@@ -79,7 +106,6 @@ export interface Publisher {
 
 /** Creates the publisher. */
 export function createPublisher(deps: PublisherDeps, options: PublisherOptions = {}): Publisher {
-  const disableAfter = options.disableAfter ?? 3;
   const attempts = options.attempts ?? 3;
   const backoffMs = options.backoffMs ?? 1000;
   const concurrency = options.concurrency ?? 32;
@@ -159,100 +185,22 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
     }
   }
 
-  /** A target refused us: count it against the channel, and switch the channel off when it keeps refusing. */
+  /** A target refused us: the refusal policy decides what that means, and its entries follow the decision. */
   async function refused(entries: OutboxEntry[], report: DrainReport): Promise<void> {
     const first = entries[0];
     if (!first) return;
     const reason = (await stores.outbox.get(first.id))?.lastError ?? 'refused';
-    if (first.target.kind === 'user') {
-      // DMs closed: give up on these messages, pause the user's subscriptions (so we stop trying) and say so once.
-      const { userId, guildId } = first.target;
-      for (const entry of entries) {
-        await stores.outbox.markFailed(entry.id, reason);
-        deps.observe?.('failed');
-      }
-      report.failed += entries.length;
-      report.problems.push(`cannot DM <@${userId}> (${reason}); their subscriptions are paused`);
-      await pauseUser(userId, guildId, reason);
-      return;
-    }
-    const channelId = first.target.channelId;
-    const updated = await stores.channels.update(channelId, (c) => ({ ...c, failures: c.failures + 1 }));
-    if (!updated) {
-      // Not a digest channel: a subscription's. Pause the channel's subscriptions so we stop trying, and say so once.
-      for (const entry of entries) {
-        await stores.outbox.markFailed(entry.id, reason);
-        deps.observe?.('failed');
-      }
-      report.failed += entries.length;
-      report.problems.push(`<#${channelId}>: ${reason} — its subscriptions are paused; fix the permissions, then add them again with /subscribe add`);
-      let paused = 0;
-      for (const sub of await stores.subscriptions.listByChannel(channelId)) {
-        if (sub.paused) continue;
-        await stores.subscriptions.update(sub.id, (x) => ({ ...x, paused: { reason, since: new Date().toISOString() } }));
-        paused += 1;
-      }
-      if (paused) await tellGuild(first.target.guildId, channelId, reason, 'subscribe.channelPaused');
-      return;
-    }
-    if (!updated || updated.failures >= disableAfter) {
-      for (const entry of entries) {
-        await stores.outbox.markFailed(entry.id, reason);
-        deps.observe?.('failed');
-      }
-      report.failed += entries.length;
-      if (updated && !updated.disabled) {
-        await stores.channels.update(channelId, (c) => ({ ...c, disabled: { reason, since: new Date().toISOString() } }));
-        log.error({ channel: channelId, guild: updated.guildId, reason }, 'channel delivery switched off after repeated refusals');
-        await tellGuild(updated.guildId, channelId, reason);
-      }
-      report.problems.push(`<#${channelId}>: ${reason} — delivery switched off; fix the channel permissions and add it again with /digest channel add`);
-    } else {
+    const decision = await deps.refusals.onRefused({ target: first.target, reason, entries });
+    report.problems.push(...decision.problems);
+    if (!decision.giveUp) {
       report.pending += entries.length;
-      report.problems.push(`<#${channelId}>: ${reason} (attempt ${updated.failures} of ${disableAfter})`);
+      return;
     }
-  }
-
-  async function pauseUser(userId: string, guildId: string, reason: string): Promise<void> {
-    let paused = 0;
-    for (const sub of await stores.subscriptions.listByUser(userId)) {
-      if (sub.paused || sub.guildId !== guildId) continue;
-      await stores.subscriptions.update(sub.id, (s) => ({ ...s, paused: { reason: `cannot DM: ${reason}`, since: new Date().toISOString() } }));
-      paused += 1;
+    for (const entry of entries) {
+      await stores.outbox.markFailed(entry.id, reason);
+      deps.observe?.('failed');
     }
-    if (paused === 0) return;
-    log.warn({ user: userId, guild: guildId, reason, paused }, 'user cannot be DMed; subscriptions paused');
-    try {
-      const system = await discord.systemChannel(guildId);
-      if (!system) return;
-      const t = translator(pickLocale(system.locale));
-      await discord.createMessage(system.channelId, {
-        content: t('subscribe.dmClosed', { user: `<@${userId}>` }),
-        // Ping exactly this user, nobody else.
-        allowed_mentions: { parse: [], users: [userId] },
-      });
-    } catch (error) {
-      log.info({ guild: guildId, reason: describeFailure(error) }, 'could not tell the server about a paused subscription');
-    }
-  }
-
-  async function tellGuild(
-    guildId: string,
-    channelId: string,
-    reason: string,
-    key: 'digest.channel.disabledNotice' | 'subscribe.channelPaused' = 'digest.channel.disabledNotice',
-  ): Promise<void> {
-    try {
-      const system = await discord.systemChannel(guildId);
-      if (!system || system.channelId === channelId) return;
-      const t = translator(pickLocale(system.locale));
-      await discord.createMessage(system.channelId, {
-        content: `⚠️ ${t(key, { channel: `<#${channelId}>`, reason: reason.replace(/[`*_~|<>@]/g, '') })}`,
-        allowed_mentions: { parse: [] },
-      });
-    } catch (error) {
-      log.info({ guild: guildId, reason: describeFailure(error) }, 'could not tell the server about a disabled channel');
-    }
+    report.failed += entries.length;
   }
 
   async function drainOnce(): Promise<DrainReport> {
@@ -287,13 +235,13 @@ export function createPublisher(deps: PublisherDeps, options: PublisherOptions =
             if (i === 0 && entry.target.kind === 'channel') await resetFailures(entry.target.channelId);
           } else if (outcome === 'request') {
             report.failed += 1;
-            report.problems.push(`a message for ${targetKeyOf(entry.target)} was rejected by Discord (see the logs)`);
+            report.problems.push({ key: 'problem.messageRejected', ...scopeOf(entry.target) });
           } else if (outcome === 'target') {
             await refused(queue.slice(i), report);
             break;
           } else if (outcome === 'fenced') {
             report.pending += queue.length - i;
-            report.problems.push('stopped delivering: another process holds the job now');
+            report.problems.push({ key: 'problem.fenced' });
             queues.length = 0;
             break;
           } else {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Archive, RevisionRange } from '../archive.ts';
 import type { Paper } from '../digest/types.ts';
+import { asProblem } from '../i18n/problems.ts';
 import type { Logger } from '../log.ts';
 import { asStoreError, type RedisClient } from '../store/index.ts';
 import type { Lease } from './lease.ts';
@@ -149,12 +150,13 @@ export function createCluster(deps: ClusterDeps): Cluster {
       if (!(await accepted)) {
         return {
           trigger, startedAt, seconds: 0, filesChanged: 0, newPapers: 0, messagesPlanned: 0, messagesSent: 0, skipped: true,
-          problems: ['the process that runs the job did not answer; it will run on its schedule (see its logs)'],
+          problems: [{ key: 'problem.runNotAccepted' }],
         };
       }
       const message = await done;
-      if (!message) return { trigger, startedAt, seconds: 0, filesChanged: 0, newPapers: 0, messagesPlanned: 0, messagesSent: 0, problems: ['the run took too long to report'] };
-      return { ...message.report, startedAt: new Date(message.report.startedAt) };
+      if (!message) return { trigger, startedAt, seconds: 0, filesChanged: 0, newPapers: 0, messagesPlanned: 0, messagesSent: 0, problems: [{ key: 'problem.runTimeout' }] };
+      // Over the wire the date is a string, and a process of an older release reports its problems as sentences.
+      return { ...message.report, startedAt: new Date(message.report.startedAt), problems: (message.report.problems ?? []).map(asProblem) };
     },
   };
 

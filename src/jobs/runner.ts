@@ -6,6 +6,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.ts';
 import type { DrainReport, Publisher } from '../discord/publisher.ts';
+import type { Problem } from '../i18n/problems.ts';
 import type { IngestReport } from './ingest.ts';
 
 /** What one run did. */
@@ -15,18 +16,27 @@ export interface RunReport {
   seconds: number;
   /** Digest files that were new or changed. */
   filesChanged: number;
+  /** Files the fetch step downloaded new or changed (absent without DIGEST_SOURCES). */
+  filesFetched?: number;
+  /** Sources whose fetch failed this run. */
+  sourcesFailed?: number;
   newPapers: number;
   /** Messages planned into the outbox by this run. */
   messagesPlanned: number;
   messagesSent: number;
-  /** Problems for `/digest status` and the reply to `/digest run`. */
-  problems: string[];
+  /** Problems for `/digest status` and the reply to `/digest run`, translated where they are shown. */
+  problems: Problem[];
   /** True when this process did not run the job because another one holds it (several bot processes). */
   skipped?: boolean;
 }
 
 /** The steps a run performs, injected so the runner itself is only scheduling. */
 export interface RunSteps {
+  /**
+   * Fetches new digest files from the configured sources into the digest folder (optional). Remote failures are
+   * recorded per source for `/digest status`, not thrown; a throw (the store) is logged and the run goes on.
+   */
+  fetch?(): Promise<{ downloaded: number; failedSources: number }>;
   ingest(): Promise<IngestReport>;
   /** Plans outbox entries for everything due; returns how many were planned. */
   plan(): Promise<number>;
@@ -61,8 +71,11 @@ export function createRunner(deps: {
   retryFailedMs?: number;
   /** Asked before every run: false when another process holds the job (see lease.ts). Default: always run. */
   gate?: () => Promise<boolean>;
+  /** The clock (default: the system's). */
+  now?: () => Date;
 }): DigestRunner {
   const { steps, log } = deps;
+  const now = deps.now ?? (() => new Date());
   let current: Promise<RunReport> | null = null;
   let queued: Promise<RunReport> | null = null;
   let task: ScheduledTask | null = null;
@@ -73,8 +86,8 @@ export function createRunner(deps: {
   let failedRuns = 0;
 
   async function execute(trigger: string): Promise<RunReport> {
-    const startedAt = new Date();
-    const problems: string[] = [];
+    const startedAt = now();
+    const problems: Problem[] = [];
     if (deps.gate) {
       let mine: boolean;
       try {
@@ -82,7 +95,7 @@ export function createRunner(deps: {
       } catch (error) {
         // Not "someone else has it": we could not even ask. Say so rather than reporting an idle run.
         log.warn({ err: error, trigger }, 'could not check the job lease; skipping this run');
-        problems.push(`could not check which process runs the job: ${(error as Error).message}`);
+        problems.push({ key: 'problem.leaseCheck', params: { reason: (error as Error).message } });
         mine = false;
         failed();
       }
@@ -93,14 +106,24 @@ export function createRunner(deps: {
     let ingest: IngestReport | null = null;
     let planned = 0;
     let drain: DrainReport = { sent: 0, failed: 0, pending: 0, problems: [] };
+    let fetched: { downloaded: number; failedSources: number } | undefined;
+    if (steps.fetch) {
+      try {
+        fetched = await steps.fetch();
+      } catch (error) {
+        // What was fetched before still gets ingested and delivered.
+        log.error({ err: error, trigger }, 'fetching digests failed; ingesting what is already in the folder');
+        problems.push({ key: 'problem.fetchFailed', params: { reason: (error as Error).message } });
+      }
+    }
     let ok = true;
     try {
       ingest = await steps.ingest();
-      problems.push(...ingest.failures.map((f) => `${f.path}: ${f.reason}`));
+      problems.push(...ingest.failures.map((f): Problem => ({ key: 'problem.ingestFile', params: { path: f.path, reason: f.reason } })));
       planned = await steps.plan();
     } catch (error) {
       log.error({ err: error, trigger }, 'digest run failed before delivery; delivering what is already queued');
-      problems.push(`ingest failed: ${(error as Error).message}`);
+      problems.push({ key: 'problem.ingestFailed', params: { reason: (error as Error).message } });
       ok = false;
     }
     try {
@@ -108,14 +131,15 @@ export function createRunner(deps: {
       problems.push(...drain.problems);
     } catch (error) {
       log.error({ err: error, trigger }, 'delivery failed; the outbox keeps everything for the next run');
-      problems.push(`delivery failed: ${(error as Error).message}`);
+      problems.push({ key: 'problem.deliveryFailed', params: { reason: (error as Error).message } });
       ok = false;
     }
     const report: RunReport = {
       trigger,
       startedAt,
-      seconds: (Date.now() - startedAt.getTime()) / 1000,
+      seconds: (now().getTime() - startedAt.getTime()) / 1000,
       filesChanged: ingest?.changed ?? 0,
+      ...(fetched && { filesFetched: fetched.downloaded, sourcesFailed: fetched.failedSources }),
       newPapers: ingest?.added.length ?? 0,
       messagesPlanned: planned,
       messagesSent: drain.sent,

@@ -10,6 +10,7 @@ export { snapshotRevision, SNAPSHOT_FORMAT } from './snapshot.ts';
 export { parseQuery, MAX_QUERY_LENGTH } from './query.ts';
 export type { ParsedQuery, QueryItem } from './query.ts';
 export { compileSubscriptions } from './matcher.ts';
+export { profileQuery } from './profile.ts';
 export type { SubscriptionInput, SubscriptionMatch, SubscriptionMatcher } from './matcher.ts';
 export { analyze, tokenize } from './analyzer.ts';
 export type { Token } from './analyzer.ts';

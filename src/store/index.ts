@@ -20,6 +20,8 @@ export type { Outbox, NewOutboxEntry } from './outbox.ts';
 export type { DeliveryStore } from './deliveries.ts';
 export { targetKeyOf } from './deliveries.ts';
 export type { MetaStore } from './meta.ts';
+export type { SavedStore, SaveOutcome, SaveCount } from './saved.ts';
+export type { WeeklyStore } from './weekly.ts';
 export type { ExportLine, ExportKind } from './transfer.ts';
 export type {
   ChannelMode,
@@ -32,4 +34,8 @@ export type {
   OutboxEntry,
   SubscriptionRecord,
   Suspension,
+  SavedItem,
+  SavedListRecord,
+  SaveDayRecord,
+  WeeklyRecord,
 } from './records.ts';

@@ -253,5 +253,33 @@ export const storedSaveDay = versioned({
   saves: z.array(z.object({ paperId: z.string(), userId: z.string(), at: z.string() })),
 }) satisfies z.ZodType<SaveDayRecord>;
 
+/** A server's weekly most-saved post: where, and when (a weekday and hour in the server's time zone). */
+export interface WeeklyRecord {
+  guildId: string;
+  channelId: string;
+  /** 0 = Sunday … 6 = Saturday (as `Date.getDay`). */
+  weekday: number;
+  /** 0–23, local time in `timeZone`. */
+  hour: number;
+  /** IANA time zone, e.g. `UTC`, `Asia/Shanghai`. */
+  timeZone: string;
+  locale: PostLocale;
+  /** The scheduled instant (ISO) of the last post planned, so each week is planned once. */
+  lastPlannedFor: string | null;
+  addedBy: string;
+  addedAt: string;
+}
+export const storedWeekly = versioned({
+  guildId: z.string().min(1),
+  channelId: z.string().min(1),
+  weekday: z.number().int().min(0).max(6),
+  hour: z.number().int().min(0).max(23),
+  timeZone: z.string().min(1),
+  locale: z.enum(['en-US', 'zh-CN']),
+  lastPlannedFor: nullableString,
+  addedBy: z.string(),
+  addedAt: z.string(),
+}) satisfies z.ZodType<WeeklyRecord>;
+
 /** An index value: a list of member strings (ids, dates, guild ids). */
 export const storedList = versioned({ items: z.array(z.string()) });

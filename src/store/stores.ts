@@ -22,6 +22,8 @@ import { keyvDeliveryStore } from './deliveries.ts';
 import type { MetaStore } from './meta.ts';
 import type { SavedStore } from './saved.ts';
 import { keyvSavedStore } from './saved.ts';
+import type { WeeklyStore } from './weekly.ts';
+import { keyvWeeklyStore } from './weekly.ts';
 import { keyvMetaStore } from './meta.ts';
 import type { ExportLine } from './transfer.ts';
 import { exportAll, importMany } from './transfer.ts';
@@ -41,6 +43,8 @@ export interface Stores {
   meta: MetaStore;
   /** Reading lists and the per-server save log. */
   saved: SavedStore;
+  /** Each server's weekly most-saved post. */
+  weekly: WeeklyStore;
   /** The raw key/value layer (tests, maintenance). */
   kv: Kv;
   /** The Redis client when the backend is Redis (for the lease of issue 7), else undefined. */
@@ -109,6 +113,7 @@ export function createStores(
     deliveries: keyvDeliveryStore(ctx),
     meta: keyvMetaStore(ctx),
     saved: keyvSavedStore(ctx),
+    weekly: keyvWeeklyStore(ctx),
     kv,
     redis: extra.redis,
     close: () => kv.close(),

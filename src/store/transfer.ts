@@ -16,6 +16,7 @@ import type { MetaStore } from './meta.ts';
 import type { Outbox } from './outbox.ts';
 import type { PaperStore } from './papers.ts';
 import type { SavedStore } from './saved.ts';
+import type { WeeklyStore } from './weekly.ts';
 import type { SubscriptionStore } from './subscriptions.ts';
 import type { DigestRecord, FileRecord, OutboxEntry, SubscriptionRecord } from './records.ts';
 import {
@@ -28,11 +29,12 @@ import {
   storedSaveDay,
   storedSavedList,
   storedSubscription,
+  storedWeekly,
   withVersion,
 } from './records.ts';
 
 /** Kinds of exported record. */
-export type ExportKind = 'paper' | 'file' | 'digest' | 'channel' | 'subscription' | 'outbox' | 'delivery' | 'meta' | 'saved' | 'save-day';
+export type ExportKind = 'paper' | 'file' | 'digest' | 'channel' | 'subscription' | 'outbox' | 'delivery' | 'meta' | 'saved' | 'save-day' | 'weekly';
 
 /** One line of an export: the record in its stored (versioned) form. */
 export interface ExportLine {
@@ -54,6 +56,7 @@ export interface TransferStores {
   deliveries: DeliveryStore;
   meta: MetaStore;
   saved: SavedStore;
+  weekly: WeeklyStore;
 }
 
 const storedDelivery = z.object({
@@ -100,6 +103,7 @@ export async function* exportAll(stores: TransferStores): AsyncIterable<ExportLi
     if (items.length > 0) yield { kind: 'saved', record: withVersion({ userId, items }) };
   }
   for (const day of await stores.saved.days()) yield { kind: 'save-day', record: withVersion(day) };
+  for (const weekly of await stores.weekly.list()) yield { kind: 'weekly', record: withVersion(weekly) };
 }
 
 /** Parses one exported record, throwing a readable error when it does not match its kind. */
@@ -172,6 +176,9 @@ export async function importMany(
           break;
         case 'save-day':
           await stores.saved.restoreDay(parse(storedSaveDay, line));
+          break;
+        case 'weekly':
+          await stores.weekly.put(parse(storedWeekly, line));
           break;
         default:
           throw new InvalidRecordError(`unknown record kind ${JSON.stringify((line as { kind: unknown }).kind)}`);

@@ -11,6 +11,7 @@ import type { RunningBot } from '../../src/bot.ts';
 import { validateMessage } from '../../src/discord/limits.ts';
 import { createWorld, type TestWorld } from '../helpers/bot.ts';
 import { digestMarkdown, rows } from '../helpers/digests.ts';
+import { problemSentences } from '../helpers/problems.ts';
 import { postedIds, reply } from '../helpers/replies.ts';
 
 const SAMPLE_IDS = ['2511.16674', '2511.16673', '2511.16672', '2511.16671', '2511.16670', '2511.16669', '2511.16668', '2511.16666', '2511.16665', '2511.16664'];
@@ -54,7 +55,7 @@ describe('daily posting against the local Discord', () => {
   });
 
   it('/digest run ingests and answers even before any channel is configured', async () => {
-    copyFileSync('digests/2025-11-23-arxiv.md', join(world.digestDir, '2025-11-23-arxiv.md'));
+    copyFileSync('samples/2025-11-23-arxiv.md', join(world.digestDir, '2025-11-23-arxiv.md'));
     const record = await run();
     assert.equal(record.initial?.type, 5, 'deferred at once');
     assert.match(reply(record).content, /1 new or changed files, 10 new papers, 0 messages sent/);
@@ -129,9 +130,9 @@ describe('daily posting against the local Discord', () => {
     // Repeated refusals switch the channel off and /digest status says what to do.
     await run();
     await run();
-    const status = await bot.app.status(world.discord.guildId);
-    assert.ok(status.problems.some((p) => p.includes(refusing) && p.includes('/digest channel add')), status.problems.join('\n'));
-    assert.ok(status.problems.some((p) => p.includes('999999999999999999')), status.problems.join('\n'));
+    const status = problemSentences((await bot.app.status(world.discord.guildId)).problems);
+    assert.ok(status.some((p) => p.includes(refusing) && p.includes('/digest channel add')), status.join('\n'));
+    assert.ok(status.some((p) => p.includes('999999999999999999')), status.join('\n'));
     assert.deepEqual(world.discord.violations(), []);
   });
 });

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, readdirSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,7 +24,7 @@ import { silentLog } from '../helpers/log.ts';
 
 // Debian's chromium; CHROMIUM_PATH points elsewhere (or nowhere, to check the skip).
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SAMPLE = 'digests/2025-11-23-arxiv.md';
+const SAMPLE = 'samples/2025-11-23-arxiv.md';
 // The README's screenshot is refreshed on request (UPDATE_SCREENSHOT=1), so a test run leaves the tree clean.
 const SCREENSHOT = process.env.UPDATE_SCREENSHOT ? 'docs/preview.png' : join(tmpdir(), `adb-preview-${process.pid}.png`);
 const QUERY = '视频事件预测';
@@ -148,8 +148,11 @@ describe('npm start without DISCORD_TOKEN', () => {
       const exited = once(child, 'exit');
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      // Decoded as a stream: a character split across two chunks must not be garbled.
+      child.stdout.setEncoding('utf8');
+      child.stderr.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.on('data', (chunk: string) => (stderr += chunk));
       const deadline = Date.now() + 30_000;
       let url: string | undefined;
       while (!url && Date.now() < deadline && child.exitCode === null) {
@@ -170,6 +173,9 @@ describe('npm start without DISCORD_TOKEN', () => {
       child.kill('SIGINT');
       const [code] = await exited;
       assert.equal(code, 0, `a clean exit on SIGINT\nstderr: ${stderr}`);
+      // The repository's digests/ is empty: the sample is shown from memory and never enters the store.
+      assert.match(stderr, /shows the shipped sample/);
+      assert.deepEqual(readdirSync(dataDir), [], 'nothing written to DATA_DIR');
       await assert.rejects(fetch(`${url}healthz`), 'the port is closed after exit');
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -27,6 +27,19 @@ const PAPERS: RowInput[] = [
   { arxivId: '2511.30006', title: 'Diffusion Models for Weather', author: 'Emmy Noether' },
 ];
 
+ /** An older digest (outside a 7-day window) whose robot papers bob saves, and a recent one with two more. */
+const OLDER: RowInput[] = [
+  { arxivId: '2511.31001', title: 'Robot Grasping with Tactile Sensing', author: 'Ann Lee' },
+  { arxivId: '2511.31002', title: 'Dexterous Robot Manipulation from Video', author: 'Ben Ko' },
+  { arxivId: '2511.31003', title: 'Learning Robot Manipulation Policies', author: 'Cy Do' },
+];
+const RECENT: RowInput[] = [
+  { arxivId: '2511.32001', title: 'Robot Manipulation with Language Models', author: 'Di Wu' },
+  { arxivId: '2511.32002', title: 'Galaxy Cluster Dynamics', author: 'Ed Fu' },
+  { arxivId: '2511.32003', title: 'Tactile Robot Grasping in Clutter', author: 'Flo Ma' },
+  { arxivId: '2511.32004', title: 'Protein Structure Prediction', author: 'Gus Ye' },
+];
+
 type Row = APIActionRowComponent<APIButtonComponentWithCustomId | APIStringSelectComponent>;
 
 describe('reading lists against the local Discord', () => {
@@ -69,15 +82,18 @@ describe('reading lists against the local Discord', () => {
     alice = discord.addMember(discord.guildId, { username: 'alice' }).user.id;
     bob = discord.addMember(discord.guildId, { username: 'bob' }).user.id;
     writeFileSync(join(world.digestDir, '2025-11-25-arxiv.md'), digestMarkdown('2025-11-25', PAPERS));
+    writeFileSync(join(world.digestDir, '2025-11-10-arxiv.md'), digestMarkdown('2025-11-10', OLDER));
+    writeFileSync(join(world.digestDir, '2025-11-26-arxiv.md'), digestMarkdown('2025-11-26', RECENT));
     await world.deploy();
-    bot = await world.start({ DIGEST_CHANNEL_IDS: papersChannel });
+    // The bot's clock sits just after the digests, so "the last 7 days" means something in this archive.
+    bot = await world.start({ DIGEST_CHANNEL_IDS: papersChannel }, { now: () => new Date('2025-11-27T12:00:00Z') });
   });
   after(async () => {
     await world.close();
   });
 
   it('posts each digest message with a 🔖 menu of exactly its papers, and saving from it answers privately', async () => {
-    const [posted] = world.discord.messages(papersChannel);
+    const posted = world.discord.messages(papersChannel).find((m) => saveMenu(m)?.options.some((o) => o.value === 'arxiv:2511.30001'));
     assert.ok(posted, 'the digest was posted');
     const menu = saveMenu(posted);
     assert.ok(menu, 'a save menu under the digest');
@@ -85,9 +101,10 @@ describe('reading lists against the local Discord', () => {
     const record = await world.discord.interact({ kind: 'select', messageId: posted.id, customId: menu.custom_id, values: ['arxiv:2511.30001', 'arxiv:2511.30002'], channelId: papersChannel, userId: alice });
     assert.match(reply(record).content, /Saved 2 papers — 2 in your reading list/);
     assert.ok(reply(record).flags & 64, 'ephemeral');
-    assert.equal(world.discord.messages(papersChannel).length, 1, 'nothing posted in the channel');
+    const count = world.discord.messages(papersChannel).length;
     const again = await world.discord.interact({ kind: 'select', messageId: posted.id, customId: menu.custom_id, values: ['arxiv:2511.30001'], channelId: papersChannel, userId: alice });
     assert.match(reply(again).content, /Already in your reading list \(2 papers\)/);
+    assert.equal(world.discord.messages(papersChannel).length, count, 'nothing posted in the channel');
   });
 
   it('saves from search results and from /paper show, in the user\'s language', async () => {
@@ -138,8 +155,24 @@ describe('reading lists against the local Discord', () => {
     assert.deepEqual(world.discord.violations(), []);
   });
 
+  it('recommends recent papers on the topic of what was saved, saying why, and says how to start with nothing saved', async () => {
+    const empty = await command([{ type: 1, name: 'recommend' }], bob);
+    assert.match(reply(empty).content, /reading list, which is empty/);
+    for (const p of OLDER) await bot.app.stores.saved.save({ userId: bob, paperId: `arxiv:${p.arxivId}`, guildId: world.discord.guildId, limit: 100 });
+    const record = await command([{ type: 1, name: 'recommend', options: [{ type: 4, name: 'days', value: 7 }] }], bob);
+    const text = reply(record).embeds[0]?.description ?? '';
+    assert.match(text, /Robot Manipulation with Language Models/);
+    assert.match(text, /Tactile Robot Grasping in Clutter/);
+    assert.doesNotMatch(text, /Galaxy|Protein/, 'other topics are not recommended');
+    assert.doesNotMatch(text, /Dexterous|Learning Robot Manipulation Policies/, 'saved papers (and older digests) are not');
+    assert.match(text, /similar in: .*robot/);
+    const wide = await command([{ type: 1, name: 'recommend', options: [{ type: 4, name: 'days', value: 1 }] }], bob);
+    assert.match(reply(wide).content + (reply(wide).embeds[0]?.description ?? ''), /last 1 days|Robot Manipulation with Language Models/);
+  });
+
   it('clears the list only after confirmation, and leaves other people\'s lists alone', async () => {
     await bot.app.stores.saved.save({ userId: bob, paperId: 'arxiv:2511.30006', guildId: world.discord.guildId, limit: 10 });
+    const bobs = (await bot.app.stores.saved.list(bob)).length;
     const ask = await saved('clear');
     assert.match(reply(ask).content, /Delete your whole reading list \(3 papers\)/);
     const keep = await press(ask, /Keep it/);
@@ -149,7 +182,7 @@ describe('reading lists against the local Discord', () => {
     const done = await press(ask2, /Delete my list/);
     assert.match(reply(done).content, /reading list is deleted \(3 papers\)/);
     assert.deepEqual(await bot.app.stores.saved.list(alice), []);
-    assert.equal((await bot.app.stores.saved.list(bob)).length, 1);
+    assert.equal((await bot.app.stores.saved.list(bob)).length, bobs);
     assert.match(reply(await saved('list')).embeds[0]?.description ?? '', /reading list is empty/);
     assert.deepEqual(world.discord.violations(), []);
   });

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBot, type RunningBot } from '../../src/bot.ts';
+import { startBot, type BotOptions, type RunningBot } from '../../src/bot.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { deployCommands } from '../../src/interactions/deploy.ts';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions } from '../discord/driver.ts';
@@ -22,8 +22,8 @@ export interface TestWorld {
   config: Config;
   /** Registers the commands in the default guild (bulk overwrite, validated by the server). */
   deploy(): Promise<void>;
-  /** Starts the bot in this process and waits for its start-up run. */
-  start(extraEnv?: Record<string, string>): Promise<RunningBot>;
+  /** Starts the bot in this process and waits for its start-up run; `options` injects e.g. its clock. */
+  start(extraEnv?: Record<string, string>, options?: BotOptions): Promise<RunningBot>;
   /** Stops the bot (if started), the local Discord, and removes the temp folder. */
   close(): Promise<void>;
 }
@@ -57,10 +57,10 @@ export async function createWorld(options: FakeDiscordOptions & { env?: Record<s
     async deploy() {
       await deployCommands({ token: discord.token, apiUrl: discord.apiUrl, applicationId: discord.applicationId, guildId: discord.guildId });
     },
-    async start(extraEnv = {}) {
+    async start(extraEnv = {}, options = {}) {
       // TEST_LOG=debug shows the bot's log on stderr when a test needs explaining.
       const log = process.env.TEST_LOG ? pino({ level: process.env.TEST_LOG }, pino.destination(2)) : silentLog();
-      const bot = await startBot(loadConfig({ ...env, ...extraEnv }, null), log);
+      const bot = await startBot(loadConfig({ ...env, ...extraEnv }, null), log, options);
       bots.push(bot);
       await bot.startupRun;
       return bot;

@@ -18,13 +18,13 @@ describe('cli ingest and search', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('ingest prints { files, papers, new, updated, seconds } and is idempotent', () => {
-    const first = cli('ingest', 'digests/', '--store', store);
+    const first = cli('ingest', 'samples/', '--store', store);
     assert.equal(first.status, 0, first.stderr);
     const report = JSON.parse(first.stdout) as Record<string, number>;
     assert.deepEqual(Object.keys(report), ['files', 'papers', 'new', 'updated', 'seconds']);
     assert.deepEqual([report.files, report.papers, report.new, report.updated], [1, 10, 10, 0]);
     assert.equal(typeof report.seconds, 'number');
-    const again = JSON.parse(cli('ingest', 'digests/2025-11-23-arxiv.md', '--store', store).stdout) as Record<string, number>;
+    const again = JSON.parse(cli('ingest', 'samples/2025-11-23-arxiv.md', '--store', store).stdout) as Record<string, number>;
     assert.equal(again.new, 0);
   });
 

@@ -9,7 +9,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { Paper } from '../../src/digest/types.ts';
+import { numberedPaper } from '../helpers/papers.ts';
 import { StoreOpenError, StoreUnavailableError, openStores } from '../../src/store/index.ts';
 import { POSTGRES_URL, REDIS_URL, testBackends, uniqueNamespace } from '../helpers/backends.ts';
 
@@ -113,13 +113,7 @@ async function proxyTo(target: string, defaultPort: number) {
   };
 }
 
-function paper(n: number): Paper {
-  return {
-    id: `arxiv:9999.${n}`, arxivId: `9999.${n}`, version: 1, doi: null, source: 'arxiv', date: '2025-11-20',
-    published: null, title: `p${n}`, titleOriginal: null, authors: [], abstract: null, abstractOriginal: null,
-    pdfUrl: null, url: null, codeUrl: null, notes: null,
-  };
-}
+const paper = (n: number) => numberedPaper(n, { prefix: '9999', date: '2025-11-20', title: `p${n}` });
 
 const servers = (await testBackends()).filter((b) => b.name === 'redis' || b.name === 'postgres');
 for (const backend of servers) {

@@ -31,7 +31,7 @@ function cli(args: string[], stdin = ''): Promise<Run> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
-    // Decode as a stream: a chunk boundary may fall inside a multi-byte character.
+    // Decoded as a stream: a character split across two chunks must not be garbled.
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => (stdout += chunk));

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { memorySnapshotFile, openArchive } from '../../src/archive.ts';
-import type { Paper } from '../../src/digest/types.ts';
+import { numberedPaper } from '../helpers/papers.ts';
 import { memoryStores } from '../../src/store/index.ts';
 
-function paper(n: number, title: string): Paper {
-  return {
-    id: `arxiv:2601.${String(n).padStart(5, '0')}`, arxivId: `2601.${String(n).padStart(5, '0')}`, version: 1, doi: null, source: 'arxiv',
-    date: '2026-01-01', published: null, title, titleOriginal: null, authors: ['A'], abstract: null, abstractOriginal: null,
-    pdfUrl: null, url: null, codeUrl: null, notes: null,
-  };
-}
+const paper = (n: number, title: string) => numberedPaper(n, { prefix: '2601', date: '2026-01-01', title, authors: ['A'] });
 
 describe('archive: the index in step with the store', () => {
   it('loads a current snapshot instead of rebuilding, and rebuilds a stale one', async () => {

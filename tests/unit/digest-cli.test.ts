@@ -9,13 +9,13 @@ const cli = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, encoding: 'utf8' });
 
 test('parse prints one JSON object with the contract shape', () => {
-  const run = cli('parse', 'digests/2025-11-23-arxiv.md');
+  const run = cli('parse', 'samples/2025-11-23-arxiv.md');
   assert.equal(run.status, 0, run.stderr);
   const out = JSON.parse(run.stdout) as { files: Array<Record<string, unknown>> };
   assert.equal(out.files.length, 1);
   const file = out.files[0]!;
   assert.deepEqual(Object.keys(file), ['file', 'digests', 'papers', 'warnings']);
-  assert.equal(file.file, 'digests/2025-11-23-arxiv.md');
+  assert.equal(file.file, 'samples/2025-11-23-arxiv.md');
   assert.deepEqual(file.digests, [{ date: '2025-11-23', source: 'arxiv', status: 'ok', message: null, papers: 10 }]);
   const papers = file.papers as Array<Record<string, unknown>>;
   assert.equal(papers.length, 10);
@@ -42,7 +42,7 @@ test('warnings are { line, message }, exactly as the contract shows', () => {
 });
 
 test('folders are searched recursively; --summary prints totals', () => {
-  const run = cli('parse', '--summary', 'digests', 'tests/fixtures/digest-summary-sections');
+  const run = cli('parse', '--summary', 'samples', 'tests/fixtures/digest-summary-sections');
   assert.equal(run.status, 0, run.stderr);
   const s = JSON.parse(run.stdout) as Record<string, unknown>;
   assert.ok((s.files as number) >= 2);

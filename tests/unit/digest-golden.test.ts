@@ -1,5 +1,5 @@
 /**
- * Golden test for the sample digest shipped in digests/: exactly its 10 papers, each with a clean one-line
+ * Golden test for the sample digest shipped in samples/: exactly its 10 papers, each with a clean one-line
  * title, first author, PDF link and full abstract. The expected JSON was generated once and checked by hand
  * against the markdown (titles = first line of each title cell, abstracts = the whole last cell).
  */
@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { parseDigest } from '../../src/digest/index.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const text = readFileSync(join(root, 'digests', '2025-11-23-arxiv.md'), 'utf8');
+const text = readFileSync(join(root, 'samples', '2025-11-23-arxiv.md'), 'utf8');
 const golden: unknown = JSON.parse(readFileSync(join(root, 'tests', 'fixtures', 'digest-golden', '2025-11-23-arxiv.json'), 'utf8'));
-const result = parseDigest({ text, fileName: 'digests/2025-11-23-arxiv.md' });
+const result = parseDigest({ text, fileName: 'samples/2025-11-23-arxiv.md' });
 
 test('sample digest yields exactly arXiv 2511.16664..16674 without 16667', () => {
   const ids = result.papers.map((p) => p.arxivId).sort();

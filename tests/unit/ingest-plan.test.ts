@@ -10,9 +10,10 @@ import { createRunner } from '../../src/jobs/runner.ts';
 import { buildStatus } from '../../src/status.ts';
 import { memoryStores, type ChannelRecord, type Stores } from '../../src/store/index.ts';
 import { digestMarkdown, rows } from '../helpers/digests.ts';
+import { problemSentences } from '../helpers/problems.ts';
 import { silentLog } from '../helpers/log.ts';
 
-const SAMPLE = readFileSync('digests/2025-11-23-arxiv.md', 'utf8');
+const SAMPLE = readFileSync('samples/2025-11-23-arxiv.md', 'utf8');
 const log = silentLog();
 
 async function setup(files: Record<string, string>): Promise<{ stores: Stores; archive: Archive; folder: ReturnType<typeof memoryDigestFolder> }> {
@@ -61,7 +62,9 @@ describe('ingest', () => {
     assert.equal(report.added.length, 10);
     assert.ok((await stores.files.get('broken.md'))?.error);
     const status = await buildStatus({ stores, runner: createRunner({ steps: null as never, log, schedule: '* * * * *', timeZone: 'UTC' }), instance: () => 'x' }, 'g');
-    assert.ok(status.problems.some((p) => p.includes('broken.md')), status.problems.join('\n'));
+    const sentences = problemSentences(status.problems);
+    assert.ok(status.problems.some((p) => p.key === 'problem.badFile' && p.params?.path === 'broken.md'), sentences.join('\n'));
+    assert.ok(sentences.some((p) => p.startsWith('digest file broken.md yielded no papers')), sentences.join('\n'));
   });
 });
 

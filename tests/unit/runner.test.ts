@@ -72,7 +72,7 @@ describe('runner', () => {
     const runner = createRunner({ steps: s, log: silentLog(), schedule: '*/15 * * * *', timeZone: 'UTC', retryDeliveryMs: 0 });
     const report = await runner.run('test');
     assert.ok(s.calls.includes('drain'));
-    assert.ok(report.problems.some((p) => p.includes('store down')));
+    assert.deepEqual(report.problems, [{ key: 'problem.ingestFailed', params: { reason: 'store down' } }]);
   });
 
   it('retries a failed run by itself, backing off, until the store is back (issue 15)', async () => {
@@ -87,7 +87,7 @@ describe('runner', () => {
     });
     const runner = createRunner({ steps: s, log: silentLog(), schedule: '0 0 1 1 *', timeZone: 'UTC', retryFailedMs: 30 });
     const first = await runner.run('test');
-    assert.ok(first.problems.some((p) => p.includes('unavailable')));
+    assert.ok(first.problems.some((p) => p.key === 'problem.ingestFailed' && String(p.params?.reason).includes('unavailable')));
     const deadline = Date.now() + 3000;
     while (runner.lastRun()?.problems.length !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     assert.equal(times.length, 3, 'two retries, the second one succeeding');

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { parseDigest } from '../../src/digest/index.ts';
 import { SearchIndex } from '../../src/search/index.ts';
 
-const papers = parseDigest({ text: readFileSync('digests/2025-11-23-arxiv.md', 'utf8'), fileName: '2025-11-23-arxiv.md' }).papers;
+const papers = parseDigest({ text: readFileSync('samples/2025-11-23-arxiv.md', 'utf8'), fileName: '2025-11-23-arxiv.md' }).papers;
 const index = new SearchIndex();
 index.add(papers);
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Keyv from 'keyv';
 import { z } from 'zod';
-import type { Paper } from '../../src/digest/types.ts';
+import { numberedPaper } from '../helpers/papers.ts';
 import { redactUrl } from '../../src/store/backends.ts';
 import { StoreUnavailableError, errorCode, isTransient } from '../../src/store/errors.ts';
 import type { StoreLogger } from '../../src/store/kv.ts';
@@ -131,11 +131,7 @@ describe('KeyedMutex', () => {
 });
 
 describe('mergePaper', () => {
-  const base: Paper = {
-    id: 'arxiv:1', arxivId: '1', version: 1, doi: null, source: 'arxiv', date: '2025-11-20', published: null,
-    title: 't', titleOriginal: null, authors: [], abstract: null, abstractOriginal: null, pdfUrl: 'p1', url: 'u1',
-    codeUrl: null, notes: null,
-  };
+  const base = numberedPaper(1, { date: '2025-11-20', title: 't', authors: [], pdfUrl: 'p1', url: 'u1' });
   it('keeps date and source, fills gaps, takes links only from a newer version', () => {
     const seen = { ...base, date: '2025-11-21', source: 'x', titleOriginal: 'T', authors: ['A'], pdfUrl: 'p0' };
     assert.deepEqual(mergePaper(base, seen), { ...base, titleOriginal: 'T', authors: ['A'] });

@@ -5,18 +5,12 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import Keyv from 'keyv';
-import type { Paper } from '../../src/digest/types.ts';
+import { numberedPaper } from '../helpers/papers.ts';
 import type { Kv } from '../../src/store/index.ts';
 import { createStores } from '../../src/store/index.ts';
 import { deserializeValue, keyvKv, serializeValue } from '../../src/store/kv.ts';
 
-function paper(n: number): Paper {
-  return {
-    id: `arxiv:1234.${n}`, arxivId: `1234.${n}`, version: 1, doi: null, source: 'arxiv', date: '2025-11-20',
-    published: null, title: `p${n}`, titleOriginal: null, authors: [], abstract: null, abstractOriginal: null,
-    pdfUrl: null, url: null, codeUrl: null, notes: null,
-  };
-}
+const paper = (n: number) => numberedPaper(n, { prefix: '1234', date: '2025-11-20', title: `p${n}` });
 
 /** A memory Kv whose writes of keys matching `pattern` fail while `broken` is true. */
 function faultyKv(pattern: RegExp) {

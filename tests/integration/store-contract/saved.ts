@@ -1,5 +1,5 @@
 /**
- * The reading-list part of the store contract: run by tests/integration/store-saved.test.ts against every backend
+ * The reading-list part of the store contract: run by tests/integration/store-contract.test.ts against every backend
  * (memory, SQLite, Redis, Postgres) with a fresh store per test.
  */
 import assert from 'node:assert/strict';
