@@ -63,15 +63,17 @@ describe('an oversized stored record (issue 15 item 2)', () => {
     assert.equal(search.status, 0, search.stderr);
     assert.equal((JSON.parse(search.stdout) as { total: number }).total, 2);
 
-    const digestDir = join(dir, 'empty-digests');
+    // One digest of its own, so the preview opens this store (an empty folder shows the bundled sample instead).
+    const digestDir = join(dir, 'preview-digests');
     mkdirSync(digestDir);
+    writeFileSync(join(digestDir, '2026-01-12-arxiv.md'), digestMarkdown('2026-01-12', rows(1, 62000)));
     const config = loadConfig({ DATA_DIR: dataDir, DIGEST_DIR: digestDir, PREVIEW_PORT: '0' }, null);
     const preview = await startPreview(config, silentLog());
     try {
       assert.equal((await fetch(preview.url)).status, 200);
       // A path starting with `//` is a path, not a host (it was a 500).
       assert.equal((await fetch(`${preview.url}/`)).status, 200);
-      assert.equal(preview.archive.index.size, 2);
+      assert.equal(preview.archive.index.size, 3, 'the two stored papers and the folder\'s one');
     } finally {
       await preview.stop();
     }
