@@ -287,10 +287,11 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 const SLICE_MS = 20;
 
 /** Adds papers one at a time, giving the event loop a turn every `SLICE_MS`. */
-async function addSliced(index: SearchIndex, papers: readonly Paper[]): Promise<void> {
+async function addSliced(index: SearchIndex, papers: readonly Paper[], log?: Logger): Promise<void> {
   let sliceStart = performance.now();
   for (const paper of papers) {
-    index.add([paper]);
+    // One paper the index cannot take (e.g. a hostile record) is left out and reported; the rest go in.
+    for (const skipped of index.add([paper])) log?.warn({ paper: skipped.id, reason: skipped.reason }, 'search index: left out a paper it could not index');
     if (performance.now() - sliceStart > SLICE_MS) {
       await turn();
       sliceStart = performance.now();
@@ -364,7 +365,7 @@ export async function openArchive(deps: {
     for (const record of bytes ? decodeLog(bytes) : []) {
       // Records chain by revision; one that does not follow on (written before the snapshot was replaced) is skipped.
       if (record.from !== covers) continue;
-      await addSliced(loaded, record.papers);
+      await addSliced(loaded, record.papers, log);
       covers = record.to;
       count = record.count;
     }
@@ -381,7 +382,7 @@ export async function openArchive(deps: {
     const next = new SearchIndex();
     let sliceStart = performance.now();
     for await (const paper of stores.papers.all()) {
-      next.add([paper]);
+      for (const skipped of next.add([paper])) log?.warn({ paper: skipped.id, reason: skipped.reason }, 'search index: left out a paper it could not index');
       // Time-sliced: the event loop gets a turn every few milliseconds of indexing (a paper takes about one).
       if (performance.now() - sliceStart > SLICE_MS) {
         await turn();
@@ -449,7 +450,7 @@ export async function openArchive(deps: {
     },
     async indexPapers(papers, range) {
       const target = live;
-      await addSliced(target, papers);
+      await addSliced(target, papers, log);
       // The papers went into an index a concurrent refresh has since replaced: the new one was read from the store.
       if (target !== live) return false;
       unsaved.push(...papers);

@@ -8,7 +8,8 @@ import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js'
 import type { AppServices } from './app.ts';
 import { diskSnapshotFile, openArchive, type Archive, type RevisionRange } from './archive.ts';
 import type { Paper } from './digest/types.ts';
-import type { Config } from './config.ts';
+import { configSecrets, digestDirProblem, type Config } from './config.ts';
+import { explainDiscordError } from './interactions/api-errors.ts';
 import { restDiscordPort } from './discord/discord-port.ts';
 import { loadCommands } from './interactions/loader.ts';
 import { createPublisher } from './discord/publisher.ts';
@@ -19,6 +20,7 @@ import { diskDigestFolder } from './jobs/digest-folder.ts';
 import { ingestFolder } from './jobs/ingest.ts';
 import { createCluster, type Cluster } from './jobs/cluster.ts';
 import { localLease, redisLease } from './jobs/lease.ts';
+import { createParseWorker } from './jobs/parse-worker.ts';
 import { planDeliveries } from './jobs/plan.ts';
 import { createRefusalPolicy } from './jobs/refusals.ts';
 import { planWeekly } from './jobs/weekly.ts';
@@ -63,6 +65,8 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
   });
   const archive = await openArchive({ stores, snapshot: diskSnapshotFile(snapshotPathIn(config.dataDir, stores.backend)), log });
   log.info({ store: stores.backend, papers: archive.index.size, index: archive.origin }, 'archive open');
+  const digestDir = digestDirProblem(config);
+  if (digestDir) log.warn({ digestDir: config.digestDir }, digestDir);
 
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
@@ -90,6 +94,8 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     ...(stores.redis ? { fence: () => lease.stillHeld() } : {}),
   });
   const folder = diskDigestFolder(config.digestDir);
+  // Digests are parsed in a worker thread: a huge or hostile file must not delay interactions (issue 15).
+  const parser = createParseWorker({ eager: true });
   // DIGEST_SOURCES: the run fetches new files into DIGEST_DIR first; the folder scan then ingests them.
   // Loaded only when used: its HTTP stack (undici 7) costs start-up time an install without sources need not pay.
   const fetcher = config.digestSources.length
@@ -121,7 +127,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
         },
       }),
       async ingest() {
-        const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }), now }));
+        const report = metrics.ingestObserve(await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }), now, parse: parser.parse }));
         await cluster?.announcePapers([...report.added, ...report.updated], report.revisions);
         // Before posts are planned, within the budget: today's posts carry English titles and every author.
         await metadata?.enrichNew(report.added);
@@ -193,11 +199,12 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     await client.login(token);
   } catch (error) {
     await client.destroy().catch(() => undefined);
+    await parser.close().catch(() => undefined);
     await metrics.close().catch(() => undefined);
     await stores.close().catch(() => undefined);
     // The cause is not attached: its message (and stack) could carry the token.
     // eslint-disable-next-line preserve-caught-error
-    throw new Error(`cannot log in to Discord at ${config.discordApiUrl}: ${scrubSecrets((error as Error).message, [token])}`);
+    throw new Error(scrubSecrets(explainDiscordError(error, { apiUrl: config.discordApiUrl, action: 'log in to Discord' }), configSecrets(config)));
   }
 
   return {
@@ -212,6 +219,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
       await fetcher?.close().catch(() => undefined);
       await archive.saveSnapshot().catch((error: unknown) => log.warn({ err: error }, 'could not save the search index snapshot'));
       await archive.settled();
+      await parser.close();
       await client.destroy();
       await metrics.close();
       await stores.close();

@@ -3,15 +3,27 @@
  * Fails fast with one line per problem, so a mis-configured bot never half-starts.
  * The token is kept out of everything printable (see {@link redactConfig}).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import cron from 'node-cron';
 import { z } from 'zod';
-import { redactUrl } from './redact.ts';
+import { redactUrl, urlCredentials } from './redact.ts';
 import { parseSources, SourceSpecError, type SourceSpec } from './source-spec.ts';
 
 /** Log levels pino understands. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * A whole number from `min` to `max` written in the environment. Coercing would say "expected number, received
+ * NaN" for `PREVIEW_PORT=abc`; this says what is expected.
+ */
+const wholeNumber = (min: number, max: number, what = 'a whole number') =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be ${what} from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be ${what} from ${min} to ${max}`);
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17–20 digits)');
 
@@ -26,14 +38,14 @@ const schema = z.object({
     .transform((url) => url.slice(0, url.length - trailingSlashes(url))),
   KEYV_URL: z.string().trim().min(1).optional(),
   KEYV_NAMESPACE: z.string().trim().regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, _ . or -').default('arxiv-digest-bot'),
-  SHARD_COUNT: z.coerce.number().int().min(1).max(1000).optional(),
+  SHARD_COUNT: wholeNumber(1, 1000).optional(),
   SHARD_IDS: z
     .string()
     .trim()
     .regex(/^\d+(\s*,\s*\d+)*$/, 'must be a comma-separated list of shard numbers such as 0,1')
     .transform((list) => list.split(',').map((n) => Number(n.trim())))
     .optional(),
-  LEASE_TTL_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+  LEASE_TTL_MS: wholeNumber(500, 600_000, 'a number of milliseconds').default(15_000),
   DATA_DIR: z.string().trim().min(1).default('data'),
   DIGEST_DIR: z.string().trim().min(1).default('digests'),
   DIGEST_CRON: z
@@ -46,7 +58,7 @@ const schema = z.object({
     .trim()
     .default('UTC')
     .refine(isTimeZone, 'must be an IANA time zone such as UTC or Asia/Shanghai'),
-  DIGEST_BACKLOG: z.coerce.number().int().min(1).max(60).default(3),
+  DIGEST_BACKLOG: wholeNumber(1, 60).default(3),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DIGEST_CHANNEL_IDS: z
     .string()
@@ -54,9 +66,9 @@ const schema = z.object({
     .default('')
     .transform((list) => list.split(/[\s,]+/).filter(Boolean))
     .pipe(z.array(snowflake)),
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_PORT: wholeNumber(0, 65535, 'a port number').default(9464),
   METRICS_HOST: z.string().trim().default('127.0.0.1'),
-  PREVIEW_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  PREVIEW_PORT: wholeNumber(0, 65535, 'a port number').default(8787),
   METADATA: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   METADATA_CONTACT: z.string().trim().email('must be an e-mail address the API operators can write to').optional(),
   METADATA_BUDGET_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
@@ -84,7 +96,7 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
-  DIGEST_LOOKBACK_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  DIGEST_LOOKBACK_DAYS: wholeNumber(0, 60, 'a number of days').default(3),
   GITHUB_TOKEN: z.string().trim().min(1).optional(),
   GITHUB_API_URL: httpUrl('https://api.github.com'),
   GITHUB_RAW_URL: httpUrl('https://raw.githubusercontent.com'),
@@ -220,7 +232,13 @@ export function redactConfig(config: Config): Record<string, unknown> {
     discordToken: config.discordToken ? '[set]' : '[unset]',
     githubToken: config.githubToken ? '[set]' : '[unset]',
     keyvUrl: config.keyvUrl && redactUrl(config.keyvUrl),
+    discordApiUrl: redactUrl(config.discordApiUrl),
   };
+}
+
+/** Every string of the configuration that must never be printed: tokens and passwords in URLs. */
+export function configSecrets(config: Config): string[] {
+  return [config.discordToken ?? '', config.githubToken ?? '', ...urlCredentials(config.discordApiUrl), ...urlCredentials(config.keyvUrl)].filter(Boolean);
 }
 
 function isTimeZone(zone: string): boolean {
@@ -237,4 +255,18 @@ function trailingSlashes(url: string): number {
   let n = 0;
   while (n < url.length && url[url.length - 1 - n] === '/') n++;
   return n;
+}
+
+/**
+ * Why `DIGEST_DIR` cannot be read as a folder of digests, or null: a mistyped path would otherwise ingest nothing
+ * without a word.
+ */
+export function digestDirProblem(config: Pick<Config, 'digestDir'>): string | null {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(config.digestDir).isDirectory();
+  } catch {
+    return `DIGEST_DIR ${config.digestDir} does not exist: no digests will be ingested until it does — create it or set DIGEST_DIR to your digests folder`;
+  }
+  return isFolder ? null : `DIGEST_DIR ${config.digestDir} is not a folder — set DIGEST_DIR to the folder that holds the digest files`;
 }

@@ -3,7 +3,7 @@
  * Without a token it says what to set, then serves the local preview instead of failing obscurely.
  */
 import { startBot, type RunningBot } from './bot.ts';
-import { ConfigError, loadConfig, redactConfig, type Config } from './config.ts';
+import { ConfigError, configSecrets, loadConfig, redactConfig, type Config } from './config.ts';
 import { createLogger, scrubSecrets } from './log.ts';
 import { startPreview } from './preview/index.ts';
 
@@ -30,7 +30,8 @@ async function main(): Promise<number> {
     );
     return preview(config);
   }
-  const log = createLogger({ level: config.logLevel, secrets: [config.discordToken, ...(config.githubToken ? [config.githubToken] : [])] });
+  const secrets = configSecrets(config);
+  const log = createLogger({ level: config.logLevel, secrets });
   log.info({ config: redactConfig(config) }, 'starting');
   // Signals are handled from the start: a stop during start-up exits at once (nothing is in flight yet, and the
   // outbox keeps whatever was planned), a stop later finishes the work in flight first.
@@ -65,7 +66,7 @@ async function main(): Promise<number> {
   try {
     bot = await startBot(config, log);
   } catch (error) {
-    const message = scrubSecrets((error as Error).message, [config.discordToken]);
+    const message = scrubSecrets((error as Error).message, secrets);
     log.fatal(message);
     console.error(message);
     return 1;

@@ -22,3 +22,23 @@ export function redactUrl(url: string): string {
     return at > scheme.length ? `${scheme}***${url.slice(at)}` : url;
   }
 }
+
+/** The user name and password a URL carries (decoded and as written), to scrub from any text; empty when none. */
+export function urlCredentials(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const parsed = new URL(url);
+    return [parsed.password, parsed.username].flatMap((part) => [part, safeDecode(part)]).filter((part) => part.length >= 3);
+  } catch {
+    const match = /^[a-z][a-z0-9+.-]*:\/\/(.+)@[^@]*$/i.exec(url);
+    return match?.[1] ? [match[1]] : [];
+  }
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}

@@ -1,15 +1,52 @@
 /** Opening the archive for command-line use: `--store URL`, else `KEYV_URL`, else the default SQLite file. */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { diskSnapshotFile, openArchive, type Archive } from '../archive.ts';
 import { ConfigError, loadConfig } from '../config.ts';
+import type { Logger } from '../log.ts';
 import { snapshotPathIn, sqlitePathIn } from '../paths.ts';
 import { openStores, StoreOpenError, type StoreLogger, type Stores } from '../store/index.ts';
 import { CliError, type CliIo } from './types.ts';
 
+/** ≈33 s of retries: 0.25, 0.5, 1, 2, 4, then 5 s apart (±25 % jitter). */
+export const CLI_WRITE_RETRY = { retries: 10, baseDelayMs: 250, maxDelayMs: 5000 };
+
+/** Whether a command only reads the store (it must exist) or writes to it (it may be created, saying where). */
+export type StoreUse = 'read' | 'write';
+
 /** Opens the store and its search index (loaded from its snapshot when current). */
-export async function openCliArchive(io: CliIo, storeUrl: string | undefined): Promise<Archive & { origin: string }> {
-  const stores = await openCliStores(io, storeUrl);
+export async function openCliArchive(io: CliIo, storeUrl: string | undefined, use: StoreUse): Promise<Archive & { origin: string }> {
+  const stores = await openCliStores(io, storeUrl, use);
   const config = loadConfig(io.env);
-  return openArchive({ stores, snapshot: diskSnapshotFile(snapshotPathIn(config.dataDir, stores.backend)) });
+  // A `--store sqlite://…` file keeps its search snapshot beside it, not in ./data (which belongs to the bot).
+  const file = sqliteFileOf(storeUrl);
+  const snapshotDir = file === undefined ? config.dataDir : dirname(file);
+  try {
+    return await openArchive({ stores, snapshot: diskSnapshotFile(snapshotPathIn(snapshotDir, stores.backend)), log: indexLogger(io) });
+  } catch (error) {
+    await stores.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The file a `sqlite://` URL names, or undefined for other stores. */
+function sqliteFileOf(url: string | undefined): string | undefined {
+  if (url === undefined || !/^sqlite:\/\//i.test(url)) return undefined;
+  const path = url.replace(/^sqlite:\/\//i, '');
+  return path === ':memory:' ? undefined : resolve(path);
+}
+
+/** Papers the index had to leave out are warnings on stderr (the JSON on stdout stays the contract). */
+function indexLogger(io: Pick<CliIo, 'stderr'>): Logger {
+  const warn = stderrLogger(io);
+  const logger = {
+    warn: (obj: Record<string, unknown>, msg: string) => warn.warn(obj, msg),
+    info: () => undefined,
+    debug: () => undefined,
+    error: (obj: Record<string, unknown>, msg: string) => warn.warn(obj, msg),
+    child: () => logger,
+  };
+  return logger as unknown as Logger;
 }
 
 /**
@@ -32,7 +69,7 @@ function stderrLogger(io: Pick<CliIo, 'stderr'>): StoreLogger {
  * Opens just the store (no search index: export and import do not search) from `--store`, else `KEYV_URL`, else
  * the default SQLite file; problems become one CliError line.
  */
-export async function openCliStores(io: CliIo, storeUrl: string | undefined): Promise<Stores> {
+export async function openCliStores(io: CliIo, storeUrl: string | undefined, use: StoreUse): Promise<Stores> {
   let config;
   try {
     config = loadConfig(io.env);
@@ -40,8 +77,29 @@ export async function openCliStores(io: CliIo, storeUrl: string | undefined): Pr
     if (error instanceof ConfigError) throw new CliError(error.problems.join('; '));
     throw error;
   }
+  const url = storeUrl ?? config.keyvUrl;
+  const setting = storeUrl !== undefined ? '--store' : 'KEYV_URL';
+  const file = url === undefined ? resolve(sqlitePathIn(config.dataDir)) : sqliteFileOf(url);
+  if (file !== undefined && !existsSync(file)) {
+    // Opening SQLite creates the file: a mistyped path must not read as an empty archive.
+    if (use === 'read') {
+      throw new CliError(
+        `store sqlite://${file} does not exist — check ${url === undefined ? 'DATA_DIR (or set KEYV_URL / --store)' : setting}; \`cli ingest\` or \`cli import\` create a store`,
+      );
+    }
+    io.stderr.write(`creating a new store at sqlite://${file}\n`);
+  }
   try {
-    return await openStores(storeUrl ?? config.keyvUrl, { sqlitePath: sqlitePathIn(config.dataDir), log: stderrLogger(io) });
+    // KEYV_NAMESPACE as the bot reads it: otherwise a custom namespace exports nothing and imports where the bot never looks.
+    return await openStores(url, {
+      sqlitePath: sqlitePathIn(config.dataDir),
+      namespace: config.keyvNamespace,
+      setting,
+      log: stderrLogger(io),
+      // A writing command rides out a store restart of the length an operator expects (~30 s, each retry shown on
+      // stderr) before it fails; what it had not yet written is written by the next run (files are marked last).
+      ...(use === 'write' && { retry: CLI_WRITE_RETRY }),
+    });
   } catch (error) {
     if (error instanceof StoreOpenError) throw new CliError(error.message);
     throw error;

@@ -25,7 +25,7 @@ const command: CliCommand = {
     if (unknown) throw new CliError(`unknown option ${unknown}`);
     if (args.length) throw new CliError(`unexpected argument ${args[0]}`);
     const started = performance.now();
-    const stores = await openCliStores(io, store);
+    const stores = await openCliStores(io, store, 'write');
     try {
       const config = loadConfig(io.env);
       const contact = {

@@ -19,7 +19,7 @@ const command: CliCommand = {
     const store = takeOption(args, '--store');
     const out = takeOption(args, '--out');
     if (args.length > 0) throw new CliError(`unexpected argument ${args[0] ?? ''}`);
-    const stores = await openCliStores(io, store);
+    const stores = await openCliStores(io, store, 'read');
     try {
       if (out === undefined) {
         await exportTo(stores, io.stdout, io);

@@ -48,7 +48,7 @@ const command: CliCommand = {
     const days = datesBetween(from, to).length;
     if (days > MAX_DAYS) throw new CliError(`${days} days is more than one fetch may ask for (${MAX_DAYS}); split the range`);
 
-    const stores = await openCliStores(io, store);
+    const stores = await openCliStores(io, store, 'write');
     const log = createLogger({
       level: io.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent',
       destination: io.stderr,

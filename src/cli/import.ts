@@ -41,7 +41,7 @@ const command: CliCommand = {
         throw new CliError(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
     }
-    const stores = await openCliStores(io, store);
+    const stores = await openCliStores(io, store, 'write');
     const started = performance.now();
     const cursor: Cursor = { line: 0, kinds: {} };
     try {

@@ -20,7 +20,7 @@ const command: CliCommand = {
     if (unknown) throw new CliError(`unknown option ${unknown}`);
     if (args.length === 0) throw new CliError('ingest needs at least one file or folder');
     const files = await collectFiles(args);
-    const archive = await openCliArchive(io, store);
+    const archive = await openCliArchive(io, store, 'write');
     try {
       const log = createLogger({ level: io.env.LOG_LEVEL === 'debug' ? 'debug' : 'silent', destination: io.stderr });
       const progress = createProgress(io.stderr, { label: 'ingest', unit: 'files', total: files.length });

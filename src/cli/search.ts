@@ -31,7 +31,7 @@ const command: CliCommand = {
       if (args.length !== 1) throw new CliError('search needs one query (quote it), or --queries FILE');
       queries = [args[0] as string];
     }
-    const archive = await openCliArchive(io, store);
+    const archive = await openCliArchive(io, store, 'read');
     try {
       for (const query of queries) io.stdout.write(`${JSON.stringify(runQuery(archive.index, query, limit))}\n`);
       return 0;

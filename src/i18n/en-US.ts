@@ -1,7 +1,7 @@
 /** English (en-US) user-facing text. Every key here must exist in zh-CN.ts too (the type checker enforces it). */
 export const enUS = {
   'error.generic': 'Something went wrong on our side. It has been logged; please try again in a moment.',
-  'error.store': 'The paper archive is unreachable right now. Please try again in a minute.',
+  'error.store': 'The paper archive is unavailable right now — try again shortly.',
   'error.discord': 'Discord refused that request: {reason}',
   'error.unknownCommand': 'This command is not available anymore. The bot may have been updated; try again.',
   'error.expired': 'These buttons have expired. Run the command again.',

@@ -3,7 +3,7 @@ import type { MessageKey } from './en-US.ts';
 /** 简体中文 (zh-CN) user-facing text; keys mirror en-US.ts. */
 export const zhCN: Record<MessageKey, string> = {
   'error.generic': '出了点问题，已记录日志，请稍后重试。',
-  'error.store': '论文存档暂时无法访问，请一分钟后重试。',
+  'error.store': '论文存档暂时不可用，请稍后再试。',
   'error.discord': 'Discord 拒绝了该请求：{reason}',
   'error.unknownCommand': '该命令已不可用，机器人可能刚刚更新，请重试。',
   'error.expired': '这些按钮已失效，请重新运行命令。',

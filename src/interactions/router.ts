@@ -7,6 +7,7 @@ import { DiscordAPIError, MessageFlags, type Interaction, type RepliableInteract
 import type { AppServices } from '../app.ts';
 import { pickLocale, translator, type Translate } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
+import { isStoreError } from '../store/index.ts';
 import type { Command, CommandContext, ReplyPayload } from './command.ts';
 import { decodeCustomId } from '../discord/custom-id.ts';
 import { UserError } from './errors.ts';
@@ -94,10 +95,6 @@ async function reportError(error: unknown, replier: Replier, t: Translate, log: 
   } catch (replyError) {
     log.warn({ err: replyError }, 'could not tell the user about the error (interaction expired?)');
   }
-}
-
-function isStoreError(error: unknown): boolean {
-  return error instanceof Error && /Store/.test(error.name);
 }
 
 interface Replier {

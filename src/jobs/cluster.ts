@@ -9,7 +9,7 @@ import type { Archive, RevisionRange } from '../archive.ts';
 import type { Paper } from '../digest/types.ts';
 import { asProblem } from '../i18n/problems.ts';
 import type { Logger } from '../log.ts';
-import type { RedisClient } from '../store/index.ts';
+import { asStoreError, type RedisClient } from '../store/index.ts';
 import type { Lease } from './lease.ts';
 import type { DigestRunner, RunReport } from './runner.ts';
 
@@ -51,13 +51,31 @@ export interface ClusterDeps {
 export function createCluster(deps: ClusterDeps): Cluster {
   const { redis, lease, inner, log } = deps;
   const channel = `${deps.prefix}:control`;
+  // The subscriber is a second connection: `duplicate()` copies the options (reconnect strategy) but not the
+  // listeners, and a node-redis client without an 'error' listener crashes the process when Redis goes away.
+  // It reconnects and re-subscribes by itself; announcements missed meanwhile are caught by the revision check.
   const subscriber = redis.duplicate();
+  let subscriberDown = false;
+  subscriber.on('error', (error: unknown) => {
+    if (!subscriberDown) log.warn({ err: error }, 'cluster channel lost its connection; reconnecting');
+    subscriberDown = true;
+  });
+  subscriber.on('ready', () => {
+    if (subscriberDown) log.info('cluster channel reconnected');
+    subscriberDown = false;
+  });
   const waiters = new Set<(message: ControlMessage) => void>();
   let leader = false;
   let leaseTimer: NodeJS.Timeout | null = null;
   let refreshTimer: NodeJS.Timeout | null = null;
 
-  const publish = (message: ControlMessage) => redis.publish(channel, JSON.stringify(message));
+  const publish = async (message: ControlMessage) => {
+    try {
+      return await redis.publish(channel, JSON.stringify(message));
+    } catch (error) {
+      throw asStoreError(error, 'a cluster message');
+    }
+  };
 
   function waitFor<T extends ControlMessage>(match: (m: ControlMessage) => m is T, timeoutMs: number): Promise<T | null> {
     return new Promise((resolve) => {
@@ -147,7 +165,10 @@ export function createCluster(deps: ClusterDeps): Cluster {
     isLeader: () => leader,
     async announcePapers(papers, range) {
       if (papers.length === 0 || !range) return;
-      await publish({ kind: 'papers', from: deps.owner, ids: papers.map((p) => p.id), range });
+      // The papers are stored already: a lost announcement only delays the others, whose revision check catches up.
+      await publish({ kind: 'papers', from: deps.owner, ids: papers.map((p) => p.id), range }).catch((error: unknown) =>
+        log.warn({ err: error }, 'could not announce new papers; the other processes will find them on their next check'),
+      );
     },
     async start() {
       await subscriber.connect();

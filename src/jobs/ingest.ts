@@ -9,6 +9,7 @@ import type { Paper, ParseResult } from '../digest/types.ts';
 import type { Logger } from '../log.ts';
 import { contentHash, isUnchanged, type DigestRecord, type FileRecord } from '../store/index.ts';
 import type { DigestFolder } from './digest-folder.ts';
+import type { DigestParse } from './parse-worker.ts';
 import { rememberUnmatched } from './unmatched.ts';
 
 /** One digest that a run added to or changed in the archive. */
@@ -48,7 +49,12 @@ export interface IngestDeps {
   folder: DigestFolder;
   log: Logger;
   now?: () => Date;
+  /** Where files are parsed: the bot passes a worker thread (parse-worker.ts); default in this thread. */
+  parse?: DigestParse;
 }
+
+/** Parses in the calling thread (the CLI and tests; the bot uses a worker). */
+export const parseInThread: DigestParse = async (bytes, fileName) => parseDigest({ text: new TextDecoder().decode(bytes), fileName });
 
 /**
  * Ingests the given paths of `folder` (default: every file it lists). Never throws for a bad file; store
@@ -75,7 +81,7 @@ export async function ingestFolder(deps: IngestDeps, paths?: readonly string[]):
     if (isUnchanged(await stores.files.get(path), hash)) continue;
     report.changed += 1;
 
-    const parsed = parseDigest({ text: new TextDecoder().decode(bytes), fileName: path });
+    const parsed = await (deps.parse ?? parseInThread)(bytes, path);
     const error = digestProblem(parsed);
     const ingestedAt = now().toISOString();
     const papers = uniqueById(parsed.papers);
@@ -86,7 +92,12 @@ export async function ingestFolder(deps: IngestDeps, paths?: readonly string[]):
     // Before anything else can fail: these papers must reach subscriptions and the index even if this run dies now.
     await rememberUnmatched(stores, added.map((p) => p.id));
     const writes = added.length + updated.length > 0 ? 1 : 0;
-    await deps.archive.indexPapers([...added, ...updated], { from, to, writes });
+    const changed = [...added, ...updated];
+    await deps.archive.indexPapers(changed, { from, to, writes });
+    // A paper the index could not take costs that paper only; say which, so the operator can look at it.
+    for (const p of changed) {
+      if (!deps.archive.index.has(p.id)) report.failures.push({ path, reason: `paper ${p.id} is stored but could not be indexed for search` });
+    }
     // Persist the index change at once (one log append): the window in which a kill leaves the index files behind
     // the store — and so costs a rebuild at the next start — stays as short as the store write itself.
     if (writes > 0) await deps.archive.saveSnapshot().catch((error: unknown) => deps.log.warn({ err: error }, 'could not save the search index'));
@@ -158,7 +169,7 @@ function digestProblem(parsed: ParseResult): string | null {
   // A file naming papers the parser could not read is the clearest case: say that first.
   const serious =
     parsed.warnings.find((w) => w.kind === 'unrecognised-layout') ??
-    parsed.warnings.find((w) => w.kind === 'binary' || w.kind === 'no-papers' || w.kind === 'unknown-table' || w.kind === 'row-without-link');
+    parsed.warnings.find((w) => w.kind === 'binary' || w.kind === 'parse-error' || w.kind === 'no-papers' || w.kind === 'unknown-table' || w.kind === 'row-without-link');
   return serious ? `line ${serious.line}: ${serious.message}` : null;
 }
 

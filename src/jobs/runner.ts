@@ -67,6 +67,11 @@ export function createRunner(deps: {
   timeZone: string;
   /** After a run that left messages pending (an outage), retry delivery this soon instead of at the next tick. */
   retryDeliveryMs?: number;
+  /**
+   * After a run that failed (the store was unreachable), retry this soon, doubling up to `retryDeliveryMs` while
+   * it keeps failing. Default 5000 ms.
+   */
+  retryFailedMs?: number;
   /** Asked before every run: false when another process holds the job (see lease.ts). Default: always run. */
   gate?: () => Promise<boolean>;
   /** The clock (default: the system's). */
@@ -80,6 +85,8 @@ export function createRunner(deps: {
   let last: RunReport | null = null;
   let retryTimer: NodeJS.Timeout | null = null;
   let stopped = false;
+  /** Runs in a row that failed: the backoff of the next retry. */
+  let failedRuns = 0;
 
   async function execute(trigger: string): Promise<RunReport> {
     const startedAt = now();
@@ -93,6 +100,7 @@ export function createRunner(deps: {
         log.warn({ err: error, trigger }, 'could not check the job lease; skipping this run');
         problems.push({ key: 'problem.leaseCheck', params: { reason: (error as Error).message } });
         mine = false;
+        failed();
       }
       if (!mine) {
         return { trigger, startedAt, seconds: 0, filesChanged: 0, newPapers: 0, messagesPlanned: 0, messagesSent: 0, problems, skipped: true };
@@ -116,6 +124,7 @@ export function createRunner(deps: {
     const feed = createDeliveryFeed();
     const delivering = steps.publisher.drain(feed);
     delivering.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+    let ok = true;
     try {
       ingest = await steps.ingest();
       problems.push(...ingest.failures.map((f): Problem => ({ key: 'problem.ingestFile', params: { path: f.path, reason: f.reason } })));
@@ -123,6 +132,7 @@ export function createRunner(deps: {
     } catch (error) {
       log.error({ err: error, trigger }, 'digest run failed before delivery; delivering what is already queued');
       problems.push({ key: 'problem.ingestFailed', params: { reason: (error as Error).message } });
+      ok = false;
     } finally {
       feed.close();
     }
@@ -132,6 +142,7 @@ export function createRunner(deps: {
     } catch (error) {
       log.error({ err: error, trigger }, 'delivery failed; the outbox keeps everything for the next run');
       problems.push({ key: 'problem.deliveryFailed', params: { reason: (error as Error).message } });
+      ok = false;
     }
     const report: RunReport = {
       trigger,
@@ -146,16 +157,31 @@ export function createRunner(deps: {
     };
     last = report;
     log.info({ ...report, problems: problems.length }, 'digest run finished');
-    if (drain.pending > 0 && !stopped && deps.retryDeliveryMs !== 0) scheduleRetry();
+    if (!ok) failed();
+    else {
+      failedRuns = 0;
+      if (drain.pending > 0 && !stopped && deps.retryDeliveryMs !== 0) scheduleRetry(deps.retryDeliveryMs ?? 60_000);
+    }
     return report;
   }
 
-  function scheduleRetry(): void {
+  /** A run failed (typically a store outage): try again soon, backing off while it keeps failing. */
+  function failed(): void {
+    if (stopped || deps.retryFailedMs === 0) return;
+    const base = deps.retryFailedMs ?? 5000;
+    const cap = Math.max(base, deps.retryDeliveryMs ?? 60_000);
+    const delay = Math.min(cap, base * 2 ** failedRuns);
+    failedRuns += 1;
+    log.info({ inSeconds: delay / 1000, failedRuns }, 'the run will be retried');
+    scheduleRetry(delay);
+  }
+
+  function scheduleRetry(delayMs: number): void {
     if (retryTimer) return;
     retryTimer = setTimeout(() => {
       retryTimer = null;
       void run('retry');
-    }, deps.retryDeliveryMs ?? 60_000);
+    }, delayMs);
     retryTimer.unref();
   }
 

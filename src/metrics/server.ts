@@ -4,7 +4,7 @@
  * exposition; anything else is 404. Bound to 127.0.0.1 by default: metrics are for the machine's own scraper.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import type { Metrics } from './registry.ts';
 
 /** What /healthz checks. */
@@ -107,7 +107,21 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   };
 }
 
+/**
+ * The Host header names this machine by address, `localhost`, or `METRICS_HOST` itself. Any other name is refused,
+ * as the preview does: a web page on a name that resolves here (DNS rebinding) must not read the metrics.
+ */
+export function metricsHostAllowed(host: string | undefined, boundTo: string): boolean {
+  if (host === undefined) return true;
+  const name = (host.startsWith('[') ? host.slice(1, host.indexOf(']')) : (host.split(':')[0] ?? '')).toLowerCase();
+  return name === 'localhost' || name === boundTo.toLowerCase() || isIP(name) !== 0;
+}
+
 async function handle(request: IncomingMessage, response: ServerResponse, options: MetricsServerOptions): Promise<void> {
+  if (!metricsHostAllowed(request.headers.host, options.host)) {
+    send(response, 403, 'text/plain; charset=utf-8', 'the metrics answer only to this machine\'s addresses, localhost or METRICS_HOST\n');
+    return;
+  }
   const path = (request.url ?? '/').split('?')[0];
   if (path !== '/healthz' && path !== '/metrics') {
     send(response, 404, 'text/plain; charset=utf-8', 'not found: try /healthz or /metrics\n');

@@ -4,7 +4,7 @@
  * messages the bot would post, rendered as Discord shows them, and a search box over the same index.
  */
 import { diskSnapshotFile, memorySnapshotFile, openArchive, type Archive } from '../archive.ts';
-import type { Config } from '../config.ts';
+import { digestDirProblem, type Config } from '../config.ts';
 import { diskDigestFolder } from '../jobs/digest-folder.ts';
 import { ingestFolder, type IngestReport } from '../jobs/ingest.ts';
 import type { Logger } from '../log.ts';
@@ -42,13 +42,15 @@ export async function startPreview(config: Config, log: Logger, samplesDir = SAM
   const sample = (await own.list()).length === 0;
   const stores = sample
     ? await memoryStores({ log: log.child({ part: 'store' }) })
-    : await openStores(config.keyvUrl, { sqlitePath: sqlitePathIn(config.dataDir), log: log.child({ part: 'store' }) });
+    : await openStores(config.keyvUrl, { sqlitePath: sqlitePathIn(config.dataDir), namespace: config.keyvNamespace, log: log.child({ part: 'store' }) });
   try {
     const archive = await openArchive({
       stores,
       snapshot: sample ? memorySnapshotFile() : diskSnapshotFile(snapshotPathIn(config.dataDir, stores.backend)),
       log,
     });
+    const digestDir = digestDirProblem(config);
+    if (digestDir) log.warn({ digestDir: config.digestDir }, digestDir);
     const folder = sample ? diskDigestFolder(samplesDir) : own;
     const ingest = await ingestFolder({ archive, folder, log: log.child({ part: 'ingest' }) });
     log.info({ store: stores.backend, papers: archive.index.size, files: ingest.files, added: ingest.added.length }, 'preview archive ready');

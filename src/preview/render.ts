@@ -218,4 +218,6 @@ ul,ol{margin:4px 0 4px 16px;padding-left:16px}
 .thread-name{color:#f2f3f5;font-weight:600;font-size:14px}.thread-count{color:#00a8fc;font-weight:500;margin-left:6px}
 .thread .message{padding-left:56px}.thread .avatar{left:4px}
 .pager{display:flex;gap:16px;margin:16px 72px}
+@media (max-width:640px){.channel-bar{flex-wrap:wrap;height:auto;padding:8px 12px;row-gap:8px}.topic{display:none}
+.search{flex:1 1 100%;min-width:0}.search input{flex:1;min-width:0;width:auto}}
 `;

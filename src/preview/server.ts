@@ -54,7 +54,13 @@ export async function handlePreviewRequest(content: PreviewContent, req: Incomin
     return send(res, 405, 'text/plain', 'method not allowed\n');
   }
   if (!hostAllowed(req)) return send(res, 403, 'text/plain', 'the preview answers only on 127.0.0.1 or localhost\n', head);
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  // `//x` would parse as a host name; the request target is always a path here.
+  let url: URL;
+  try {
+    url = new URL(`http://127.0.0.1/${(req.url ?? '/').replace(/^\/+/, '')}`);
+  } catch {
+    return send(res, 400, 'text/plain', 'bad request\n', head);
+  }
   const params = url.searchParams;
   const mode = modeOf(params);
   switch (url.pathname) {

@@ -25,10 +25,18 @@ export interface Token {
   joined?: true;
 }
 
+/**
+ * Longest token, in UTF-16 units: a longer run is split into pieces of this size, the same way in documents and
+ * queries. Unbounded runs made V8's regex engine overflow its stack on a 6-million-letter "word" (issue 15).
+ */
+export const MAX_TOKEN_LENGTH = 100;
+/** Longest CJK run taken at once (its bigrams are the terms; only the one bigram across a cut is lost). */
+const MAX_CJK_RUN = 1000;
+
 // A token is a CJK run or a run of letters/digits of any other script; everything else separates tokens.
 const TOKEN = new RegExp(
   // `v` flag for set subtraction (Latin-like letters minus CJK); built at run time because tsc targets ES2023.
-  String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+|[[\p{L}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]]+`,
+  String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]{1,${MAX_CJK_RUN}}|[[\p{L}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]]{1,${MAX_TOKEN_LENGTH}}`,
   'gv',
 );
 

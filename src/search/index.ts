@@ -5,7 +5,7 @@
  * - `highlight`: Discord-markdown snippets with matched words in bold.
  */
 export { SearchIndex, SnapshotError } from './search-index.ts';
-export type { SearchHit, SearchResult, SearchOptions, Suggestion } from './search-index.ts';
+export type { SearchHit, SearchResult, SearchOptions, Suggestion, SkippedPaper } from './search-index.ts';
 export { readSnapshot, snapshotRevision, SnapshotFormatError, SNAPSHOT_FORMAT, SNAPSHOT_HEADER_BYTES } from './snapshot.ts';
 export type { ByteSource, DecodedSnapshot } from './snapshot.ts';
 export { parseQuery, MAX_QUERY_LENGTH } from './query.ts';

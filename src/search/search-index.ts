@@ -94,6 +94,12 @@ interface ItemPlan {
   slots: Int32Array;
 }
 
+/** A paper the index had to leave out, and why. */
+export interface SkippedPaper {
+  id: PaperId;
+  reason: string;
+}
+
 /** An in-memory, snapshot-able full-text index of papers. */
 export class SearchIndex {
   private postings = new PostingStore();
@@ -131,11 +137,23 @@ export class SearchIndex {
     return this.live;
   }
 
-  /** Adds papers; a paper whose id is already indexed replaces its old version. */
-  add(papers: Iterable<Paper>): void {
-    for (const p of papers) this.addOne(p);
+  /**
+   * Adds papers; a paper whose id is already indexed replaces its old version. A paper that cannot be indexed
+   * costs that paper only: it is left out and returned with the reason, the others are indexed.
+   */
+  add(papers: Iterable<Paper>): SkippedPaper[] {
+    const skipped: SkippedPaper[] = [];
+    for (const p of papers) {
+      try {
+        this.addOne(p);
+      } catch (error) {
+        this.remove(p.id);
+        skipped.push({ id: p.id, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
     // Sort new terms now, at ingest, rather than inside the next prefix query.
     this.dict.refresh();
+    return skipped;
   }
 
   /** Removes a paper; returns false when it was not indexed. */

@@ -39,6 +39,8 @@ export interface OpenKeyvOptions {
   sqlitePath?: string;
   /** Start-up round trip limit. Default 5000 ms. */
   connectTimeoutMs?: number;
+  /** What the user set to choose this store, named in errors. Default `KEYV_URL`. */
+  setting?: string;
 }
 
 
@@ -169,6 +171,15 @@ function createKeyv(url: string | undefined, options: OpenKeyvOptions): OpenedKe
   }
 }
 
+/** The database a postgres:// URL names (its path), for messages. */
+function databaseName(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
+  } catch {
+    return 'postgres';
+  }
+}
+
 const HINTS: Record<OpenedKeyv['kind'], string> = {
   redis: 'is Redis running?',
   postgres: 'is PostgreSQL running, and does the database exist?',
@@ -188,7 +199,7 @@ export async function openKeyv(url: string | undefined, options: OpenKeyvOptions
   } catch (error) {
     if (error instanceof StoreOpenError) throw error;
     const shown = redactUrl(url ?? `sqlite://${options.sqlitePath ?? DEFAULT_SQLITE_PATH}`);
-    throw new StoreOpenError(`cannot open store ${shown}: ${errorCode(error)} — set KEYV_URL to another store`, errorCode(error), {
+    throw new StoreOpenError(`cannot open store ${shown}: ${errorCode(error)} — set ${options.setting ?? 'KEYV_URL'} to another store`, errorCode(error), {
       cause: error,
     });
   }
@@ -216,9 +227,19 @@ export async function openKeyv(url: string | undefined, options: OpenKeyvOptions
   } catch (error) {
     await opened.keyv.disconnect().catch(() => {});
     await opened.onClose?.().catch(() => {});
+    const setting = options.setting ?? 'KEYV_URL';
+    if (opened.kind === 'postgres' && errorCode(error) === '3D000') {
+      // SQLSTATE 3D000, invalid_catalog_name: the server is there, the database is not.
+      const database = databaseName(url ?? '');
+      throw new StoreOpenError(
+        `cannot open store ${opened.backend}: database ${database} does not exist — create it with \`createdb ${database}\`, or set ${setting} to another database`,
+        '3D000',
+        { cause: error },
+      );
+    }
     const hint = HINTS[opened.kind];
     throw new StoreOpenError(
-      `cannot open store ${opened.backend}: ${errorCode(error)} — ${hint ? `${hint} ` : ''}set KEYV_URL to another store`,
+      `cannot open store ${opened.backend}: ${errorCode(error)} — ${hint ? `${hint} ` : ''}set ${setting} to another store`,
       errorCode(error),
       { cause: error },
     );

@@ -67,6 +67,24 @@ export function errorCode(error: unknown): string {
   return /\b(E[A-Z]{3,}|SQLITE_[A-Z]+)\b/.exec(message)?.[1] ?? (message || 'unknown error');
 }
 
+/**
+ * True for the store's own failures (`StoreUnavailableError`, `StoreOpenError`): what a command handler shows as
+ * "the archive is unavailable, try again shortly" instead of a generic error. Recognised by class, never by name.
+ */
+export function isStoreError(error: unknown): error is StoreUnavailableError | StoreOpenError {
+  return error instanceof StoreUnavailableError || error instanceof StoreOpenError;
+}
+
+/**
+ * Turns a driver error seen outside the `Kv` (a Redis command of the lease or the cluster channel) into a
+ * `StoreUnavailableError` when it is a lost connection, so callers can recognise it by class; anything else is
+ * returned as it is.
+ */
+export function asStoreError(error: unknown, what: string): unknown {
+  if (isStoreError(error) || !isTransient(error)) return error;
+  return new StoreUnavailableError(`store unavailable during ${what}: ${errorCode(error)}`, errorCode(error), { cause: error });
+}
+
 /** True for errors where retrying later can succeed (connection lost, server restarting, database busy). */
 export function isTransient(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

@@ -6,7 +6,7 @@ export type { Stores, OpenStoresOptions } from './stores.ts';
 export { openStores, memoryStores, createStores, DEFAULT_NAMESPACE } from './stores.ts';
 export { DEFAULT_SQLITE_PATH, redactUrl } from './backends.ts';
 export type { RedisClient } from './backends.ts';
-export { StoreOpenError, StoreUnavailableError } from './errors.ts';
+export { StoreOpenError, StoreUnavailableError, asStoreError, isStoreError } from './errors.ts';
 export type { Kv, StoreLogger, RetryOptions } from './kv.ts';
 export type { PaperStore, UpsertResult } from './papers.ts';
 export { mergePaper } from './papers.ts';

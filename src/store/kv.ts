@@ -113,7 +113,7 @@ export function keyvKv(keyv: Keyv, options: KeyvKvOptions): Kv {
           );
         }
         const delay = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** n) * (0.75 + Math.random() * 0.5);
-        log.warn({ backend: options.backend, op: label, code: errorCode(error), attempt: n + 1 }, 'store retrying');
+        log.warn({ backend: options.backend, op: label, code: errorCode(error), attempt: n + 1, of: retry.retries }, 'store unavailable, retrying');
         await sleep(delay);
       }
     }

@@ -9,6 +9,7 @@ import type { Paper, PaperId } from '../digest/types.ts';
 import type { StoreContext } from './context.ts';
 import { addItems, loadMany, readLists, removeItems, safeKey } from './context.ts';
 import { BATCH_SIZE, decodeValue } from './kv.ts';
+import { boundPaper } from './limits.ts';
 import { paperRecord, SCHEMA_VERSION, storedPaper, withVersion } from './records.ts';
 
 /** What `upsertMany` changed. A paper that was already stored exactly as given is in neither list. */
@@ -143,19 +144,29 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
   async function getMany(list: readonly PaperId[]): Promise<(Paper | undefined)[]> {
     const keys = list.map(paperKey);
     const raws = await ctx.kv.getMany(keys);
-    return raws.map((raw, i) => decodeValue(storedPaper, keys[i] ?? '', raw, ctx.log));
+    return raws.map((raw, i) => readPaper(keys[i] ?? '', raw));
+  }
+  /** Decodes a stored paper, bounded: a record written before the limits existed is cut on the way out, not fatal. */
+  function readPaper(key: string, raw: unknown): Paper | undefined {
+    const decoded = decodeValue(storedPaper, key, raw, ctx.log);
+    if (decoded === undefined) return undefined;
+    const { paper, cut } = boundPaper(decoded);
+    if (cut.length > 0) ctx.log.warn({ key, fields: cut }, 'store: a stored paper is over the size limits; shown cut');
+    return paper;
   }
 
   return {
     async get(id) {
-      return decodeValue(storedPaper, paperKey(id), await ctx.kv.get(paperKey(id)), ctx.log);
+      return readPaper(paperKey(id), await ctx.kv.get(paperKey(id)));
     },
     getMany,
     upsertMany(input) {
       return ctx.mutex.run('papers', async () => {
         // Collapse repeats inside the batch first (the same paper in two digests of one file).
         const incoming = new Map<PaperId, Paper>();
-        for (const paper of input) {
+        for (const raw of input) {
+          const { paper, cut } = boundPaper(raw);
+          if (cut.length > 0) ctx.log.warn({ paper: paper.id, fields: cut }, 'store: paper fields over the size limits were cut');
           const prior = incoming.get(paper.id);
           incoming.set(paper.id, prior ? mergePaper(prior, paper) : paper);
         }

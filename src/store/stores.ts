@@ -71,6 +71,8 @@ export interface OpenStoresOptions {
   sqlitePath?: string;
   /** Key prefix separating this bot's data (and test runs) from others in a shared server. */
   namespace?: string;
+  /** What the user set to choose this store, named in errors: `KEYV_URL` (default) or `--store`. */
+  setting?: string;
   log?: StoreLogger;
   retry?: Partial<RetryOptions>;
   connectTimeoutMs?: number;
@@ -146,6 +148,7 @@ export async function openStores(url: string | undefined, options: OpenStoresOpt
     namespace,
     ...(options.sqlitePath !== undefined && { sqlitePath: options.sqlitePath }),
     ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),
+    ...(options.setting !== undefined && { setting: options.setting }),
   });
   const kv = keyvKv(opened.keyv, {
     backend: opened.backend,

@@ -51,6 +51,14 @@ describe('deploy-commands', () => {
     assert.deepEqual(world.discord.violations(), []);
   });
 
+  it('--guild for a server the bot is not in says to invite it first, with the link (issue 15)', async () => {
+    const stranger = '123456789012345678';
+    const run = await deploy({}, '--guild', stranger);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, new RegExp(`server ${stranger}: the bot is not in that server .*invite the bot to that server first \\(https://discord\\.com/oauth2/authorize`));
+    assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+  });
+
   it('fails with one clear line: no token, a bad --guild, a token Discord refuses (never printed)', async () => {
     const noToken = await deploy({ DISCORD_TOKEN: '' });
     assert.equal(noToken.status, 1);
@@ -61,7 +69,7 @@ describe('deploy-commands', () => {
     const secret = 'MTIzNDU2Nzg5.not-the-right.token-value';
     const refused = await deploy({ DISCORD_TOKEN: secret });
     assert.equal(refused.status, 1);
-    assert.match(refused.stderr, /deploy-commands failed: .*401|Unauthorized/);
+    assert.match(refused.stderr, /deploy-commands failed: .*401 Unauthorized\) — check DISCORD_TOKEN/);
     assert.ok(!refused.stderr.includes(secret) && !refused.stdout.includes(secret), 'the token is never printed');
     assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
   });

@@ -123,6 +123,16 @@ describe('preview in a browser', () => {
     assert.match(await page.locator('.embed-title').innerText(), new RegExp(QUERY));
     assert.equal(await page.locator('.embed strong', { hasText: QUERY }).count() > 0, true, 'matched words in bold');
     assert.ok(!(await page.locator('main').innerText()).includes('**'));
+
+    // A phone (390 px wide): the search box and its button fit, nothing scrolls sideways (issue 15).
+    await page.setViewportSize({ width: 390, height: 844 });
+    const box = await page.getByRole('searchbox', { name: 'Search papers' }).boundingBox();
+    const button = await page.getByRole('button', { name: 'Search' }).boundingBox();
+    assert.ok(box && button, 'the search box and button are shown');
+    assert.ok(box.x >= 0 && box.x + box.width <= 390, `search box spans ${Math.round(box.x)}–${Math.round(box.x + box.width)} px`);
+    assert.ok(button.x + button.width <= 390, `search button ends at ${Math.round(button.x + button.width)} px`);
+    const overflow = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+    assert.ok(overflow <= 390, `the page is ${overflow} px wide at a 390 px viewport`);
     assert.deepEqual(foreign, []);
   });
 });

@@ -137,7 +137,7 @@ for (const backend of servers) {
         await proxy.start();
         const result = await writing;
         assert.equal(result.added.length, 2);
-        assert.ok(warnings.some((w) => w.startsWith('store retrying')), 'the outage was retried');
+        assert.ok(warnings.some((w) => w.startsWith('store unavailable, retrying')), 'the outage was retried');
         assert.equal(await stores.papers.count(), 3);
         assert.deepEqual((await stores.papers.getMany([paper(2).id, paper(3).id])).map((p) => p?.title), ['p2', 'p3']);
       } finally {

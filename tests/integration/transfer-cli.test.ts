@@ -37,7 +37,8 @@ function cli(args: string[], stdin = ''): Promise<Run> {
     child.stdout.on('data', (chunk: string) => (stdout += chunk));
     child.stderr.on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // A writing command names a store it creates (issue 15); that notice is not part of the error contract here.
+    child.on('close', (code) => resolve({ code, stdout, stderr: stderr.replace(/^creating a new store at \S+\n/m, '') }));
     child.stdin.end(stdin);
   });
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig, redactConfig } from '../../src/config.ts';
+import { ConfigError, configSecrets, digestDirProblem, loadConfig, redactConfig } from '../../src/config.ts';
 import { redactUrl } from '../../src/store/index.ts';
 
 describe('config', () => {
@@ -45,6 +45,29 @@ describe('config', () => {
     assert.equal(config.discordApiUrl, 'http://127.0.0.1:9/api', 'trailing slash removed');
   });
 
+  it('says what a number setting expects instead of "received NaN" (issue 15)', () => {
+    assert.throws(() => loadConfig({ PREVIEW_PORT: 'abc' }, null), (error: ConfigError) => {
+      assert.deepEqual(error.problems, ['PREVIEW_PORT: must be a port number from 0 to 65535']);
+      return true;
+    });
+    assert.throws(() => loadConfig({ METRICS_PORT: '99999' }, null), /METRICS_PORT: must be a port number from 0 to 65535/);
+    assert.throws(() => loadConfig({ DIGEST_BACKLOG: '2.5' }, null), /DIGEST_BACKLOG: must be a whole number from 1 to 60/);
+    assert.equal(loadConfig({ PREVIEW_PORT: '0' }, null).previewPort, 0);
+  });
+
+  it('warns about a DIGEST_DIR that does not exist (issue 15)', () => {
+    assert.match(digestDirProblem({ digestDir: '/no/such/digests' }) ?? '', /DIGEST_DIR \/no\/such\/digests does not exist/);
+    assert.equal(digestDirProblem({ digestDir: 'digests' }), null);
+  });
+
+  it('masks credentials in DISCORD_API_URL as in KEYV_URL (issue 15)', () => {
+    const config = loadConfig({ DISCORD_API_URL: 'http://proxyuser:s3cretpass@proxy.local/api' }, null);
+    const printed = JSON.stringify(redactConfig(config));
+    assert.ok(!printed.includes('s3cretpass') && !printed.includes('proxyuser'), printed);
+    assert.match(printed, /http:\/\/\*\*\*:\*\*\*@proxy\.local\/api/);
+    assert.ok(configSecrets(config).includes('s3cretpass'), 'scrubbed from any error text too');
+  });
+
   it('never prints the token or store passwords', () => {
     const config = loadConfig({ DISCORD_TOKEN: 'MTIz.secret-token.value', KEYV_URL: 'redis://user:hunter2@127.0.0.1:6379' }, null);
     const printed = JSON.stringify(redactConfig(config));
@@ -67,5 +90,15 @@ describe('config', () => {
     assert.throws(() => loadConfig({ SHARD_IDS: '0' }, null), /set both/);
     assert.throws(() => loadConfig({ SHARD_IDS: '0,2', SHARD_COUNT: '2' }, null), /shard 2 does not exist/);
     assert.deepEqual(loadConfig({ SHARD_IDS: '0, 1', SHARD_COUNT: '2' }, null).shardIds, [0, 1]);
+  });
+});
+
+describe('Discord API errors explained (issue 15)', () => {
+  it('a request that timed out says where and what to check; credentials never shown', async () => {
+    const { explainDiscordError } = await import('../../src/interactions/api-errors.ts');
+    const aborted = new DOMException('This operation was aborted', 'AbortError');
+    const text = explainDiscordError(aborted, { apiUrl: 'http://u:pw-secret@proxy.local/api', action: 'log in to Discord' });
+    assert.match(text, /could not log in to Discord: Discord did not answer within 15 s at http:\/\/\*\*\*:\*\*\*@proxy\.local\/api — check DISCORD_API_URL/);
+    assert.ok(!text.includes('pw-secret'));
   });
 });

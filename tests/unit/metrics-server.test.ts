@@ -15,6 +15,29 @@ async function get(url: string, method = 'GET'): Promise<{ status: number; type:
 }
 
 describe('metrics server', () => {
+  it('refuses a foreign Host header as the preview does (issue 15)', async () => {
+    const server = await startMetricsServer({ host: '127.0.0.1', port: 0, metrics: createMetrics({}, { processMetrics: false }), health: { gateway: () => null, store: async () => 0 } });
+    try {
+      const { request } = await import('node:http');
+      const withHost = (host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request(`${server.url}/metrics`, { headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      assert.equal(await withHost('evil.example:80'), 403);
+      assert.equal(await withHost('attacker.localhost.example'), 403);
+      assert.equal(await withHost(`localhost:${server.port}`), 200);
+      assert.equal(await withHost(`127.0.0.1:${server.port}`), 200);
+      assert.equal(await withHost(`[::1]:${server.port}`), 200);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers /healthz 503 saying which part is down, then 200 when all is well', async () => {
     let gateway: string | null = 'shard 0: Connecting';
     let store: () => Promise<unknown> = async () => 1;

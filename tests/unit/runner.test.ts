@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { IngestReport } from '../../src/jobs/ingest.ts';
 import { createRunner, type RunSteps } from '../../src/jobs/runner.ts';
+import { StoreUnavailableError } from '../../src/store/index.ts';
 import { silentLog } from '../helpers/log.ts';
 
 const emptyIngest = (): IngestReport => ({ files: 0, changed: 0, papers: 0, added: [], updated: [], digests: [], failures: [], seconds: 0 });
@@ -81,6 +82,29 @@ describe('runner', () => {
     const report = await runner.run('test');
     assert.ok(s.calls.includes('drain'));
     assert.deepEqual(report.problems, [{ key: 'problem.ingestFailed', params: { reason: 'store down' } }]);
+  });
+
+  it('retries a failed run by itself, backing off, until the store is back (issue 15)', async () => {
+    let failures = 2;
+    const times: number[] = [];
+    const s = steps({
+      ingest: async () => {
+        times.push(performance.now());
+        if (failures-- > 0) throw new StoreUnavailableError('store memory:// unavailable during get: ECONNREFUSED', 'ECONNREFUSED');
+        return emptyIngest();
+      },
+    });
+    const runner = createRunner({ steps: s, log: silentLog(), schedule: '0 0 1 1 *', timeZone: 'UTC', retryFailedMs: 30 });
+    const first = await runner.run('test');
+    assert.ok(first.problems.some((p) => p.key === 'problem.ingestFailed' && String(p.params?.reason).includes('unavailable')));
+    const deadline = Date.now() + 3000;
+    while (runner.lastRun()?.problems.length !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(times.length, 3, 'two retries, the second one succeeding');
+    assert.deepEqual(runner.lastRun()?.problems, []);
+    assert.equal(runner.lastRun()?.trigger, 'retry');
+    const [a = 0, b = 0, c = 0] = times;
+    assert.ok(c - b > (b - a) * 1.5, `backs off: ${Math.round(b - a)} ms then ${Math.round(c - b)} ms`);
+    await runner.stop();
   });
 
   it('schedules in the configured time zone and stops cleanly', async () => {
