@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseDigest } from '../src/digest/index.ts';
 import type { Paper } from '../src/digest/types.ts';
 import { profileQuery, SearchIndex } from '../src/search/index.ts';
+import { rng } from './lib/rng.ts';
 
 const CORPUS = process.env.BENCH_CORPUS ?? fileURLToPath(new URL('../../shared/digests', import.meta.url));
 const TARGET = Number(process.env.BENCH_PAPERS ?? 100_000);
@@ -24,15 +25,6 @@ function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.md') ? [join(dir, e.name)] : []));
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

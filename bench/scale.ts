@@ -27,6 +27,7 @@ import { ingestFolder } from '../src/jobs/ingest.ts';
 import { memoryDigestFolder } from '../src/jobs/digest-folder.ts';
 import { compileSubscriptions, SearchIndex } from '../src/search/index.ts';
 import { openStores } from '../src/store/index.ts';
+import { rng } from './lib/rng.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CORPUS = process.env.BENCH_CORPUS ?? join(HERE, '..', '..', 'shared', 'digests');
@@ -35,16 +36,6 @@ const QUERIES = 300;
 
 // ---------------------------------------------------------------------------------------------- data
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];

@@ -25,21 +25,12 @@ import { collectFiles } from '../src/cli/parse.ts';
 import { parseDigest, type Paper } from '../src/digest/index.ts';
 import { SearchIndex, compileSubscriptions } from '../src/search/index.ts';
 import { mergePaper } from '../src/store/papers.ts';
+import { rng } from './lib/rng.ts';
 
 const SEED = Number(process.env.QUALITY_SEED ?? 42);
 const SIZES = { known: 600, zh: 400, typo: 400, hyphen: 300, subs: 3000 };
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Item {
   query: string;

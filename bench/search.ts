@@ -21,6 +21,7 @@ import { parseDigest } from '../src/digest/index.ts';
 import type { Paper } from '../src/digest/types.ts';
 import { openStores } from '../src/store/index.ts';
 import { SearchIndex } from '../src/search/index.ts';
+import { rng } from './lib/rng.ts';
 
 // Default: `../shared/digests` beside the clone (resolved from this file, so it works from any working directory).
 const CORPUS = process.env.BENCH_CORPUS ?? fileURLToPath(new URL('../../shared/digests', import.meta.url));
@@ -60,17 +61,6 @@ function words(text: string): string[] {
   return [...segmenter.segment(text)].filter((s) => s.isWordLike).map((s) => s.segment);
 }
 
-/** Deterministic PRNG so that every run measures the same data. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const isLatin = (w: string): boolean => /^[A-Za-z][A-Za-z0-9-]*$/.test(w);
 

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { diskSnapshotFile, openArchive, type Archive } from '../archive.ts';
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { snapshotPathIn, sqlitePathIn } from '../paths.ts';
 import { openStores, StoreOpenError, type StoreLogger, type Stores } from '../store/index.ts';
@@ -14,10 +14,20 @@ export const CLI_WRITE_RETRY = { retries: 10, baseDelayMs: 250, maxDelayMs: 5000
 /** Whether a command only reads the store (it must exist) or writes to it (it may be created, saying where). */
 export type StoreUse = 'read' | 'write';
 
+/** The configuration from the CLI's environment; a bad setting is one CliError line, not a stack trace. */
+export function cliConfig(io: CliIo): Config {
+  try {
+    return loadConfig(io.env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.problems.join('; '));
+    throw error;
+  }
+}
+
 /** Opens the store and its search index (loaded from its snapshot when current). */
 export async function openCliArchive(io: CliIo, storeUrl: string | undefined, use: StoreUse): Promise<Archive & { origin: string }> {
   const stores = await openCliStores(io, storeUrl, use);
-  const config = loadConfig(io.env);
+  const config = cliConfig(io);
   // A `--store sqlite://…` file keeps its search snapshot beside it, not in ./data (which belongs to the bot).
   const file = sqliteFileOf(storeUrl);
   const snapshotDir = file === undefined ? config.dataDir : dirname(file);
@@ -70,13 +80,7 @@ function stderrLogger(io: Pick<CliIo, 'stderr'>): StoreLogger {
  * the default SQLite file; problems become one CliError line.
  */
 export async function openCliStores(io: CliIo, storeUrl: string | undefined, use: StoreUse): Promise<Stores> {
-  let config;
-  try {
-    config = loadConfig(io.env);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.problems.join('; '));
-    throw error;
-  }
+  const config = cliConfig(io);
   const url = storeUrl ?? config.keyvUrl;
   const setting = storeUrl !== undefined ? '--store' : 'KEYV_URL';
   const file = url === undefined ? resolve(sqlitePathIn(config.dataDir)) : sqliteFileOf(url);

@@ -5,10 +5,9 @@
  * `papers` stored, `requested` asked for now, `pending` still to look up afterwards, `requests` HTTP requests sent.
  * Progress on stderr. `ARXIV_API_URL`, `BIORXIV_API_URL` and `METADATA_CONTACT` are read from the environment.
  */
-import { loadConfig } from '../config.ts';
 import type { Paper } from '../digest/types.ts';
 import { createArxivClient, createBiorxivClient, enrichPapers, lookupKeyOf, needsLookup } from '../metadata/index.ts';
-import { openCliStores, takeLimit, takeOption } from './archive.ts';
+import { cliConfig, openCliStores, takeLimit, takeOption } from './archive.ts';
 import { createProgress } from './progress.ts';
 import { CliError, type CliCommand } from './types.ts';
 
@@ -27,7 +26,7 @@ const command: CliCommand = {
     const started = performance.now();
     const stores = await openCliStores(io, store, 'write');
     try {
-      const config = loadConfig(io.env);
+      const config = cliConfig(io);
       const contact = {
         ...(config.metadataContact ? { contact: config.metadataContact } : {}),
         ...(config.metadataBackoffMs ? { backoffMs: config.metadataBackoffMs } : {}),

@@ -5,12 +5,11 @@
  * `{ sources, requests, downloaded, unchanged, missing, failed, files: [{ source, url, path, status, message }], bytes }`.
  * Progress and failures go to stderr; the exit code is 1 when a file failed.
  */
-import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { addDays, datesBetween, dateIn } from '../sources/dates.ts';
 import { createSourceFetcher, isIsoDate } from '../sources/index.ts';
 import { metaSourceStateStore } from '../sources/state.ts';
-import { openCliStores, takeOption } from './archive.ts';
+import { cliConfig, openCliStores, takeOption } from './archive.ts';
 import { createProgress } from './progress.ts';
 import { CliError, type CliCommand } from './types.ts';
 
@@ -28,13 +27,7 @@ const command: CliCommand = {
     for (const [name, value] of [['--since', since], ['--until', until]] as const) {
       if (value !== undefined && !isIsoDate(value)) throw new CliError(`${name} must be a date such as 2025-11-23, not "${value}"`);
     }
-    let config;
-    try {
-      config = loadConfig(io.env);
-    } catch (error) {
-      if (error instanceof ConfigError) throw new CliError(error.problems.join('; '));
-      throw error;
-    }
+    const config = cliConfig(io);
     if (config.digestSources.length === 0) {
       throw new CliError(
         'DIGEST_SOURCES is empty, so there is nothing to fetch. Set it in .env or the environment, e.g. ' +

@@ -15,7 +15,7 @@ describe('parse worker', () => {
   it('parses exactly as the parser does in this thread', async () => {
     const worker = createParseWorker();
     try {
-      for (const text of [readFileSync('digests/2025-11-23-arxiv.md', 'utf8'), digestMarkdown('2026-02-01', rows(1200, 50000)), '', '\u0000\u0001binary']) {
+      for (const text of [readFileSync('samples/2025-11-23-arxiv.md', 'utf8'), digestMarkdown('2026-02-01', rows(1200, 50000)), '', '\u0000\u0001binary']) {
         const inThread = parseDigest({ text, fileName: '2026-02-01-arxiv.md' });
         assert.deepEqual(await worker.parse(encode(text), '2026-02-01-arxiv.md'), inThread);
       }
