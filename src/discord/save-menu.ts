@@ -6,12 +6,10 @@
 import { ComponentType } from 'discord-api-types/v10';
 import type { APIActionRowComponent, APIStringSelectComponent } from 'discord-api-types/v10';
 import type { Paper } from '../digest/types.ts';
+import { translator } from '../i18n/index.ts';
 import { encodeCustomId } from './custom-id.ts';
 import { LIMITS } from './limits.ts';
 import { oneLineHead, truncatePlain } from './markdown.ts';
-
-/** The menu's placeholder in the languages messages are posted in. */
-const PLACEHOLDER: Record<'en-US' | 'zh-CN', string> = { 'en-US': '🔖 Save to my reading list…', 'zh-CN': '🔖 收藏到我的阅读列表…' };
 
 const OPTIONS_PER_MENU = LIMITS.selectOptions;
 const ROWS = LIMITS.actionRows;
@@ -43,7 +41,7 @@ export function saveMenuRows(
         type: ComponentType.StringSelect,
         // Unique per message: Discord refuses two components with one custom id.
         custom_id: encodeCustomId('paper', 'save', String(rows.length)),
-        placeholder: opts.placeholder ?? PLACEHOLDER[opts.locale ?? 'en-US'],
+        placeholder: opts.placeholder ?? translator(opts.locale ?? 'en-US')('paper.save.placeholder'),
         min_values: 1,
         max_values: chunk.length,
         options: chunk,

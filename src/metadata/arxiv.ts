@@ -4,11 +4,11 @@
  * connection) are kept by a pacer shared by every arXiv client in the process. An id the feed does not return,
  * or an `Error` entry, makes that paper "not found"; a dead or rate-limiting service makes the batch "failed".
  */
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock } from './clock.ts';
 import { politeRequest, userAgent, type HttpDeps } from './http.ts';
 import { parseArxivFeed } from './arxiv-atom.ts';
-import { sharedPacer, type Pacer } from './pacer.ts';
-import type { LookupOutcome, MetadataClient } from './types.ts';
+import { sharedPacer } from './pacer.ts';
+import type { ClientOptions, LookupOutcome, MetadataClient } from './types.ts';
 
 /** Defaults from the arXiv API's terms of use and manual. */
 export const ARXIV_DEFAULTS = {
@@ -24,19 +24,10 @@ export const ARXIV_DEFAULTS = {
   backoffMs: 10_000,
 } as const;
 
-/** Options of {@link createArxivClient}; everything but the URL has a polite default. */
-export interface ArxivClientOptions {
-  url?: string;
-  contact?: string;
+/** Options of {@link createArxivClient}. */
+export interface ArxivClientOptions extends ClientOptions {
+  /** Ids asked for in one request. */
   batchSize?: number;
-  intervalMs?: number;
-  timeoutMs?: number;
-  attempts?: number;
-  backoffMs?: number;
-  /** Default: the process-wide pacer of the API's origin (the terms bind all callers together). */
-  pacer?: Pacer;
-  clock?: Clock;
-  random?: () => number;
 }
 
 /** arXiv ids this client can ask for: new style (`2511.16674`) and old style (`hep-th/9901001`). */

@@ -6,10 +6,10 @@
  *
  * Keys are `biorxiv:<doi>` or `medrxiv:<doi>` (the server the digest named), or a bare DOI (both are tried).
  */
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock } from './clock.ts';
 import { politeRequest, userAgent, type HttpDeps } from './http.ts';
-import { sharedPacer, type Pacer } from './pacer.ts';
-import { cleanText, type FetchedMetadata, type LookupOutcome, type MetadataClient } from './types.ts';
+import { sharedPacer } from './pacer.ts';
+import { cleanText, type ClientOptions, type FetchedMetadata, type LookupOutcome, type MetadataClient } from './types.ts';
 
 /** Defaults. */
 export const BIORXIV_DEFAULTS = {
@@ -21,17 +21,7 @@ export const BIORXIV_DEFAULTS = {
 } as const;
 
 /** Options of {@link createBiorxivClient}. */
-export interface BiorxivClientOptions {
-  url?: string;
-  contact?: string;
-  intervalMs?: number;
-  timeoutMs?: number;
-  attempts?: number;
-  backoffMs?: number;
-  pacer?: Pacer;
-  clock?: Clock;
-  random?: () => number;
-}
+export type BiorxivClientOptions = ClientOptions;
 
 type Server = 'biorxiv' | 'medrxiv';
 /** DOIs of both prefixes bioRxiv/medRxiv use (10.1101/ and, since 2025, 10.64898/). */

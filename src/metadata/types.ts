@@ -1,30 +1,44 @@
 /** What the metadata clients return, before it is merged into a paper (see merge.ts). Plain data. */
-import type { MetaSource } from '../digest/types.ts';
+import type { PaperMeta } from '../digest/types.ts';
+import type { Clock } from './clock.ts';
+import type { Pacer } from './pacer.ts';
 
-/** One paper as a metadata service describes it. */
-export interface FetchedMetadata {
-  source: MetaSource;
+/**
+ * One paper as a metadata service describes it: the facts `PaperMeta` keeps (same names, one definition), plus the
+ * key it was asked for and the English title, abstract and authors that merging puts into the paper itself.
+ */
+export type FetchedMetadata = Pick<
+  PaperMeta,
+  'source' | 'categories' | 'primaryCategory' | 'comment' | 'journalRef' | 'publishedDoi' | 'firstPublished' | 'updated' | 'latestVersion'
+> & {
   /** The key it was asked for: an arXiv id without version, or a lower-case DOI. */
   key: string;
   title: string | null;
   abstract: string | null;
   /** Every author, in order, as the service writes them. */
   authors: string[];
-  categories: string[];
-  primaryCategory: string | null;
-  comment: string | null;
-  journalRef: string | null;
-  publishedDoi: string | null;
-  firstPublished: string | null;
-  updated: string | null;
-  latestVersion: number | null;
-}
+};
 
 /** The answer for one key: found, not found (the service said so), or failed (ask again later). */
 export type LookupOutcome =
   | { kind: 'found'; metadata: FetchedMetadata }
   | { kind: 'not-found' }
   | { kind: 'failed'; reason: string };
+
+/** Options every metadata client takes; everything but the URL has a polite default. */
+export interface ClientOptions {
+  url?: string;
+  /** A contact address for the User-Agent (the APIs ask for one). */
+  contact?: string;
+  intervalMs?: number;
+  timeoutMs?: number;
+  attempts?: number;
+  backoffMs?: number;
+  /** Default: the process-wide pacer of the API's origin (the terms bind all callers together). */
+  pacer?: Pacer;
+  clock?: Clock;
+  random?: () => number;
+}
 
 /** A metadata client: looks many keys up, one outcome per key (never throws for a bad key or a dead service). */
 export interface MetadataClient {

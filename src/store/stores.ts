@@ -27,26 +27,14 @@ import { keyvWeeklyStore } from './weekly.ts';
 import { keyvMetaStore } from './meta.ts';
 import type { MigrationReport } from './migrate.ts';
 import { migrateLayout } from './migrate.ts';
-import type { ExportLine } from './transfer.ts';
+import type { ExportLine, TransferStores } from './transfer.ts';
 import { exportAll, importMany } from './transfer.ts';
 
 /** Every repository of the bot over one store. */
-export interface Stores {
+export interface Stores extends TransferStores {
   /** Display name of the backend, credentials redacted (`sqlite://data/arxiv-digest-bot.sqlite`). */
   backend: string;
   kind: 'sqlite' | 'redis' | 'postgres' | 'memory';
-  papers: PaperStore;
-  files: FileStore;
-  digests: DigestStore;
-  channels: ChannelStore;
-  subscriptions: SubscriptionStore;
-  outbox: Outbox;
-  deliveries: DeliveryStore;
-  meta: MetaStore;
-  /** Reading lists and the per-server save log. */
-  saved: SavedStore;
-  /** Each server's weekly most-saved post. */
-  weekly: WeeklyStore;
   /** The raw key/value layer (tests, maintenance). */
   kv: Kv;
   /** The Redis client when the backend is Redis (for the lease of issue 7), else undefined. */
