@@ -4,10 +4,9 @@
  * one-line failures that never print the token.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { createWorld, type TestWorld } from '../helpers/bot.ts';
+import { runScript } from '../helpers/subprocess.ts';
 
 describe('deploy-commands', () => {
   let world: TestWorld;
@@ -20,17 +19,7 @@ describe('deploy-commands', () => {
 
   // Asynchronous on purpose: the local Discord runs in this process and must keep answering meanwhile.
   const deploy = async (env: Record<string, string>, ...args: string[]) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/deploy-commands.ts', ...args], {
-      env: { ...process.env, ...world.env, DISCORD_APPLICATION_ID: '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    // Decoded as a stream: a character split across two chunks must not be garbled.
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.on('data', (chunk: string) => (stderr += chunk));
-    const [status] = (await once(child, 'exit')) as [number | null];
+    const { code: status, stdout, stderr } = await runScript('src/deploy-commands.ts', args, { env: { ...process.env, ...world.env, DISCORD_APPLICATION_ID: '', ...env } });
     return { status, stdout, stderr };
   };
 

@@ -4,7 +4,6 @@
  * `--store` file, and `cli ingest` riding out a Redis restart.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { openStores } from '../../src/store/index.ts';
 import { POSTGRES_URL, reachable } from '../helpers/backends.ts';
 import { digestMarkdown, rows } from '../helpers/digests.ts';
 import { haveRedisServer, startPrivateRedis } from '../helpers/servers.ts';
+import { runScript } from '../helpers/subprocess.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'adb-cli-robust-'));
 const dataDir = join(dir, 'data');
@@ -29,20 +29,7 @@ interface Run {
 function cli(args: string[], env: Record<string, string> = {}, onStderr?: (text: string) => void): Promise<Run> {
   const full: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env };
   if (!('KEYV_URL' in env)) delete full.KEYV_URL;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: full, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.on('data', (chunk: string) => {
-      stderr += chunk;
-      onStderr?.(stderr);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runScript('src/cli.ts', args, { env: full, ...(onStderr && { onStderr }) });
 }
 
 const papersIn = (text: string) => text.split('\n').filter((l) => l.startsWith('{"kind":"paper"')).length;

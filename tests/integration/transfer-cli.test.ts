@@ -3,7 +3,6 @@
  * one line on failure, the exit code says which.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openStores } from '../../src/store/index.ts';
 import { buildArchive } from './transfer-archive.ts';
+import { runScript } from '../helpers/subprocess.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'adb-transfer-cli-'));
@@ -27,20 +27,8 @@ function cli(args: string[], stdin = ''): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent' };
   delete env.KEYV_URL;
   delete env.DEBUG;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    // Decoded as a stream: a character split across two chunks must not be garbled.
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    // A writing command names a store it creates (issue 15); that notice is not part of the error contract here.
-    child.on('close', (code) => resolve({ code, stdout, stderr: stderr.replace(/^creating a new store at \S+\n/m, '') }));
-    child.stdin.end(stdin);
-  });
+  // A writing command names a store it creates (issue 15); that notice is not part of the error contract here.
+  return runScript('src/cli.ts', args, { cwd: root, env, stdin }).then((run) => ({ ...run, stderr: run.stderr.replace(/^creating a new store at \S+\n/m, '') }));
 }
 
 function jsonLines(text: string): unknown[] {

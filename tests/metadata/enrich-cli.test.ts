@@ -3,31 +3,20 @@
  * looked up twice, the English title/abstract/authors searchable afterwards, `cli export` carrying the new fields.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ARXIV_SAMPLES, PREPRINT_SAMPLES, startFakeArxiv, startFakeBiorxiv } from './servers.ts';
 import { CHINESE_ARXIV_DIGEST, TITLELESS_MEDRXIV_DIGEST } from './digests.ts';
+import { runScript } from '../helpers/subprocess.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'adb-enrich-'));
 const store = `sqlite://${join(dir, 'cli.sqlite')}`;
 
 /** Runs the CLI as a subprocess without blocking this process (the fake servers live here). */
 function cli(env: Record<string, string>, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-      env: { ...process.env, DATA_DIR: dir, KEYV_URL: '', METADATA_CONTACT: 'lab@example.org', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (c: string) => (stdout += c));
-    child.stderr.on('data', (c: string) => (stderr += c));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  return runScript('src/cli.ts', args, { env: { ...process.env, DATA_DIR: dir, KEYV_URL: '', METADATA_CONTACT: 'lab@example.org', ...env } }).then(({ code, stdout, stderr }) => ({ status: code, stdout, stderr }));
 }
 
 describe('cli enrich', () => {
