@@ -327,7 +327,10 @@ export async function openArchive(deps: {
     const loaded = await load();
     // The store bumps its revision after writing the records: a kill in between leaves papers that no revision
     // accounts for. Its per-day counts are written first, so a count that moved while the revision did not shows it.
-    if (loaded && loaded.revision === current && loaded.count !== undefined && loaded.count !== (await stores.papers.count())) {
+    // The index's own size is compared, not the count recorded with the log: a record's count says what the store
+    // held when it was written, not what the index took in, and a kill can separate the two.
+    // A write cut short between its records and its revision bump is recorded by the store itself.
+    if (loaded && loaded.revision === current && ((await stores.papers.writeInterrupted()) || loaded.index.size !== (await stores.papers.count()))) {
       log?.warn({ indexed: loaded.index.size }, 'the store changed without a new revision (a write was cut short); rebuilding the search index');
     } else if (loaded && loaded.revision === current) {
       index = loaded.index;

@@ -41,6 +41,11 @@ export interface PaperStore {
   /** Increases on every change; the search index compares it with its snapshot's. */
   revision(): Promise<number>;
   /**
+   * True when a write was cut short (a crash between writing records and bumping the revision): the revision then
+   * does not show that records changed, so an index that matches it may still be behind. Cleared by the next write.
+   */
+  writeInterrupted(): Promise<boolean>;
+  /**
    * Rewrites stored papers through `change` (looked-up metadata): read, changed and written under the papers lock,
    * so a digest ingested meanwhile is not lost. `change` returns the same object for "no change". Ids that are not
    * stored are skipped. Returns the papers that changed. The date a paper is filed under never changes here.
@@ -51,6 +56,11 @@ export interface PaperStore {
 const UNDATED = 'undated';
 const DATES_KEY = 'papers:dates';
 const REVISION_KEY = 'papers:revision';
+/**
+ * Set while a write is under way, cleared after its revision bump: a write cut short in between (a crash) leaves
+ * records that no revision accounts for, and this key says so to whoever opens the store next.
+ */
+const WRITING_KEY = 'papers:writing';
 const storedDates = z
   .object({ v: z.literal(SCHEMA_VERSION), dates: z.record(z.string(), z.number().int()) })
   .transform((d) => d.dates);
@@ -199,6 +209,7 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
         });
         if (added.length === 0 && updated.length === 0) return { added, updated };
 
+        await ctx.kv.set(WRITING_KEY, { v: SCHEMA_VERSION, n: 1 });
         // Indexes are written before the records: a failure in between leaves an id without a record, which
         // listing skips and a retried upsert repairs — never a stored paper that no listing can reach.
         const touched = [...new Set([...bucketAdds.keys(), ...bucketRemovals.keys()])];
@@ -220,6 +231,7 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
           await ctx.kv.setMany(records.slice(i, i + BATCH_SIZE * 4));
         }
         await ctx.kv.set(REVISION_KEY, { v: SCHEMA_VERSION, n: (await revision()) + 1 });
+        await ctx.kv.deleteMany([WRITING_KEY]);
         return { added, updated };
       });
     },
@@ -257,6 +269,9 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
         .map((date) => ({ date: date === UNDATED ? null : date, count: dates[date] ?? 0 }));
     },
     revision,
+    async writeInterrupted() {
+      return (await ctx.kv.get(WRITING_KEY)) !== undefined;
+    },
     updateMany(list, change) {
       return ctx.mutex.run('papers', async () => {
         const stored = await getMany(list);
@@ -267,9 +282,11 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
           if (next !== old) changed.push({ ...next, date: old.date });
         }
         if (changed.length === 0) return changed;
+        await ctx.kv.set(WRITING_KEY, { v: SCHEMA_VERSION, n: 1 });
         const records = changed.map((p) => ({ key: paperKey(p.id), value: paperRecord(p) }));
         for (let i = 0; i < records.length; i += BATCH_SIZE * 4) await ctx.kv.setMany(records.slice(i, i + BATCH_SIZE * 4));
         await ctx.kv.set(REVISION_KEY, { v: SCHEMA_VERSION, n: (await revision()) + 1 });
+        await ctx.kv.deleteMany([WRITING_KEY]);
         return changed;
       });
     },
