@@ -322,15 +322,23 @@ export async function openArchive(deps: {
   let index: SearchIndex | undefined;
   let origin: IndexOrigin = 'rebuilt';
 
+  /** Distinct paper ids the store lists (what a rebuild would index). */
+  async function listedPapers(): Promise<number> {
+    const seen = new Set<string>();
+    for await (const id of stores.papers.ids()) seen.add(id);
+    return seen.size;
+  }
+
   const current = await stores.papers.revision();
   try {
     const loaded = await load();
     // The store bumps its revision after writing the records: a kill in between leaves papers that no revision
     // accounts for. Its per-day counts are written first, so a count that moved while the revision did not shows it.
-    // The index's own size is compared, not the count recorded with the log: a record's count says what the store
-    // held when it was written, not what the index took in, and a kill can separate the two.
+    // The index's own size is compared with the ids the store lists (read once, at start-up): the per-date counts
+    // behind `count()` are written after the lists, so a kill between the two leaves a count that can agree with an
+    // index missing the same papers.
     // A write cut short between its records and its revision bump is recorded by the store itself.
-    if (loaded && loaded.revision === current && ((await stores.papers.writeInterrupted()) || loaded.index.size !== (await stores.papers.count()))) {
+    if (loaded && loaded.revision === current && ((await stores.papers.writeInterrupted()) || loaded.index.size !== (await listedPapers()))) {
       log?.warn({ indexed: loaded.index.size }, 'the store changed without a new revision (a write was cut short); rebuilding the search index');
     } else if (loaded && loaded.revision === current) {
       index = loaded.index;
