@@ -329,16 +329,20 @@ export async function openArchive(deps: {
     return seen.size;
   }
 
+  // The store bumps its revision after writing the records: a kill in between leaves papers that no revision
+  // accounts for, and listings that may name ids without records or under the wrong date. The store records such a
+  // cut-short write; its listings are repaired first, and the index is then rebuilt whatever the files say.
+  const interrupted = await stores.papers.writeInterrupted();
+  if (interrupted) {
+    const dropped = await stores.papers.repair();
+    log?.warn({ dropped }, 'the last write to the store was cut short; its listings were repaired');
+  }
   const current = await stores.papers.revision();
   try {
     const loaded = await load();
-    // The store bumps its revision after writing the records: a kill in between leaves papers that no revision
-    // accounts for. Its per-day counts are written first, so a count that moved while the revision did not shows it.
-    // The index's own size is compared with the ids the store lists (read once, at start-up): the per-date counts
-    // behind `count()` are written after the lists, so a kill between the two leaves a count that can agree with an
-    // index missing the same papers.
-    // A write cut short between its records and its revision bump is recorded by the store itself.
-    if (loaded && loaded.revision === current && ((await stores.papers.writeInterrupted()) || loaded.index.size !== (await listedPapers()))) {
+    // The index's own size is also compared with the ids the store lists (read once, at start-up), a check that
+    // costs one pass over the id lists and no records.
+    if (loaded && loaded.revision === current && (interrupted || loaded.index.size !== (await listedPapers()))) {
       log?.warn({ indexed: loaded.index.size }, 'the store changed without a new revision (a write was cut short); rebuilding the search index');
     } else if (loaded && loaded.revision === current) {
       index = loaded.index;

@@ -42,9 +42,16 @@ export interface PaperStore {
   revision(): Promise<number>;
   /**
    * True when a write was cut short (a crash between writing records and bumping the revision): the revision then
-   * does not show that records changed, so an index that matches it may still be behind. Cleared by the next write.
+   * does not show that records changed, so an index that matches it may still be behind. Stays set until
+   * `repair()`: a later write does not prove the listings consistent again.
    */
   writeInterrupted(): Promise<boolean>;
+  /**
+   * Brings the listings back in line with the records after a write was cut short: drops listed ids whose record
+   * is missing or filed under another date (a retry from another day's digest), recounts the dates and clears
+   * `writeInterrupted()`. Reads every listed record; run at start-up, not per write. Returns the entries dropped.
+   */
+  repair(): Promise<number>;
   /**
    * Rewrites stored papers through `change` (looked-up metadata): read, changed and written under the papers lock,
    * so a digest ingested meanwhile is not lost. `change` returns the same object for "no change". Ids that are not
@@ -144,12 +151,32 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
   async function sortedBuckets(): Promise<string[]> {
     return Object.keys(await readDates()).sort(byNewest);
   }
-  async function* ids(): AsyncIterable<PaperId> {
+  /** Each date's id list, newest date first. */
+  async function* lists(): AsyncIterable<{ bucket: string; items: PaperId[] }> {
     const buckets = await sortedBuckets();
     for (let i = 0; i < buckets.length; i += 50) {
       const page = buckets.slice(i, i + 50);
-      for (const list of await readLists(ctx, page.map(bucketKey))) yield* list;
+      const read = await readLists(ctx, page.map(bucketKey));
+      for (let j = 0; j < page.length; j++) yield { bucket: page[j] as string, items: read[j] ?? [] };
     }
+  }
+  async function* ids(): AsyncIterable<PaperId> {
+    for await (const { items } of lists()) yield* items;
+  }
+  async function writeInterrupted(): Promise<boolean> {
+    return (await ctx.kv.get(WRITING_KEY)) !== undefined;
+  }
+  /**
+   * Runs `write` between setting and clearing the in-progress marker. A marker already there (an earlier write cut
+   * short) is left in place for `repair()`.
+   */
+  async function marked<T>(write: () => Promise<T>): Promise<T> {
+    const dirty = await writeInterrupted();
+    if (!dirty) await ctx.kv.set(WRITING_KEY, { v: SCHEMA_VERSION, n: 1 });
+    const result = await write();
+    await ctx.kv.set(REVISION_KEY, { v: SCHEMA_VERSION, n: (await revision()) + 1 });
+    if (!dirty) await ctx.kv.deleteMany([WRITING_KEY]);
+    return result;
   }
   async function getMany(list: readonly PaperId[]): Promise<(Paper | undefined)[]> {
     const keys = list.map(paperKey);
@@ -209,30 +236,29 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
         });
         if (added.length === 0 && updated.length === 0) return { added, updated };
 
-        await ctx.kv.set(WRITING_KEY, { v: SCHEMA_VERSION, n: 1 });
-        // Indexes are written before the records: a failure in between leaves an id without a record, which
-        // listing skips and a retried upsert repairs — never a stored paper that no listing can reach.
-        const touched = [...new Set([...bucketAdds.keys(), ...bucketRemovals.keys()])];
-        if (touched.length > 0) {
-          const [lists, dates] = await Promise.all([readLists(ctx, touched.map(bucketKey)), readDates()]);
-          const writes = touched.map((bucket, i) => {
-            let items = lists[i] ?? [];
-            items = removeItems(items, bucketRemovals.get(bucket) ?? []);
-            items = addItems(items, bucketAdds.get(bucket) ?? []);
-            if (items.length > 0) dates[bucket] = items.length;
-            else delete dates[bucket];
-            return { key: bucketKey(bucket), value: withVersion({ items }) };
-          });
-          await ctx.kv.setMany(writes);
-          await ctx.kv.set(DATES_KEY, { v: SCHEMA_VERSION, dates });
-        }
-        const records = [...added, ...updated].map((p) => ({ key: paperKey(p.id), value: paperRecord(p) }));
-        for (let i = 0; i < records.length; i += BATCH_SIZE * 4) {
-          await ctx.kv.setMany(records.slice(i, i + BATCH_SIZE * 4));
-        }
-        await ctx.kv.set(REVISION_KEY, { v: SCHEMA_VERSION, n: (await revision()) + 1 });
-        await ctx.kv.deleteMany([WRITING_KEY]);
-        return { added, updated };
+        return marked(async () => {
+          // Indexes are written before the records: a failure in between leaves an id without a record, which
+          // listing skips and a retried upsert repairs — never a stored paper that no listing can reach.
+          const touched = [...new Set([...bucketAdds.keys(), ...bucketRemovals.keys()])];
+          if (touched.length > 0) {
+            const [current, dates] = await Promise.all([readLists(ctx, touched.map(bucketKey)), readDates()]);
+            const writes = touched.map((bucket, i) => {
+              let items = current[i] ?? [];
+              items = removeItems(items, bucketRemovals.get(bucket) ?? []);
+              items = addItems(items, bucketAdds.get(bucket) ?? []);
+              if (items.length > 0) dates[bucket] = items.length;
+              else delete dates[bucket];
+              return { key: bucketKey(bucket), value: withVersion({ items }) };
+            });
+            await ctx.kv.setMany(writes);
+            await ctx.kv.set(DATES_KEY, { v: SCHEMA_VERSION, dates });
+          }
+          const records = [...added, ...updated].map((p) => ({ key: paperKey(p.id), value: paperRecord(p) }));
+          for (let i = 0; i < records.length; i += BATCH_SIZE * 4) {
+            await ctx.kv.setMany(records.slice(i, i + BATCH_SIZE * 4));
+          }
+          return { added, updated };
+        });
       });
     },
     async count() {
@@ -240,17 +266,14 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
     },
     ids,
     async *all() {
-      let page: PaperId[] = [];
-      const flush = async () => {
-        const papers = await getMany(page);
-        page = [];
-        return papers.filter((p): p is Paper => p !== undefined);
-      };
-      for await (const id of ids()) {
-        page.push(id);
-        if (page.length >= BATCH_SIZE) yield* await flush();
+      // An id listed under a date its record does not carry is a leftover of a cut-short write (see `repair`).
+      for await (const { bucket, items } of lists()) {
+        for (let i = 0; i < items.length; i += BATCH_SIZE) {
+          for (const paper of await getMany(items.slice(i, i + BATCH_SIZE))) {
+            if (paper !== undefined && bucketOf(paper) === bucket) yield paper;
+          }
+        }
       }
-      if (page.length > 0) yield* await flush();
     },
     async latest(source) {
       for (const bucket of await sortedBuckets()) {
@@ -269,8 +292,37 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
         .map((date) => ({ date: date === UNDATED ? null : date, count: dates[date] ?? 0 }));
     },
     revision,
-    async writeInterrupted() {
-      return (await ctx.kv.get(WRITING_KEY)) !== undefined;
+    writeInterrupted,
+    repair() {
+      return ctx.mutex.run('papers', async () => {
+        if (!(await writeInterrupted())) return 0;
+        let dropped = 0;
+        const counts: Record<string, number> = {};
+        const seen = new Set<PaperId>();
+        for await (const { bucket, items } of lists()) {
+          const kept: PaperId[] = [];
+          for (let i = 0; i < items.length; i += BATCH_SIZE) {
+            const slice = items.slice(i, i + BATCH_SIZE);
+            const papers = await getMany(slice);
+            slice.forEach((id, j) => {
+              const paper = papers[j];
+              if (paper !== undefined && bucketOf(paper) === bucket && !seen.has(id)) {
+                seen.add(id);
+                kept.push(id);
+              }
+            });
+          }
+          dropped += items.length - kept.length;
+          if (kept.length > 0) counts[bucket] = kept.length;
+          if (kept.length !== items.length) {
+            if (kept.length > 0) await ctx.kv.set(bucketKey(bucket), withVersion({ items: kept }));
+            else await ctx.kv.deleteMany([bucketKey(bucket)]);
+          }
+        }
+        await ctx.kv.set(DATES_KEY, { v: SCHEMA_VERSION, dates: counts });
+        await ctx.kv.deleteMany([WRITING_KEY]);
+        return dropped;
+      });
     },
     updateMany(list, change) {
       return ctx.mutex.run('papers', async () => {
@@ -282,12 +334,11 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
           if (next !== old) changed.push({ ...next, date: old.date });
         }
         if (changed.length === 0) return changed;
-        await ctx.kv.set(WRITING_KEY, { v: SCHEMA_VERSION, n: 1 });
-        const records = changed.map((p) => ({ key: paperKey(p.id), value: paperRecord(p) }));
-        for (let i = 0; i < records.length; i += BATCH_SIZE * 4) await ctx.kv.setMany(records.slice(i, i + BATCH_SIZE * 4));
-        await ctx.kv.set(REVISION_KEY, { v: SCHEMA_VERSION, n: (await revision()) + 1 });
-        await ctx.kv.deleteMany([WRITING_KEY]);
-        return changed;
+        return marked(async () => {
+          const records = changed.map((p) => ({ key: paperKey(p.id), value: paperRecord(p) }));
+          for (let i = 0; i < records.length; i += BATCH_SIZE * 4) await ctx.kv.setMany(records.slice(i, i + BATCH_SIZE * 4));
+          return changed;
+        });
       });
     },
   };

@@ -47,6 +47,8 @@ describe('index crash safety', () => {
         origins[archive.origin] += 1;
         const ids: string[] = [];
         for await (const paper of stores.papers.all()) ids.push(paper.id);
+        assert.equal(new Set(ids).size, ids.length, `kill ${i}: the store lists each paper once`);
+        assert.equal(await stores.papers.count(), ids.length, `kill ${i}: the store's count agrees with its listing`);
         assert.equal(archive.index.size, ids.length, `kill ${i}: the index holds as many papers as the store`);
         for (const id of ids) assert.ok(archive.index.has(id), `kill ${i}: ${id} is indexed`);
         assert.equal(archive.revision, await stores.papers.revision(), `kill ${i}: the index covers the store's revision`);

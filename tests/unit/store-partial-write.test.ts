@@ -54,3 +54,22 @@ it('an outbox enqueue interrupted after the queue write is completed by the retr
   assert.deepEqual(await stores.outbox.enqueueMany([entry]), ['m1']);
   assert.deepEqual((await stores.outbox.pending()).map((e) => e.id), ['m1']);
 });
+
+it('a cut-short write retried under another date lists each paper once, and repair() restores the counts', async () => {
+  const { kv, state } = faultyKv(/^paper:/);
+  const stores = createStores(kv, { kind: 'memory', log: { warn: () => {} }, now: () => new Date() });
+  await assert.rejects(stores.papers.upsertMany([paper(1), paper(2)]), /disk full/);
+  state.broken = false;
+  // The same papers arrive again from a digest of another day: the ids cut short under 2025-11-20 are stale there.
+  const later = (n: number) => ({ ...paper(n), date: '2025-11-21' });
+  await stores.papers.upsertMany([later(1), later(2), later(3)]);
+  const listed: string[] = [];
+  for await (const p of stores.papers.all()) listed.push(p.id);
+  assert.deepEqual(listed.sort(), [paper(1).id, paper(2).id, paper(3).id], 'each paper once, under its own date');
+  assert.equal(await stores.papers.writeInterrupted(), true, 'a later write does not hide that an earlier one was cut short');
+  assert.equal(await stores.papers.repair(), 2, 'the two stale entries are dropped');
+  assert.equal(await stores.papers.writeInterrupted(), false);
+  assert.equal(await stores.papers.count(), 3);
+  assert.deepEqual(await stores.papers.dates(), [{ date: '2025-11-21', count: 3 }]);
+  assert.equal(await stores.papers.repair(), 0, 'a clean store has nothing to repair');
+});
