@@ -330,13 +330,10 @@ export async function openArchive(deps: {
   }
 
   // The store bumps its revision after writing the records: a kill in between leaves papers that no revision
-  // accounts for, and listings that may name ids without records or under the wrong date. The store records such a
-  // cut-short write; its listings are repaired first, and the index is then rebuilt whatever the files say.
+  // accounts for. The store records such a cut-short write (until its next write repairs the listings), and the
+  // index is then rebuilt whatever the files say. Repairing is the writer's job: this may be a second process
+  // opening the store while the writer is in the middle of a write.
   const interrupted = await stores.papers.writeInterrupted();
-  if (interrupted) {
-    const dropped = await stores.papers.repair();
-    log?.warn({ dropped }, 'the last write to the store was cut short; its listings were repaired');
-  }
   const current = await stores.papers.revision();
   try {
     const loaded = await load();

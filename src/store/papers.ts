@@ -42,14 +42,15 @@ export interface PaperStore {
   revision(): Promise<number>;
   /**
    * True when a write was cut short (a crash between writing records and bumping the revision): the revision then
-   * does not show that records changed, so an index that matches it may still be behind. Stays set until
-   * `repair()`: a later write does not prove the listings consistent again.
+   * does not show that records changed, so an index that matches it may still be behind. Stays set until the
+   * listings are repaired (by the next write, or `repair()`).
    */
   writeInterrupted(): Promise<boolean>;
   /**
    * Brings the listings back in line with the records after a write was cut short: drops listed ids whose record
    * is missing or filed under another date (a retry from another day's digest), recounts the dates and clears
-   * `writeInterrupted()`. Reads every listed record; run at start-up, not per write. Returns the entries dropped.
+   * `writeInterrupted()`. Reads every listed record. The next write does this by itself, under the writers' lock;
+   * only the writer may call it (another process's write in progress looks cut short). Returns the entries dropped.
    */
   repair(): Promise<number>;
   /**
@@ -167,15 +168,46 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
     return (await ctx.kv.get(WRITING_KEY)) !== undefined;
   }
   /**
-   * Runs `write` between setting and clearing the in-progress marker. A marker already there (an earlier write cut
-   * short) is left in place for `repair()`.
+   * Drops listed ids whose record is missing or filed under another date, and recounts the dates (see `repair`).
+   * Caller holds the papers lock. Returns the entries dropped.
+   */
+  async function repairListings(): Promise<number> {
+    let dropped = 0;
+    const counts: Record<string, number> = {};
+    const seen = new Set<PaperId>();
+    for await (const { bucket, items } of lists()) {
+      const kept: PaperId[] = [];
+      for (let i = 0; i < items.length; i += BATCH_SIZE) {
+        const slice = items.slice(i, i + BATCH_SIZE);
+        const papers = await getMany(slice);
+        slice.forEach((id, j) => {
+          const paper = papers[j];
+          if (paper !== undefined && bucketOf(paper) === bucket && !seen.has(id)) {
+            seen.add(id);
+            kept.push(id);
+          }
+        });
+      }
+      dropped += items.length - kept.length;
+      if (kept.length > 0) counts[bucket] = kept.length;
+      if (kept.length === items.length) continue;
+      if (kept.length > 0) await ctx.kv.set(bucketKey(bucket), withVersion({ items: kept }));
+      else await ctx.kv.deleteMany([bucketKey(bucket)]);
+    }
+    await ctx.kv.set(DATES_KEY, { v: SCHEMA_VERSION, dates: counts });
+    if (dropped > 0) ctx.log.warn({ dropped }, 'store: repaired the paper listings after a write that was cut short');
+    return dropped;
+  }
+  /**
+   * Runs `write` between setting and clearing the in-progress marker, then bumps the revision. A marker already
+   * there is an earlier write cut short: its leftovers are repaired first, under the same lock.
    */
   async function marked<T>(write: () => Promise<T>): Promise<T> {
-    const dirty = await writeInterrupted();
-    if (!dirty) await ctx.kv.set(WRITING_KEY, { v: SCHEMA_VERSION, n: 1 });
+    if (await writeInterrupted()) await repairListings();
+    else await ctx.kv.set(WRITING_KEY, { v: SCHEMA_VERSION, n: 1 });
     const result = await write();
     await ctx.kv.set(REVISION_KEY, { v: SCHEMA_VERSION, n: (await revision()) + 1 });
-    if (!dirty) await ctx.kv.deleteMany([WRITING_KEY]);
+    await ctx.kv.deleteMany([WRITING_KEY]);
     return result;
   }
   async function getMany(list: readonly PaperId[]): Promise<(Paper | undefined)[]> {
@@ -296,30 +328,7 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
     repair() {
       return ctx.mutex.run('papers', async () => {
         if (!(await writeInterrupted())) return 0;
-        let dropped = 0;
-        const counts: Record<string, number> = {};
-        const seen = new Set<PaperId>();
-        for await (const { bucket, items } of lists()) {
-          const kept: PaperId[] = [];
-          for (let i = 0; i < items.length; i += BATCH_SIZE) {
-            const slice = items.slice(i, i + BATCH_SIZE);
-            const papers = await getMany(slice);
-            slice.forEach((id, j) => {
-              const paper = papers[j];
-              if (paper !== undefined && bucketOf(paper) === bucket && !seen.has(id)) {
-                seen.add(id);
-                kept.push(id);
-              }
-            });
-          }
-          dropped += items.length - kept.length;
-          if (kept.length > 0) counts[bucket] = kept.length;
-          if (kept.length !== items.length) {
-            if (kept.length > 0) await ctx.kv.set(bucketKey(bucket), withVersion({ items: kept }));
-            else await ctx.kv.deleteMany([bucketKey(bucket)]);
-          }
-        }
-        await ctx.kv.set(DATES_KEY, { v: SCHEMA_VERSION, dates: counts });
+        const dropped = await repairListings();
         await ctx.kv.deleteMany([WRITING_KEY]);
         return dropped;
       });

@@ -55,10 +55,11 @@ it('an outbox enqueue interrupted after the queue write is completed by the retr
   assert.deepEqual((await stores.outbox.pending()).map((e) => e.id), ['m1']);
 });
 
-it('a cut-short write retried under another date lists each paper once, and repair() restores the counts', async () => {
+it('a cut-short write retried under another date lists each paper once: the next write repairs the listings', async () => {
   const { kv, state } = faultyKv(/^paper:/);
   const stores = createStores(kv, { kind: 'memory', log: { warn: () => {} }, now: () => new Date() });
   await assert.rejects(stores.papers.upsertMany([paper(1), paper(2)]), /disk full/);
+  assert.equal(await stores.papers.writeInterrupted(), true);
   state.broken = false;
   // The same papers arrive again from a digest of another day: the ids cut short under 2025-11-20 are stale there.
   const later = (n: number) => ({ ...paper(n), date: '2025-11-21' });
@@ -66,10 +67,23 @@ it('a cut-short write retried under another date lists each paper once, and repa
   const listed: string[] = [];
   for await (const p of stores.papers.all()) listed.push(p.id);
   assert.deepEqual(listed.sort(), [paper(1).id, paper(2).id, paper(3).id], 'each paper once, under its own date');
-  assert.equal(await stores.papers.writeInterrupted(), true, 'a later write does not hide that an earlier one was cut short');
-  assert.equal(await stores.papers.repair(), 2, 'the two stale entries are dropped');
   assert.equal(await stores.papers.writeInterrupted(), false);
   assert.equal(await stores.papers.count(), 3);
   assert.deepEqual(await stores.papers.dates(), [{ date: '2025-11-21', count: 3 }]);
-  assert.equal(await stores.papers.repair(), 0, 'a clean store has nothing to repair');
+});
+
+it('repair() drops what a cut-short write listed without records and recounts; a clean store has nothing to repair', async () => {
+  const { kv, state } = faultyKv(/^paper:/);
+  const stores = createStores(kv, { kind: 'memory', log: { warn: () => {} }, now: () => new Date() });
+  state.broken = false;
+  await stores.papers.upsertMany([paper(1)]);
+  assert.equal(await stores.papers.repair(), 0);
+  state.broken = true;
+  await assert.rejects(stores.papers.upsertMany([paper(2), paper(3)]), /disk full/);
+  state.broken = false;
+  assert.equal(await stores.papers.count(), 3, 'the cut-short write counted papers it never stored');
+  assert.equal(await stores.papers.repair(), 2);
+  assert.equal(await stores.papers.writeInterrupted(), false);
+  assert.equal(await stores.papers.count(), 1);
+  assert.deepEqual(await stores.papers.dates(), [{ date: '2025-11-20', count: 1 }]);
 });
