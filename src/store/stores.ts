@@ -17,7 +17,7 @@ import { keyvWeeklyStore } from './weekly.ts';
 import { keyvMetaStore } from './meta.ts';
 import type { MigrationReport } from './migrate.ts';
 import { migrateLayout } from './migrate.ts';
-import type { ExportLine, TransferStores } from './transfer.ts';
+import type { ExportLine, ImportOptions, TransferStores } from './transfer.ts';
 import { exportAll, importMany } from './transfer.ts';
 
 /** Every repository of the bot over one store. */
@@ -34,7 +34,7 @@ export interface Stores extends TransferStores {
   /** Puts back one exported record; invalid ones throw. */
   importRecord(line: ExportLine): Promise<void>;
   /** Puts back many exported records in batches (much faster than one by one). */
-  importMany(lines: Iterable<ExportLine> | AsyncIterable<ExportLine>): Promise<number>;
+  importMany(lines: Iterable<ExportLine> | AsyncIterable<ExportLine>, options?: ImportOptions): Promise<number>;
   /**
    * Brings a store written by an earlier release to this release's layout (migrate.ts); `openStores` runs it.
    * Null when there was nothing to do.
@@ -109,7 +109,7 @@ export function createStores(
     importRecord: async (line) => {
       await importMany(stores, [line]);
     },
-    importMany: (lines) => importMany(stores, lines),
+    importMany: (lines, options) => importMany(stores, lines, options),
     migrate: () => migrateLayout(ctx, stores.deliveries),
   };
 }
