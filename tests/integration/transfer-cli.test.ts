@@ -3,7 +3,7 @@
  * one line on failure, the exit code says which.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -84,6 +84,16 @@ describe('cli export / import', () => {
     assert.match(report.store, /target\.sqlite/);
     const again = await cli(['export', '--store', target]);
     assert.equal(again.stdout, exported);
+  });
+
+  it('builds the search snapshot at the end of an import and says so, so the first search does not (issue 15)', async () => {
+    const folder = join(dir, 'indexed');
+    mkdirSync(folder);
+    const target = `sqlite://${join(folder, 'store.sqlite')}`;
+    const run = await cli(['import', '--store', target, join(dir, 'archive.jsonl')]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, new RegExp(`^search index ready: ${papers} papers in [\\d.]+ s$`, 'm'));
+    assert.ok(readdirSync(folder).some((f) => /^search-\w+\.idx$/.test(f)), 'the snapshot sits beside the --store file');
   });
 
   it('imports from stdin with -', async () => {
