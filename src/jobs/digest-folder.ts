@@ -9,7 +9,7 @@
  */
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** A source of digest files. */
 export interface DigestFolder {
@@ -84,12 +84,27 @@ export function memoryDigestFolder(files: Map<string, string | Uint8Array> = new
 }
 
 /**
- * Explicit files (the command line's paths, already expanded): each path is its own key, read as given.
+ * The key a digest file is recorded under (issue 15): its path relative to `digestDir` with `/` separators — what
+ * {@link diskDigestFolder} lists, so `cli ingest digests/` and the bot record one file under one key. A file
+ * outside `digestDir` is keyed relative to the folder it was found in (as the bot would key it with `DIGEST_DIR`
+ * pointed there), and a file named on its own outside `digestDir` by its absolute path.
  */
-export function fileListFolder(paths: readonly string[]): DigestFolder {
+export function digestFileKey(file: string, digestDir: string, foundIn?: string): string {
+  const absolute = resolve(file);
+  for (const root of [digestDir, foundIn]) {
+    if (root === undefined) continue;
+    const inside = relative(resolve(root), absolute);
+    if (inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside)) return inside.split(sep).join('/');
+  }
+  return absolute.split(sep).join('/');
+}
+
+/** Files on disk under the keys {@link digestFileKey} gave them (the command line's expanded paths). */
+export function keyedFileFolder(files: ReadonlyArray<{ key: string; path: string }>): DigestFolder {
+  const paths = new Map(files.map((f) => [f.key, f.path]));
   return {
     name: 'command line',
-    list: async () => [...paths],
-    read: async (path) => new Uint8Array(await readFile(path)),
+    list: async () => [...paths.keys()],
+    read: async (key) => new Uint8Array(await readFile(paths.get(key) ?? key)),
   };
 }

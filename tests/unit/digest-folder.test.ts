@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { diskDigestFolder } from '../../src/jobs/digest-folder.ts';
+import { digestFileKey, diskDigestFolder } from '../../src/jobs/digest-folder.ts';
 
 describe('diskDigestFolder and symlinks', () => {
   const base = mkdtempSync(join(tmpdir(), 'adb-folder-links-'));
@@ -25,5 +25,15 @@ describe('diskDigestFolder and symlinks', () => {
     assert.deepEqual(await folder.list(), ['dangling.md', 'linked.md', 'sub/a.md']);
     assert.equal(new TextDecoder().decode(await folder.read('linked.md')), 'B');
     await assert.rejects(folder.read('dangling.md'), /ENOENT/);
+  });
+});
+
+describe('digestFileKey (issue 15)', () => {
+  it('keys a file as the bot does: relative to DIGEST_DIR, else to the folder it was found in, else absolute', () => {
+    assert.equal(digestFileKey('digests/sub/2026-01-01.md', 'digests'), 'sub/2026-01-01.md');
+    assert.equal(digestFileKey('/srv/bot/digests/a.md', '/srv/bot/digests/', '/srv/bot/digests'), 'a.md');
+    assert.equal(digestFileKey('/elsewhere/day/a.md', '/srv/bot/digests', '/elsewhere'), 'day/a.md');
+    assert.equal(digestFileKey('/elsewhere/a.md', '/srv/bot/digests'), '/elsewhere/a.md');
+    assert.equal(digestFileKey('/srv/bot/digests-old/a.md', '/srv/bot/digests'), '/srv/bot/digests-old/a.md');
   });
 });
