@@ -40,6 +40,11 @@ export interface Stores extends TransferStores {
    * Null when there was nothing to do.
    */
   migrate(): Promise<MigrationReport | null>;
+  /**
+   * The health check (`/healthz`): resolves when the store answers a read. For SQLite it first checks that the file
+   * opened is still at its path (a deleted file would otherwise take writes that are lost at the next start).
+   */
+  check(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,6 +79,8 @@ export function createStores(
     retry?: Partial<RetryOptions>;
     log: StoreLogger;
     now: () => Date;
+    /** See `OpenedKeyv.fileCheck`. */
+    fileCheck?: () => Promise<void>;
   },
 ): Stores {
   // Several bot processes may share one Redis store: index lists then also need a lock across processes. Lock
@@ -86,10 +93,11 @@ export function createStores(
       })
     : undefined;
   const ctx: StoreContext = { kv, mutex: new KeyedMutex(shared), log: extra.log, now: extra.now };
+  const papers = keyvPaperStore(ctx);
   const stores: Omit<Stores, 'exportAll' | 'importRecord' | 'importMany' | 'migrate'> = {
     backend: kv.backend,
     kind: extra.kind,
-    papers: keyvPaperStore(ctx),
+    papers,
     files: keyvFileStore(ctx),
     digests: keyvDigestStore(ctx),
     channels: keyvChannelStore(ctx),
@@ -101,6 +109,10 @@ export function createStores(
     weekly: keyvWeeklyStore(ctx),
     kv,
     redis: extra.redis,
+    async check() {
+      await extra.fileCheck?.();
+      await papers.revision();
+    },
     close: () => kv.close(),
   };
   return {
@@ -141,6 +153,7 @@ export async function openStores(url: string | undefined, options: OpenStoresOpt
     ...(options.retry && { retry: options.retry }),
     log,
     now: options.now ?? (() => new Date()),
+    ...(opened.fileCheck && { fileCheck: opened.fileCheck }),
   });
   try {
     await stores.migrate();
