@@ -18,18 +18,7 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  if (!config.discordToken) {
-    console.error(
-      [
-        'DISCORD_TOKEN is not set, so the bot cannot log in to Discord.',
-        '  1. Create an application and a bot at https://discord.com/developers/applications (see README.md, "Set up the Discord application").',
-        '  2. Copy .env.example to .env and set DISCORD_TOKEN (and DISCORD_APPLICATION_ID).',
-        '  3. npm run deploy-commands, then npm start.',
-        `Meanwhile, starting the local preview: ${config.digestDir}/ is ingested and shown as the bot would post it (the shipped sample when it is empty).`,
-      ].join('\n'),
-    );
-    return preview(config);
-  }
+  if (!config.discordToken) return preview(config);
   const secrets = configSecrets(config);
   const log = createLogger({ level: config.logLevel, secrets });
   log.info({ config: redactConfig(config) }, 'starting');
@@ -74,7 +63,19 @@ async function main(): Promise<number> {
   return 0;
 }
 
-/** No token: the local preview until Ctrl-C (see src/preview/). */
+/** Printed once the preview runs: what to set so that the bot itself can start. */
+const NO_TOKEN = [
+  'DISCORD_TOKEN is not set, so the bot cannot log in to Discord.',
+  '  1. Create an application and a bot at https://discord.com/developers/applications (see README.md, "Set up the Discord application").',
+  '  2. Copy .env.example to .env and set DISCORD_TOKEN (and DISCORD_APPLICATION_ID).',
+  '  3. npm run deploy-commands, then npm start.',
+].join('\n');
+
+/**
+ * No token: the local preview until Ctrl-C (see src/preview/). The preview starts before the token banner is
+ * printed, so a store that cannot be opened (a wrong KEYV_URL) is the first and main thing said, not a line lost
+ * under the banner (issue 15).
+ */
 async function preview(config: Config): Promise<number> {
   // The preview is something a person watches in a terminal: only problems, unless LOG_LEVEL asks for more.
   const log = createLogger({ level: process.env.LOG_LEVEL ? config.logLevel : 'warn' });
@@ -82,9 +83,15 @@ async function preview(config: Config): Promise<number> {
   try {
     running = await startPreview(config, log);
   } catch (error) {
-    console.error((error as Error).message);
+    const message = scrubSecrets((error as Error).message, configSecrets(config));
+    console.error(
+      `error: ${message}\nFix this in .env or the environment, then run npm start again. (DISCORD_TOKEN is not set either: the local preview would have started; see README.md, "Set up the Discord application".)`,
+    );
     return 1;
   }
+  console.error(
+    `${NO_TOKEN}\nMeanwhile, the local preview: ${config.digestDir}/ is ingested and shown as the bot would post it (the shipped sample when it is empty).`,
+  );
   if (running.sample) {
     console.error(
       `${config.digestDir}/ holds no digest yet, so the preview shows the shipped sample (samples/), kept in memory: it never enters your store or any channel. See README.md, "Where digests come from".`,

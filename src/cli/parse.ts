@@ -6,6 +6,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDigest } from '../digest/index.ts';
+import { entryKind } from '../jobs/digest-folder.ts';
 import type { Paper, ParseWarning, WarningKind } from '../digest/index.ts';
 import { CliError, type CliCommand, type CliIo } from './types.ts';
 
@@ -30,8 +31,12 @@ export interface ParseSummary {
   mbPerSecond: number;
 }
 
-/** Every `*.md` file under the given paths, in a stable order; files named directly are kept as given. */
-export async function collectFiles(paths: string[]): Promise<string[]> {
+/**
+ * Every `*.md` file under the given paths, in a stable order; files named directly are kept as given. Links to
+ * files are listed (a dangling one too, so reading it reports why); links to folders are not followed (they could
+ * loop or lead anywhere) and are passed to `onSkip`.
+ */
+export async function collectFiles(paths: string[], onSkip: (path: string, reason: string) => void = () => undefined): Promise<string[]> {
   const out: string[] = [];
   for (const path of paths) {
     let info;
@@ -40,13 +45,13 @@ export async function collectFiles(paths: string[]): Promise<string[]> {
     } catch (error) {
       throw new CliError(`cannot read ${path}: ${describe(error)}`);
     }
-    if (info.isDirectory()) out.push(...(await walk(path)));
+    if (info.isDirectory()) out.push(...(await walk(path, onSkip)));
     else out.push(path);
   }
   return out;
 }
 
-async function walk(dir: string): Promise<string[]> {
+async function walk(dir: string, onSkip: (path: string, reason: string) => void): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -57,8 +62,10 @@ async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await walk(path)));
-    else if (entry.isFile() && entry.name.toLowerCase().endsWith('.md')) out.push(path);
+    const kind = await entryKind(entry, path);
+    if (kind === 'folder') out.push(...(await walk(path, onSkip)));
+    else if (kind === 'linked-folder') onSkip(path, 'a link to a folder is not followed (it could loop or lead outside); name its target instead');
+    else if (kind === 'file' && entry.name.toLowerCase().endsWith('.md')) out.push(path);
   }
   return out;
 }
@@ -68,6 +75,7 @@ function describe(error: unknown): string {
   if (code === 'ENOENT') return 'no such file or directory';
   if (code === 'EACCES') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ELOOP') return 'a link that loops back on itself';
   return (error as Error)?.message ?? String(error);
 }
 
@@ -107,14 +115,26 @@ const command: CliCommand = {
     if (unknown) throw new CliError(`unknown option ${unknown} (usage: parse [--summary] <path...>)`);
     const paths = args.filter((a) => !a.startsWith('-'));
     if (paths.length === 0) throw new CliError('no path given (usage: parse [--summary] <path...>)');
-    const files = await collectFiles(paths);
+    const files = await collectFiles(paths, (path, reason) => io.stderr.write(`warning: ${path}: ${reason}\n`));
 
     const started = process.hrtime.bigint();
     const totals: ParseSummary = { files: 0, digests: 0, papers: 0, distinctIds: 0, warnings: {}, bytes: 0, seconds: 0, mbPerSecond: 0 };
     const ids = new Set<string>();
     if (!summary) await write(io.stdout, '{"files":[');
-    for (const [i, file] of files.entries()) {
-      const { json, bytes, kinds } = await parseFile(file);
+    let printed = 0;
+    const unreadable: string[] = [];
+    for (const file of files) {
+      let parsed;
+      try {
+        parsed = await parseFile(file);
+      } catch (error) {
+        // One unreadable file costs that file only: stdout must stay one complete JSON document.
+        if (!(error instanceof CliError)) throw error;
+        unreadable.push(file);
+        io.stderr.write(`warning: ${error.message} — skipped\n`);
+        continue;
+      }
+      const { json, bytes, kinds } = parsed;
       totals.files++;
       totals.bytes += bytes;
       totals.digests += json.digests.length;
@@ -122,11 +142,13 @@ const command: CliCommand = {
       for (const p of json.papers) ids.add(p.id);
       for (const kind of kinds) totals.warnings[kind] = (totals.warnings[kind] ?? 0) + 1;
       // One file at a time, so a whole corpus never sits in memory as one string.
-      if (!summary) await write(io.stdout, (i === 0 ? '' : ',') + JSON.stringify(json));
+      if (!summary) await write(io.stdout, (printed++ === 0 ? '' : ',') + JSON.stringify(json));
     }
+    const code = unreadable.length === 0 ? 0 : 1;
+    if (code !== 0) io.stderr.write(`error: ${unreadable.length} file${unreadable.length === 1 ? '' : 's'} could not be read (listed above); the others were parsed\n`);
     if (!summary) {
       await write(io.stdout, ']}\n');
-      return 0;
+      return code;
     }
     totals.distinctIds = ids.size;
     totals.seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -134,7 +156,7 @@ const command: CliCommand = {
     totals.seconds = Math.round(totals.seconds * 1000) / 1000;
     totals.mbPerSecond = Math.round(totals.mbPerSecond * 100) / 100;
     await write(io.stdout, `${JSON.stringify(totals, null, 2)}\n`);
-    return 0;
+    return code;
   },
 };
 

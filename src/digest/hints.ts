@@ -10,15 +10,22 @@ export interface DigestHints {
 
 const DATE = /(\d{4})[-./_](\d{2})[-./_](\d{2})/;
 
-/** The first plausible calendar date in `text` as YYYY-MM-DD, else null. */
+/**
+ * The first plausible calendar date in `text` as YYYY-MM-DD, else null. Only real dates (no 2025-02-30): the store
+ * sorts papers by date, and `cli import` accepts the dates ingest writes and no others (store/import-rules.ts).
+ */
 export function findDate(text: string): string | null {
   const m = DATE.exec(text);
   if (!m) return null;
   const [, y, mo, d] = m as unknown as [string, string, string, string];
   const month = Number(mo);
   const day = Number(d);
-  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(Number(y), month)) return null;
   return `${y}-${mo}-${d}`;
+}
+
+function daysIn(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -32,7 +39,7 @@ export function findLooseDate(text: string): string | null {
   if (!m) return null;
   const month = MONTHS.indexOf(m[1]!.toLowerCase()) + 1;
   const day = Number(m[2]);
-  if (day < 1 || day > 31) return null;
+  if (day < 1 || day > daysIn(Number(m[3]), month)) return null;
   return `${m[3]}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 

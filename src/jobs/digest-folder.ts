@@ -1,9 +1,15 @@
 /**
  * Where digest files come from: a folder on disk in production, a map in tests. Paths are reported relative to
  * the folder so that moving the folder does not make every file look new.
+ *
+ * Symbolic links (issue 15): a link to a file is listed under the link's own name and read wherever it points (an
+ * admin who links a digest in means it to be read); a link to a folder is not followed, since it could loop back
+ * or lead anywhere on the disk. A link that points nowhere (or in a loop) is listed, so that reading it fails and
+ * is reported with the reason like any unreadable file, instead of the file silently missing.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** A source of digest files. */
 export interface DigestFolder {
@@ -14,7 +20,27 @@ export interface DigestFolder {
   read(path: string): Promise<Uint8Array>;
 }
 
-/** The `*.md` files below `dir` on disk (recursively; dot-folders skipped). A missing folder lists nothing. */
+/** What a folder entry is for listing digests: a file to read, a folder to walk, or a folder link not followed. */
+export type EntryKind = 'file' | 'folder' | 'linked-folder' | 'other';
+
+/** {@link EntryKind} of `entry` (at `path`), following a symbolic link one step to see what it points at. */
+export async function entryKind(entry: Dirent, path: string): Promise<EntryKind> {
+  if (entry.isDirectory()) return 'folder';
+  if (entry.isFile()) return 'file';
+  if (!entry.isSymbolicLink()) return 'other';
+  try {
+    const target = await stat(path);
+    return target.isDirectory() ? 'linked-folder' : target.isFile() ? 'file' : 'other';
+  } catch {
+    // Dangling or looping: listed, so the read fails with its reason and is reported.
+    return 'file';
+  }
+}
+
+/**
+ * The `*.md` files below `dir` on disk (recursively; dot-folders and folder links skipped, file links followed). A
+ * missing folder lists nothing.
+ */
 export function diskDigestFolder(dir: string): DigestFolder {
   async function walk(current: string): Promise<string[]> {
     let entries;
@@ -28,8 +54,9 @@ export function diskDigestFolder(dir: string): DigestFolder {
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const path = join(current, entry.name);
-      if (entry.isDirectory()) out.push(...(await walk(path)));
-      else if (entry.isFile() && entry.name.toLowerCase().endsWith('.md')) out.push(relative(dir, path).split(sep).join('/'));
+      const kind = await entryKind(entry, path);
+      if (kind === 'folder') out.push(...(await walk(path)));
+      else if (kind === 'file' && entry.name.toLowerCase().endsWith('.md')) out.push(relative(dir, path).split(sep).join('/'));
     }
     return out;
   }
@@ -57,12 +84,27 @@ export function memoryDigestFolder(files: Map<string, string | Uint8Array> = new
 }
 
 /**
- * Explicit files (the command line's paths, already expanded): each path is its own key, read as given.
+ * The key a digest file is recorded under (issue 15): its path relative to `digestDir` with `/` separators — what
+ * {@link diskDigestFolder} lists, so `cli ingest digests/` and the bot record one file under one key. A file
+ * outside `digestDir` is keyed relative to the folder it was found in (as the bot would key it with `DIGEST_DIR`
+ * pointed there), and a file named on its own outside `digestDir` by its absolute path.
  */
-export function fileListFolder(paths: readonly string[]): DigestFolder {
+export function digestFileKey(file: string, digestDir: string, foundIn?: string): string {
+  const absolute = resolve(file);
+  for (const root of [digestDir, foundIn]) {
+    if (root === undefined) continue;
+    const inside = relative(resolve(root), absolute);
+    if (inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside)) return inside.split(sep).join('/');
+  }
+  return absolute.split(sep).join('/');
+}
+
+/** Files on disk under the keys {@link digestFileKey} gave them (the command line's expanded paths). */
+export function keyedFileFolder(files: ReadonlyArray<{ key: string; path: string }>): DigestFolder {
+  const paths = new Map(files.map((f) => [f.key, f.path]));
   return {
     name: 'command line',
-    list: async () => [...paths],
-    read: async (path) => new Uint8Array(await readFile(path)),
+    list: async () => [...paths.keys()],
+    read: async (key) => new Uint8Array(await readFile(paths.get(key) ?? key)),
   };
 }

@@ -14,7 +14,8 @@ import { enrichPapers, lookupKeyOf, needsLookup, type EnrichReport, type Metadat
 
 export type { MetadataProgress } from '../metadata/index.ts';
 
-const PROGRESS_KEY = 'metadata-progress';
+/** The meta key of the lookup progress (store/import-rules.ts lists it, so `cli import` accepts it). */
+export const PROGRESS_KEY = 'metadata-progress';
 const progressSchema = z.object({
   total: z.number(),
   done: z.number(),

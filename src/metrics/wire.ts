@@ -68,8 +68,9 @@ export async function wireMetrics(deps: WireMetricsDeps): Promise<WiredMetrics> 
 
   const health: HealthChecks = {
     gateway: () => gatewayProblem(shardStates(client)),
-    // The smallest read every store has; it goes through the same Kv (and retries) the bot uses.
-    store: () => stores.papers.revision(),
+    // The smallest read every store has (through the same Kv and retries the bot uses), and for SQLite a check that
+    // the file is still there: a deleted file keeps taking writes that the next start would not see.
+    store: () => stores.check(),
   };
   const listen = deps.listen ?? { host: deps.config.metricsHost, port: deps.config.metricsPort };
   let server: MetricsServer | undefined;

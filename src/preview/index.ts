@@ -40,9 +40,12 @@ export interface RunningPreview {
 export async function startPreview(config: Config, log: Logger, samplesDir = SAMPLES_DIR): Promise<RunningPreview> {
   const own = diskDigestFolder(config.digestDir);
   const sample = (await own.list()).length === 0;
-  const stores = sample
-    ? await memoryStores({ log: log.child({ part: 'store' }) })
-    : await openStores(config.keyvUrl, { sqlitePath: sqlitePathIn(config.dataDir), namespace: config.keyvNamespace, log: log.child({ part: 'store' }) });
+  const openConfigured = () =>
+    openStores(config.keyvUrl, { sqlitePath: sqlitePathIn(config.dataDir), namespace: config.keyvNamespace, log: log.child({ part: 'store' }) });
+  // The sample lives in memory, but a KEYV_URL that was set must still work: a store that cannot be opened is said
+  // now (issue 15), not first when the bot starts with its token.
+  if (sample && config.keyvUrl !== undefined) await (await openConfigured()).close();
+  const stores = sample ? await memoryStores({ log: log.child({ part: 'store' }) }) : await openConfigured();
   try {
     const archive = await openArchive({
       stores,

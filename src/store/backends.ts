@@ -3,6 +3,7 @@
  * `sqlite://path` (default), `redis://`/`rediss://`, `postgres://`/`postgresql://`, `memory://`.
  */
 import { mkdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import Keyv from 'keyv';
@@ -26,6 +27,11 @@ export interface OpenedKeyv {
   onClose?: () => Promise<void>;
   /** The connected Redis client when the backend is Redis: the place for atomic commands (issue 7's lease). */
   redis?: RedisClient;
+  /**
+   * SQLite: rejects when the file opened is no longer at its path (deleted or replaced while the process runs).
+   * SQLite would go on writing to the unlinked file, and everything written would be lost at the next start.
+   */
+  fileCheck?: () => Promise<void>;
 }
 
 export { redactUrl };
@@ -223,6 +229,7 @@ export async function openKeyv(url: string | undefined, options: OpenKeyvOptions
       timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), timeoutMs);
     });
     await Promise.race([roundTrip, timeout]);
+    if (opened.kind === 'sqlite') opened.fileCheck = await sqliteFileCheck(opened.backend);
     return opened;
   } catch (error) {
     await opened.keyv.disconnect().catch(() => {});
@@ -246,4 +253,26 @@ export async function openKeyv(url: string | undefined, options: OpenKeyvOptions
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The check of {@link OpenedKeyv.fileCheck}: the file's identity (device and inode) now, compared on each call. The
+ * open database cannot be moved back by the process, so the only fix is a restart, which the message says.
+ */
+async function sqliteFileCheck(backend: string): Promise<(() => Promise<void>) | undefined> {
+  const path = backend.replace(/^sqlite:\/\//i, '');
+  if (path === ':memory:') return undefined;
+  const file = resolve(path);
+  const opened = await stat(file);
+  return async () => {
+    const now = await stat(file).catch(() => undefined);
+    if (now === undefined || now.ino !== opened.ino || now.dev !== opened.dev) {
+      throw Object.assign(
+        new Error(
+          `SQLite file ${file} was ${now === undefined ? 'deleted' : 'replaced'} while the bot runs — restore it (from a backup) and restart; writes now go to the lost file`,
+        ),
+        { code: 'ESTOREFILE' },
+      );
+    }
+  };
 }

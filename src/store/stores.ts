@@ -17,7 +17,7 @@ import { keyvWeeklyStore } from './weekly.ts';
 import { keyvMetaStore } from './meta.ts';
 import type { MigrationReport } from './migrate.ts';
 import { migrateLayout } from './migrate.ts';
-import type { ExportLine, TransferStores } from './transfer.ts';
+import type { ExportLine, ImportOptions, TransferStores } from './transfer.ts';
 import { exportAll, importMany } from './transfer.ts';
 
 /** Every repository of the bot over one store. */
@@ -34,12 +34,17 @@ export interface Stores extends TransferStores {
   /** Puts back one exported record; invalid ones throw. */
   importRecord(line: ExportLine): Promise<void>;
   /** Puts back many exported records in batches (much faster than one by one). */
-  importMany(lines: Iterable<ExportLine> | AsyncIterable<ExportLine>): Promise<number>;
+  importMany(lines: Iterable<ExportLine> | AsyncIterable<ExportLine>, options?: ImportOptions): Promise<number>;
   /**
    * Brings a store written by an earlier release to this release's layout (migrate.ts); `openStores` runs it.
    * Null when there was nothing to do.
    */
   migrate(): Promise<MigrationReport | null>;
+  /**
+   * The health check (`/healthz`): resolves when the store answers a read. For SQLite it first checks that the file
+   * opened is still at its path (a deleted file would otherwise take writes that are lost at the next start).
+   */
+  check(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,6 +79,8 @@ export function createStores(
     retry?: Partial<RetryOptions>;
     log: StoreLogger;
     now: () => Date;
+    /** See `OpenedKeyv.fileCheck`. */
+    fileCheck?: () => Promise<void>;
   },
 ): Stores {
   // Several bot processes may share one Redis store: index lists then also need a lock across processes. Lock
@@ -86,10 +93,11 @@ export function createStores(
       })
     : undefined;
   const ctx: StoreContext = { kv, mutex: new KeyedMutex(shared), log: extra.log, now: extra.now };
+  const papers = keyvPaperStore(ctx);
   const stores: Omit<Stores, 'exportAll' | 'importRecord' | 'importMany' | 'migrate'> = {
     backend: kv.backend,
     kind: extra.kind,
-    papers: keyvPaperStore(ctx),
+    papers,
     files: keyvFileStore(ctx),
     digests: keyvDigestStore(ctx),
     channels: keyvChannelStore(ctx),
@@ -101,6 +109,10 @@ export function createStores(
     weekly: keyvWeeklyStore(ctx),
     kv,
     redis: extra.redis,
+    async check() {
+      await extra.fileCheck?.();
+      await papers.revision();
+    },
     close: () => kv.close(),
   };
   return {
@@ -109,7 +121,7 @@ export function createStores(
     importRecord: async (line) => {
       await importMany(stores, [line]);
     },
-    importMany: (lines) => importMany(stores, lines),
+    importMany: (lines, options) => importMany(stores, lines, options),
     migrate: () => migrateLayout(ctx, stores.deliveries),
   };
 }
@@ -141,6 +153,7 @@ export async function openStores(url: string | undefined, options: OpenStoresOpt
     ...(options.retry && { retry: options.retry }),
     log,
     now: options.now ?? (() => new Date()),
+    ...(opened.fileCheck && { fileCheck: opened.fileCheck }),
   });
   try {
     await stores.migrate();

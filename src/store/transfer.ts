@@ -18,6 +18,7 @@ import type { PaperStore } from './papers.ts';
 import type { SavedStore } from './saved.ts';
 import type { WeeklyStore } from './weekly.ts';
 import type { SubscriptionStore } from './subscriptions.ts';
+import { dateProblem, metaKeyProblem, paperProblem } from './import-rules.ts';
 import type { DigestRecord, FileRecord, OutboxEntry, SubscriptionRecord } from './records.ts';
 import {
   SCHEMA_VERSION,
@@ -107,22 +108,40 @@ export async function* exportAll(stores: TransferStores): AsyncIterable<ExportLi
   for (const weekly of await stores.weekly.list()) yield { kind: 'weekly', record: withVersion(weekly) };
 }
 
-/** Parses one exported record, throwing a readable error when it does not match its kind. */
-function parse<T>(schema: z.ZodType<T>, line: ExportLine): T {
+/**
+ * Parses one exported record, throwing a readable error when it does not match its kind or, past its shape, is a
+ * record the bot could never have written (`check`, import-rules.ts).
+ */
+function parse<T>(schema: z.ZodType<T>, line: ExportLine, check?: (value: T) => string | null): T {
   const result = schema.safeParse(line.record);
-  if (result.success) return result.data;
+  if (result.success) {
+    const problem = check?.(result.data) ?? null;
+    if (problem !== null) throw new InvalidRecordError(`invalid ${line.kind} record: ${problem}`);
+    return result.data;
+  }
   const issue = result.error.issues[0];
   throw new InvalidRecordError(`invalid ${line.kind} record: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);
 }
 
+/** Options of {@link importMany}. */
+export interface ImportOptions {
+  /**
+   * Called for each invalid record, which is then skipped and the import goes on; without it the first invalid
+   * record stops the import (after writing the valid ones before it).
+   */
+  onInvalid?: (error: InvalidRecordError, line: ExportLine) => void;
+}
+
 /**
- * Writes exported records back, batching each kind; returns how many were imported. When a record is invalid
- * (`InvalidRecordError`) or `lines` itself throws (a bad input line), the valid records before it are written
- * first and the error is rethrown: importing the same lines again is safe, so a fixed file can simply be re-run.
+ * Writes exported records back, batching each kind; returns how many were imported. An invalid record
+ * (`InvalidRecordError`) goes to `options.onInvalid` and is skipped when that is given; otherwise, and when `lines`
+ * itself throws (a bad input line), the valid records before it are written first and the error is rethrown:
+ * importing the same lines again is safe, so a fixed file can simply be re-run.
  */
 export async function importMany(
   stores: TransferStores,
   lines: Iterable<ExportLine> | AsyncIterable<ExportLine>,
+  options: ImportOptions = {},
 ): Promise<number> {
   const batch = {
     paper: [] as Paper[],
@@ -143,46 +162,12 @@ export async function importMany(
   };
   try {
     for await (const line of lines) {
-      switch (line.kind) {
-        case 'paper':
-          batch.paper.push(parse(storedPaper, line));
-          break;
-        case 'file':
-          batch.file.push(parse(storedFile, line));
-          break;
-        case 'digest':
-          batch.digest.push(parse(storedDigest, line));
-          break;
-        case 'subscription':
-          batch.subscription.push(parse(storedSubscription, line));
-          break;
-        case 'outbox':
-          batch.outbox.push(parse(storedOutbox, line));
-          break;
-        case 'channel':
-          await stores.channels.put(parse(storedChannel, line));
-          break;
-        case 'delivery': {
-          const { targetKey, paperIds } = parse(storedDelivery, line);
-          await stores.deliveries.markDelivered(targetKey, paperIds);
-          break;
-        }
-        case 'meta': {
-          const { key, value } = parse(storedMeta, line);
-          await stores.meta.set(key, value);
-          break;
-        }
-        case 'saved':
-          await stores.saved.restoreList(parse(storedSavedList, line));
-          break;
-        case 'save-day':
-          await stores.saved.restoreDay(parse(storedSaveDay, line));
-          break;
-        case 'weekly':
-          await stores.weekly.put(parse(storedWeekly, line));
-          break;
-        default:
-          throw new InvalidRecordError(`unknown record kind ${JSON.stringify((line as { kind: unknown }).kind)}`);
+      try {
+        await importOne(line);
+      } catch (error) {
+        if (!(error instanceof InvalidRecordError) || !options.onInvalid) throw error;
+        options.onInvalid(error, line);
+        continue;
       }
       count++;
       if (++pending >= 2000) await flush();
@@ -195,4 +180,48 @@ export async function importMany(
   }
   await flush();
   return count;
+
+  async function importOne(line: ExportLine): Promise<void> {
+    switch (line.kind) {
+      case 'paper':
+        batch.paper.push(parse(storedPaper, line, paperProblem));
+        break;
+      case 'file':
+        batch.file.push(parse(storedFile, line));
+        break;
+      case 'digest':
+        batch.digest.push(parse(storedDigest, line, (d) => dateProblem('date', d.date)));
+        break;
+      case 'subscription':
+        batch.subscription.push(parse(storedSubscription, line));
+        break;
+      case 'outbox':
+        batch.outbox.push(parse(storedOutbox, line));
+        break;
+      case 'channel':
+        await stores.channels.put(parse(storedChannel, line));
+        break;
+      case 'delivery': {
+        const { targetKey, paperIds } = parse(storedDelivery, line);
+        await stores.deliveries.markDelivered(targetKey, paperIds);
+        break;
+      }
+      case 'meta': {
+        const { key, value } = parse(storedMeta, line, (m) => metaKeyProblem(m.key));
+        await stores.meta.set(key, value);
+        break;
+      }
+      case 'saved':
+        await stores.saved.restoreList(parse(storedSavedList, line));
+        break;
+      case 'save-day':
+        await stores.saved.restoreDay(parse(storedSaveDay, line, (d) => dateProblem('day', d.day)));
+        break;
+      case 'weekly':
+        await stores.weekly.put(parse(storedWeekly, line));
+        break;
+      default:
+        throw new InvalidRecordError(`unknown record kind ${JSON.stringify((line as { kind: unknown }).kind)}`);
+    }
+  }
 }

@@ -90,5 +90,6 @@ export async function fillStores(s: Stores): Promise<void> {
   ]);
   await s.outbox.markFailed('o2', 'Cannot send messages to this user');
   await s.deliveries.markDelivered('user:u1', [contractPaper(1).id, contractPaper(2).id]);
-  await s.meta.set('lastRun', '2025-11-24');
+  // A meta key the bot uses (import accepts no other).
+  await s.meta.set('plan:unmatched-papers', ['arxiv:2511.00003']);
 }

@@ -6,9 +6,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { memorySnapshotFile, openArchive } from '../../src/archive.ts';
+import { diskDigestFolder } from '../../src/jobs/digest-folder.ts';
+import { ingestFolder } from '../../src/jobs/ingest.ts';
 import { openStores } from '../../src/store/index.ts';
+import { silentLog } from '../helpers/log.ts';
 import { POSTGRES_URL, reachable } from '../helpers/backends.ts';
 import { digestMarkdown, rows } from '../helpers/digests.ts';
 import { haveRedisServer, startPrivateRedis } from '../helpers/servers.ts';
@@ -69,6 +74,27 @@ describe('cli robustness (issue 15)', () => {
     // The search snapshot of a --store file sits beside it, not in DATA_DIR.
     assert.ok(readdirSync(join(dir, 'fresh')).some((f) => f.endsWith('.idx')), 'snapshot beside the store');
     assert.equal(existsSync(dataDir) && readdirSync(dataDir).some((f) => f.endsWith('.idx')), false, 'nothing in DATA_DIR');
+  });
+
+  it('cli ingest and the bot record the same digest file under one key, relative to DIGEST_DIR (issue 15)', async () => {
+    const store = `sqlite://${join(dir, 'one-key.sqlite')}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', DIGEST_DIR: digests };
+    delete env.KEYV_URL;
+    // As an operator types it: a path relative to where the command runs (the project root), with a trailing slash.
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const run = await runScript('src/cli.ts', ['ingest', `${relative(root, digests)}/`, '--store', store], { env, cwd: root });
+    assert.equal(run.code, 0, run.stderr);
+    const stores = await openStores(store);
+    try {
+      const archive = await openArchive({ stores, snapshot: memorySnapshotFile() });
+      // What the bot does on its next run (bot.ts: diskDigestFolder(config.digestDir)).
+      const report = await ingestFolder({ archive, folder: diskDigestFolder(digests), log: silentLog() });
+      assert.equal(report.changed, 0, 'the bot sees the file as already ingested');
+      assert.deepEqual((await stores.files.list()).map((f) => f.path), ['2026-03-01-arxiv.md']);
+      assert.deepEqual((await stores.digests.list()).map((d) => d.file), ['2026-03-01-arxiv.md']);
+    } finally {
+      await stores.close();
+    }
   });
 
   it('a Postgres database that does not exist: says how to create it and names --store', { skip: postgresUp ? false : 'no PostgreSQL' }, async () => {

@@ -7,6 +7,7 @@ import { memorySnapshotFile, openArchive } from '../../src/archive.ts';
 import { memoryDigestFolder } from '../../src/jobs/digest-folder.ts';
 import { ingestFolder } from '../../src/jobs/ingest.ts';
 import { planDeliveries } from '../../src/jobs/plan.ts';
+import { emptyState, metaSourceStateStore } from '../../src/sources/state.ts';
 import type { ExportLine, OutboxEntry, Stores } from '../../src/store/index.ts';
 import { digestMarkdown, rows } from '../helpers/digests.ts';
 import { silentLog } from '../helpers/log.ts';
@@ -74,7 +75,8 @@ export async function buildArchive(stores: Stores, perDay = 40): Promise<BuiltAr
   const dm = pending.find((e) => e.target.kind === 'user');
   if (!dm) throw new Error('fixture: the plan made no DM');
   await stores.outbox.markFailed(dm.id, '50007 Cannot send messages to this user');
-  await stores.meta.set('lastRun', { at: '2026-01-12T09:00:00.000Z', files: files.size });
+  // A meta value as the bot writes one (import accepts only the meta keys the bot uses).
+  await metaSourceStateStore(stores.meta).put({ ...emptyState('daily', 'https://example.org/{date}.md'), lastCheck: '2026-01-12T09:00:00.000Z' });
   return { papers: await stores.papers.count(), headerId };
 }
 

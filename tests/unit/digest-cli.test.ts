@@ -74,3 +74,36 @@ test('an unreadable path exits 1 with one line on stderr', () => {
   assert.equal(run.stderr.trim().split('\n').length, 1);
   assert.match(run.stderr, /cannot read no\/such\/file\.md: no such file or directory/);
 });
+
+test('a folder with symlinks and an unreadable file: links to files are read, folder links not followed, the bad file reported, stdout complete JSON (issue 15)', async () => {
+  const { mkdtempSync, mkdirSync, copyFileSync, symlinkSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const base = mkdtempSync(join(tmpdir(), 'adb-parse-links-'));
+  try {
+    const folder = join(base, 'digests');
+    const outside = join(base, 'outside');
+    mkdirSync(folder);
+    mkdirSync(outside);
+    copyFileSync(join(root, 'samples/2025-11-23-arxiv.md'), join(folder, '2025-11-23-arxiv.md'));
+    copyFileSync(join(root, 'samples/2025-11-23-arxiv.md'), join(outside, 'elsewhere.md'));
+    copyFileSync(join(root, 'samples/2025-11-23-arxiv.md'), join(outside, 'hidden-behind-a-folder-link.md'));
+    symlinkSync(join(outside, 'elsewhere.md'), join(folder, 'linked.md')); // a link to a file: read
+    symlinkSync(join(base, 'nowhere.md'), join(folder, 'dangling.md')); // unreadable: reported, skipped
+    symlinkSync(join(folder, 'loop.md'), join(folder, 'loop.md')); // a link to itself: reported, skipped
+    symlinkSync(folder, join(folder, 'again')); // a folder link looping back: not followed (no hang)
+    symlinkSync(outside, join(folder, 'out')); // a folder link leading outside: not followed
+    const run = cli('parse', folder);
+    assert.equal(run.status, 1, run.stderr);
+    const out = JSON.parse(run.stdout) as { files: Array<{ file: string; papers: unknown[] }> };
+    assert.deepEqual(out.files.map((f) => [f.file.slice(folder.length + 1), f.papers.length]), [['2025-11-23-arxiv.md', 10], ['linked.md', 10]]);
+    const lines = run.stderr.trim().split('\n');
+    assert.match(run.stderr, /^warning: cannot read .*dangling\.md: no such file or directory — skipped$/m);
+    assert.match(run.stderr, /^warning: cannot read .*loop\.md: a link that loops back on itself — skipped$/m);
+    assert.match(run.stderr, /^warning: .*again: a link to a folder is not followed/m);
+    assert.match(run.stderr, /^warning: .*out: a link to a folder is not followed/m);
+    assert.equal(lines.at(-1), 'error: 2 files could not be read (listed above); the others were parsed');
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
