@@ -87,7 +87,7 @@ export function sourcesContract(backend: TestBackend): void {
         // Each run is a new fetcher (a fresh HTTP client and nothing in memory), as a restarted bot would have.
         const run = async () => {
           const fetcher = createSourceFetcher(
-            { sources: parseSources(specs), lookbackDays: 2, timeZone: 'UTC', digestDir: dir, github: { apiUrl: github.apiUrl, rawUrl: github.rawUrl } },
+            { sources: parseSources(specs), lookbackDays: 2, timeZone: 'UTC', digestDir: dir, github: { apiUrl: github.apiUrl, rawUrl: github.rawUrl, token: undefined } },
             { meta: s.meta, log: silentLog(), now: () => new Date('2025-11-24T09:00:00Z'), http: { sleep: async () => undefined, connectTimeoutMs: 2000 } },
           );
           try {
