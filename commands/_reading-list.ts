@@ -31,12 +31,18 @@ export async function saveFromComponent(interaction: MessageComponentInteraction
   const { saved, papers } = ctx.app.stores;
   let added = 0;
   let count = 0;
+  let refused = 0;
   for (const paperId of paperIds) {
     if (!(await papers.get(paperId))) throw new UserError('paper.save.gone');
     const outcome = await saved.save({ userId: interaction.user.id, paperId, guildId: interaction.guildId, limit: SAVED_LIMIT });
     count = outcome.count;
-    if (outcome.full) throw new UserError('paper.save.full', { limit: SAVED_LIMIT });
+    if (outcome.full) refused++;
     if (outcome.added) added++;
+  }
+  if (refused > 0) {
+    // Some papers of this menu may have gone in before the list filled up: say so, or the reader thinks none did.
+    if (added > 0) throw new UserError('paper.save.fullAfter', { added, asked: paperIds.length, left: refused, limit: SAVED_LIMIT });
+    throw new UserError('paper.save.full', { limit: SAVED_LIMIT });
   }
   const text = added === 0 ? ctx.t('paper.save.already', { count }) : added === 1 ? ctx.t('paper.save.saved', { count }) : ctx.t('paper.save.savedMany', { added, count });
   await ctx.respond({ content: text, ephemeral: true });

@@ -104,6 +104,7 @@ export const enUS = {
   'paper.save.savedMany': '🔖 Saved {added} papers — {count} in your reading list. `/paper saved list` shows it.',
   'paper.save.already': 'Already in your reading list ({count} papers).',
   'paper.save.full': 'Your reading list is full ({limit} papers). Remove some with `/paper saved list`, or export it with `/paper saved export`, then try again.',
+  'paper.save.fullAfter': 'Saved {added} of the {asked} papers — your reading list is now full ({limit} papers), so {left} were not saved. Remove some with `/paper saved list`, or export it with `/paper saved export`, then save the rest.',
   'paper.save.gone': 'That paper is no longer in the archive.',
   'paper.saved.title': '🔖 Your reading list',
   'paper.saved.titleQuery': '🔖 Your reading list: “{query}”',

@@ -106,6 +106,7 @@ export const zhCN: Record<MessageKey, string> = {
   'paper.save.savedMany': '🔖 已收藏 {added} 篇——阅读列表中共有 {count} 篇。用 `/paper saved list` 查看。',
   'paper.save.already': '已在你的阅读列表中（共 {count} 篇）。',
   'paper.save.full': '你的阅读列表已满（{limit} 篇）。请用 `/paper saved list` 删除一些，或用 `/paper saved export` 导出后再试。',
+  'paper.save.fullAfter': '已收藏 {asked} 篇中的 {added} 篇——你的阅读列表已满（{limit} 篇），其余 {left} 篇未收藏。请用 `/paper saved list` 删除一些，或用 `/paper saved export` 导出后再收藏其余论文。',
   'paper.save.gone': '存档中已没有这篇论文。',
   'paper.saved.title': '🔖 我的阅读列表',
   'paper.saved.titleQuery': '🔖 我的阅读列表：“{query}”',

@@ -72,7 +72,7 @@ export function createMetadataJob(deps: MetadataJobDeps): MetadataJob {
           const changed = await stores.papers.updateMany(ids, change);
           const to = await stores.papers.revision();
           const range = { from, to, writes: changed.length > 0 ? 1 : 0 };
-          archive.indexPapers(changed, range);
+          await archive.indexPapers(changed, range);
           if (changed.length > 0) await deps.onChanged?.(changed, range).catch((error: unknown) => log.warn({ err: error }, 'could not announce looked-up papers'));
           return changed;
         });

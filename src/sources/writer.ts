@@ -4,7 +4,7 @@
  * the last moment, whatever produced them: no `..`, no absolute paths, no hidden files, only `.md`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import * as nodeFs from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 
 /** Writes fetched digests. Paths are relative, `/`-separated. */
@@ -32,8 +32,12 @@ function hasControl(text: string): boolean {
   return false;
 }
 
+/** The file operations the disk writer uses: Node's, or (tests) ones that fail at a chosen step. */
+export type WriterFs = Pick<typeof nodeFs, 'mkdir' | 'readFile' | 'rename' | 'rm' | 'writeFile'>;
+
 /** Files under `dir` on disk. */
-export function diskDigestWriter(dir: string): DigestWriter {
+export function diskDigestWriter(dir: string, fs: WriterFs = nodeFs): DigestWriter {
+  const { mkdir, readFile, rename, rm, writeFile } = fs;
   const root = resolve(dir);
   const target = (path: string) => {
     assertSafePath(path);

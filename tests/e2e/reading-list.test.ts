@@ -166,8 +166,15 @@ describe('reading lists against the local Discord', () => {
     assert.doesNotMatch(text, /Galaxy|Protein/, 'other topics are not recommended');
     assert.doesNotMatch(text, /Dexterous|Learning Robot Manipulation Policies/, 'saved papers (and older digests) are not');
     assert.match(text, /similar in: .*robot/);
-    const wide = await command([{ type: 1, name: 'recommend', options: [{ type: 4, name: 'days', value: 1 }] }], bob);
-    assert.match(reply(wide).content + (reply(wide).embeds[0]?.description ?? ''), /last 1 days|Robot Manipulation with Language Models/);
+    assert.match(text, /Diffusion Policies for Robot Manipulation/, 'a 7-day window reaches the 2025-11-25 digest');
+    // The bot's clock is 2025-11-27 12:00 UTC: the last day starts at 2025-11-26, so the 11-26 digest is in and
+    // the 11-25 one (two days old) is out.
+    const narrow = await command([{ type: 1, name: 'recommend', options: [{ type: 4, name: 'days', value: 1 }] }], bob);
+    assert.match(reply(narrow).embeds[0]?.title ?? '', /last 1 days/);
+    const lastDay = reply(narrow).embeds[0]?.description ?? '';
+    assert.match(lastDay, /Robot Manipulation with Language Models/);
+    assert.match(lastDay, /Tactile Robot Grasping in Clutter/);
+    assert.doesNotMatch(lastDay, /Diffusion Policies for Robot Manipulation/, 'older than the last day');
   });
 
   it('clears the list only after confirmation, and leaves other people\'s lists alone', async () => {

@@ -48,6 +48,11 @@ export interface FakeGitHub {
   remove(repo: string, path: string): void;
   /** Extra raw entries added to every listing of `repo` (hostile-input tests). */
   extraTreeEntries: Map<string, unknown[]>;
+  /**
+   * Which validators the raw host sends and honours (both by default). `etag: false` plays a server that sends
+   * only `Last-Modified`: no `ETag` header, `If-None-Match` ignored, a 304 only from `If-Modified-Since`.
+   */
+  rawValidators: { etag: boolean; lastModified: boolean };
   inject(fault: Fault): void;
   requests: SeenRequest[];
   /** Requests and body bytes sent, per host and in all. */
@@ -55,7 +60,7 @@ export interface FakeGitHub {
   resetCounts(): void;
   /** The most requests one host had in flight at once since the last reset. */
   maxConcurrent(host: GitHubHost): number;
-  /** Forgets every file, fault, extra entry and request (between tests). */
+  /** Forgets every file, fault, extra entry, validator setting and request (between tests). */
   reset(): void;
   /** Stops listening: connections are refused until {@link up}. */
   down(): Promise<void>;
@@ -78,6 +83,7 @@ export async function startFakeGitHub(options: { defaultBranch?: string } = {}):
   const inFlight: Record<GitHubHost, number> = { api: 0, raw: 0 };
   const most: Record<GitHubHost, number> = { api: 0, raw: 0 };
   const sockets = new Set<Socket>();
+  const rawValidators = { etag: true, lastModified: true };
 
   const send = (res: ServerResponse, seen: SeenRequest, status: number, body: string | Buffer, headers: Record<string, string> = {}) => {
     const buffer = typeof body === 'string' ? Buffer.from(body) : body;
@@ -146,11 +152,14 @@ export async function startFakeGitHub(options: { defaultBranch?: string } = {}):
       if (!file || (ref !== 'HEAD' && ref !== branch)) return send(res, seen, 404, '404: Not Found');
       const etag = `"${blobSha(file.content)}"`;
       const lastModified = file.modified.toUTCString();
-      const since = req.headers['if-modified-since'] ? Date.parse(req.headers['if-modified-since']) : NaN;
+      const since = req.headers['if-modified-since'] && rawValidators.lastModified ? Date.parse(req.headers['if-modified-since']) : NaN;
+      const ifNoneMatch = rawValidators.etag ? req.headers['if-none-match'] : undefined;
+      // RFC 9110 13.1.3: If-Modified-Since is ignored when If-None-Match is present.
       const notModified =
-        req.headers['if-none-match'] !== undefined ? req.headers['if-none-match'] === etag : !Number.isNaN(since) && Math.floor(file.modified.getTime() / 1000) * 1000 <= since;
-      if (notModified) return send(res, seen, 304, '', { etag, 'last-modified': lastModified });
-      return send(res, seen, 200, file.content, { etag, 'last-modified': lastModified });
+        ifNoneMatch !== undefined ? ifNoneMatch === etag : !Number.isNaN(since) && Math.floor(file.modified.getTime() / 1000) * 1000 <= since;
+      const validators = { ...(rawValidators.etag && { etag }), ...(rawValidators.lastModified && { 'last-modified': lastModified }) };
+      if (notModified) return send(res, seen, 304, '', validators);
+      return send(res, seen, 200, file.content, validators);
     };
   }
 
@@ -188,6 +197,7 @@ export async function startFakeGitHub(options: { defaultBranch?: string } = {}):
       repos.get(repo)?.delete(path);
     },
     extraTreeEntries,
+    rawValidators,
     inject(fault) {
       faults.push({ times: 1, ...fault });
     },
@@ -211,6 +221,8 @@ export async function startFakeGitHub(options: { defaultBranch?: string } = {}):
       faults.length = 0;
       extraTreeEntries.clear();
       requests.length = 0;
+      rawValidators.etag = true;
+      rawValidators.lastModified = true;
     },
     down: stop,
     async up() {

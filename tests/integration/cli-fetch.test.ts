@@ -10,6 +10,7 @@ import fetchCommand from '../../src/cli/fetch.ts';
 import { CliError } from '../../src/cli/types.ts';
 import { startFakeGitHub, type FakeGitHub } from '../github/server.ts';
 import { digestMarkdown, rows } from '../helpers/digests.ts';
+import { runScript } from '../helpers/subprocess.ts';
 
 const REPO = 'Lcollection/Arxiv_Daily';
 
@@ -66,6 +67,26 @@ describe('cli fetch', () => {
     assert.equal(out.failed, 1);
     assert.match(out.files[0]?.message ?? '', /no such repository, branch or folder/);
     assert.match(run.stderr, /warning: lcollection-arxiv_daily: /);
+  });
+
+  it('shows progress on stderr during a long backfill, keeping stdout to the one JSON object', async () => {
+    // Progress off a terminal is a plain line every 5 s (src/cli/progress.ts): the first file answers after that,
+    // so this short backfill is "long" without a timed assertion.
+    github.inject({ host: 'raw', match: 'slow/2025-09-04', delayMs: 5200 });
+    for (const date of ['2025-09-01', '2025-09-02', '2025-09-03', '2025-09-04']) github.put(REPO, `slow/${date}-arxiv.md`, digestMarkdown(date, rows(2)));
+    const run = await runScript('src/cli.ts', ['fetch', '--since', '2025-09-01', '--until', '2025-09-04'], {
+      env: {
+        ...process.env, DATA_DIR: join(dir, 'progress-data'), DIGEST_DIR: join(dir, 'progress-digests'), KEYV_URL: '', TZ: 'UTC',
+        DIGEST_SOURCES: `slow=${github.rawUrl}/${REPO}/main/slow/{date}-arxiv.md`,
+      },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stderr.split('\n').filter((line) => line.startsWith('fetch: '));
+    assert.ok(lines.length >= 2, `progress lines on stderr: ${JSON.stringify(run.stderr)}`);
+    assert.match(lines[0]!, /^fetch: 1\/4 files \(25%\) · [\d.]+ files\/s$/, 'the count after the slow first file, out of the 4 days asked for');
+    assert.match(lines.at(-1)!, /^fetch: 4\/4 files \(100%\)/, 'where it ended');
+    assert.equal(run.stdout.trim().split('\n').length, 1);
+    assert.equal((JSON.parse(run.stdout) as { downloaded: number }).downloaded, 4);
   });
 
   it('says clearly what is wrong: no sources, a bad date, a reversed range', async () => {

@@ -124,6 +124,36 @@ describe('fetching digests from the local GitHub', () => {
     assert.equal(github.counts().bytes, 3 * '404: Not Found'.length);
   });
 
+  it('a server with Last-Modified and no ETag: the repeat sends If-Modified-Since alone, and its 304 downloads nothing', async () => {
+    github.rawValidators.etag = false;
+    const path = `${FOLDER}/2025-11-23-arxiv.md`;
+    const published = new Date('2025-11-23T06:00:00Z');
+    github.put(REPO, path, digestMarkdown('2025-11-23', rows(3)), published);
+    const first = await fetcher(template()).run();
+    assert.deepEqual(first.files.filter((x) => x.status !== 'missing').map((x) => x.status), ['new']);
+    const asked = () => github.requests.filter((r) => r.path.endsWith('2025-11-23-arxiv.md'));
+    assert.equal(asked()[0]?.headers['if-modified-since'], undefined, 'the first request is unconditional');
+
+    // A new process (fresh client, validators from the store), as after a restart.
+    github.resetCounts();
+    const second = await fetcher(template()).run();
+    assert.deepEqual([second.downloaded, second.unchanged, second.missing], [0, 1, 3]);
+    const [repeat, ...others] = asked();
+    assert.equal(others.length, 0);
+    assert.equal(repeat?.headers['if-modified-since'], published.toUTCString(), 'the Last-Modified it was given');
+    assert.equal(repeat?.headers['if-none-match'], undefined, 'no ETag was given, so none is sent');
+    assert.equal(repeat?.status, 304);
+    assert.equal(github.counts().bytes, 3 * '404: Not Found'.length, 'only the 404 bodies: the file was not downloaded');
+
+    // Rewritten later: Last-Modified moves on, the same conditional request gets the new file.
+    github.put(REPO, path, digestMarkdown('2025-11-23', rows(4)), new Date('2025-11-23T18:00:00Z'));
+    github.resetCounts();
+    const third = await fetcher(template()).run();
+    assert.deepEqual(third.files.filter((x) => x.status !== 'missing').map((x) => x.status), ['changed']);
+    assert.equal(asked()[0]?.headers['if-modified-since'], published.toUTCString());
+    assert.equal(readFileSync(join(dir, 'lcollection-arxiv_daily', '2025-11-23-arxiv.md'), 'utf8'), digestMarkdown('2025-11-23', rows(4)));
+  });
+
   it('a file deleted from DIGEST_DIR is fetched again (validators are sent only when the file is still there)', async () => {
     put('2025-11-24');
     await fetcher(template()).run();

@@ -14,6 +14,7 @@ import { metaContract } from './store-contract/meta.ts';
 import { outboxContract } from './store-contract/outbox.ts';
 import { papersContract } from './store-contract/papers.ts';
 import { savedContract } from './store-contract/saved.ts';
+import { sourcesContract } from './store-contract/sources.ts';
 import { subscriptionsContract } from './store-contract/subscriptions.ts';
 import { transferContract } from './store-contract/transfer.ts';
 import { weeklyContract } from './store-contract/weekly.ts';
@@ -29,6 +30,7 @@ const CONTRACTS: Record<string, (backend: TestBackend) => void> = {
   meta: metaContract,
   'reading lists': savedContract,
   'weekly posts': weeklyContract,
+  'digest sources\' fetch state': sourcesContract,
   'export and import': transferContract,
 };
 

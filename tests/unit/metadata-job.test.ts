@@ -20,7 +20,7 @@ describe('metadata job (in-memory clients)', () => {
     const archive = await openArchive({ stores, snapshot: memorySnapshotFile() });
     const papers = Array.from({ length: 5 }, (_, i) => paper(`中文标题${i}`));
     await stores.papers.upsertMany(papers);
-    archive.indexPapers(papers, { from: 0, to: await stores.papers.revision(), writes: 1 });
+    await archive.indexPapers(papers, { from: 0, to: await stores.papers.revision(), writes: 1 });
     const known = new Map(papers.slice(0, 4).map((p, i) => [p.arxivId!, fetched(p.arxivId!, `English Title Number${i}`)]));
     const arxiv = memoryMetadataClient(known);
     const biorxiv = memoryMetadataClient(new Map());
