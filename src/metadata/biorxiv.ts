@@ -156,8 +156,8 @@ export function createBiorxivClient(options: BiorxivClientOptions = {}): Metadat
 
   /**
    * Lists one run of days page by page into `listed`. Stops early — leaving the days unmarked, so they are listed
-   * again next time — on an unreadable page, past `maxPages`, or when the first page shows the rest would cost more
-   * pages than the run's DOIs still missing. Throws when the service does not answer (after the retries).
+   * again next time — on an unreadable page, past `maxPages`, or when the first page shows the run takes at least as
+   * many pages as it has DOIs (the estimate was wrong). Throws when the service does not answer (after the retries).
    */
   async function listRun(server: Server, run: DayRun, signal?: AbortSignal): Promise<void> {
     const days = listed[server];
@@ -175,10 +175,8 @@ export function createBiorxivClient(options: BiorxivClientOptions = {}): Metadat
         learn(server, run, page.total, pages === 0 ? null : count);
         break;
       }
-      if (pages === 0) {
-        const missing = [...run.dois].filter((doi) => days.versionsOf(doi).length === 0).length;
-        if (Math.ceil((page.total - next) / count) >= missing) return;
-      }
+      // The plan's test again, with the real page count: listing must cost fewer pages than the run's DOIs.
+      if (pages === 0 && Math.ceil(page.total / count) >= run.dois.size) return;
       cursor = next;
     }
     days.markListed(run.days);

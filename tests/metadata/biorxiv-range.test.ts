@@ -133,10 +133,10 @@ describe('bioRxiv/medRxiv day-range mode against a local api.biorxiv.org', () =>
     assert.equal([...out.values()].filter((o) => o.kind === 'found').length, 5);
   });
 
-  it('stops listing after the first page when the rest would cost more pages than the DOIs still missing', async () => {
+  it('stops listing after the first page when the window takes as many pages as it has DOIs (the estimate was wrong)', async () => {
     reset();
     const two = TARGETS.slice(38);
-    // Expected ~0.1 postings a day: one page for 2 DOIs looks cheap, but page 0 says 66 records (2 more pages).
+    // Expected ~0.1 postings a day: one page for 2 DOIs looks cheap, but page 0 says 66 records (3 pages).
     const c = client({ range: { lookbackDays: 3, recordsPerDay: { biorxiv: 0.1 }, pageSize: 30 } });
     const out = await c.lookup(two.map((d) => `biorxiv:${d}`), undefined, hinted(two));
     assert.deepEqual(rangeUrls(fake.seen), ['/details/biorxiv/2026-07-30/2026-08-02/0/json']);

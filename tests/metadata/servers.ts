@@ -230,6 +230,17 @@ export interface FakePreprint {
  */
 export async function startFakeBiorxiv(versions: FakePreprint[], options: { pageSize?: number } = {}): Promise<FakeService & { pageSize: number }> {
   const state = { pageSize: options.pageSize ?? 100 };
+  // Indexed once (the bench serves a whole corpus of DOIs and days): by server and day, and by server and DOI.
+  const byDay = new Map<string, FakePreprint[]>();
+  const byDoi = new Map<string, FakePreprint[]>();
+  for (const v of versions) {
+    for (const [index, key] of [[byDay, `${v.server.toLowerCase()} ${v.date}`], [byDoi, `${v.server.toLowerCase()} ${v.doi}`]] as const) {
+      const list = index.get(key);
+      if (list) list.push(v);
+      else index.set(key, [v]);
+    }
+  }
+  const DAY_MS = 86_400_000;
   const svc = await service((req, _body, res) => {
     const json = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' }).end(JSON.stringify(value));
     const full = (v: FakePreprint) => ({ ...v, author_corresponding: 'X', type: 'new results', license: 'cc_by', jatsxml: '', funder: 'NA' });
@@ -237,9 +248,11 @@ export async function startFakeBiorxiv(versions: FakePreprint[], options: { page
     if (range) {
       const [, server, from, to, at] = range as unknown as [string, string, string, string, string];
       const cursor = Number(at);
-      const listed = versions
-        .filter((v) => v.server.toLowerCase() === server && v.date >= from! && v.date <= to!)
-        .sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0));
+      const listed: FakePreprint[] = [];
+      // Oldest day first, each day in the order given.
+      for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`) && listed.length < 1e6; t += DAY_MS) {
+        listed.push(...(byDay.get(`${server} ${new Date(t).toISOString().slice(0, 10)}`) ?? []));
+      }
       const page = listed.slice(cursor, cursor + state.pageSize);
       const interval = `${from}:${to}`;
       if (page.length === 0) {
@@ -259,7 +272,7 @@ export async function startFakeBiorxiv(versions: FakePreprint[], options: { page
       return;
     }
     const doi = decodeURIComponent(m[2]!);
-    const list = versions.filter((v) => v.doi === doi && v.server.toLowerCase() === m[1]);
+    const list = byDoi.get(`${m[1]} ${doi}`) ?? [];
     if (list.length === 0) {
       json({ messages: [{ status: 'no posts found' }], collection: [] });
       return;
