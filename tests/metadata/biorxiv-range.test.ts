@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createBiorxivClient, type BiorxivClientOptions } from '../../src/metadata/biorxiv.ts';
+import { parseRangePage, planDayRanges } from '../../src/metadata/biorxiv-range.ts';
 import { fakeClock } from '../../src/metadata/clock.ts';
 import { enrichPapers } from '../../src/metadata/enrich.ts';
 import { createPacer } from '../../src/metadata/pacer.ts';
@@ -220,5 +221,35 @@ describe('bioRxiv/medRxiv day-range mode against a local api.biorxiv.org', () =>
     assert.equal(report.enriched, 40);
     assert.equal(c.requests, 3);
     assert.equal(memory.get(`doi:${TARGETS[3]}`)?.titleOriginal ?? memory.get(`doi:${TARGETS[3]}`)?.title, `Title of ${TARGETS[3]}`);
+  });
+});
+
+describe('day-range planning and pages (pure)', () => {
+  const c = (n: number, date: string) => ({ key: `biorxiv:10.1101/x.${n}`, doi: `10.1101/x.${n}`, date });
+  const estimate = { lookbackDays: 3, recordsPerDay: 30, pageSize: 30, isListed: () => false };
+
+  it('merges windows that overlap or touch, leaves listed days out, and lists a span only when it has more DOIs than pages', () => {
+    const many = [...Array.from({ length: 6 }, (_, i) => c(i, '2026-08-02')), ...Array.from({ length: 6 }, (_, i) => c(10 + i, '2026-08-06'))];
+    const plan = planDayRanges(many, estimate);
+    // 2026-07-30..08-02 and 08-03..08-06 touch: one span of 8 days, 8 pages expected, 12 DOIs.
+    assert.deepEqual(plan.runs.map((r) => [r.from, r.to]), [['2026-07-30', '2026-08-06']]);
+    assert.equal(plan.ranged.length, 12);
+    const listed = new Set(['2026-08-01', '2026-08-02']);
+    const split = planDayRanges(many, { ...estimate, isListed: (d) => listed.has(d) });
+    assert.deepEqual(split.runs.map((r) => [r.from, r.to, r.dois.size]), [['2026-07-30', '2026-07-31', 6], ['2026-08-03', '2026-08-06', 6]]);
+    const few = planDayRanges(many.slice(0, 4), estimate);
+    assert.deepEqual([few.runs.length, few.ranged.length, few.perDoi.length], [0, 0, 4], '4 days ≈ 4 pages for 4 DOIs: per DOI');
+    const apart = planDayRanges([...many.slice(0, 6), c(99, '2026-09-30')], estimate);
+    assert.deepEqual(apart.perDoi.map((x) => x.doi), ['10.1101/x.99'], 'a lone DOI a month later has its own window');
+  });
+
+  it('reads paging fields as numbers or strings; anything else makes the page unreadable', () => {
+    const page = parseRangePage('{"messages":[{"status":"ok","cursor":"30","count":30,"total":"109"}],"collection":[{"doi":"10.1/a"}]}');
+    assert.deepEqual(page.kind === 'page' && [page.cursor, page.count, page.total, page.versions.length], [30, 30, 109, 1]);
+    assert.equal(parseRangePage('{"messages":[{"status":"no posts found"}],"collection":[]}').kind, 'empty');
+    assert.equal(parseRangePage('{"messages":[{"status":"ok","count":30}],"collection":[]}').kind, 'unreadable');
+    assert.equal(parseRangePage('{"messages":[{"status":"error: bad interval"}]}').kind, 'unreadable');
+    assert.equal(parseRangePage('').kind, 'unreadable');
+    assert.equal(parseRangePage('[1,2]').kind, 'unreadable');
   });
 });
