@@ -4,7 +4,10 @@
  * 1. Back-fill cost: the corpus's unique papers per service; a measured smaller run of the real clients at their
  *    default polite pace (arXiv one request per 3 s, batches of 100; bioRxiv/medRxiv one DOI a request, 1 s apart)
  *    against the local API servers of tests/metadata; the corpus estimate extrapolated from the measured seconds
- *    per request.
+ *    per request. For bioRxiv/medRxiv, the whole corpus's back-fill is then replayed (unpaced, requests counted)
+ *    against a local api.biorxiv.org holding every corpus DOI at a modelled posting date plus other postings up to
+ *    a daily volume, the way the metadata job walks the store (newest date first, 100 papers a step): one request
+ *    per DOI vs the day-range mode, side by side, at page sizes 30 (served in 2026) and 100 (the help page).
  * 2. Search before/after, on the corpus's own papers (no network here, so the "arXiv answer" is simulated from the
  *    digest's own English original, the way the main generator's Chinese-only digests lose it):
  *    - English known-item queries (distinctive words of the English title) against papers indexed as Chinese-only
@@ -21,11 +24,15 @@ import { createArxivClient, createBiorxivClient, enrichPapers, lookupKeyOf, merg
 import { tokenize } from '../src/search/analyzer.ts';
 import { SearchIndex } from '../src/search/index.ts';
 import { nameMatches } from '../src/search/names.ts';
+import { createPacer } from '../src/metadata/pacer.ts';
 import { startFakeArxiv, startFakeBiorxiv, type FakeArxivEntry, type FakePreprint } from '../tests/metadata/servers.ts';
 
 const dir = process.argv[2] ?? process.env.BENCH_CORPUS ?? '../shared/digests';
 const SAMPLE_ARXIV = Number(process.env.BENCH_ARXIV ?? 300);
 const SAMPLE_DOIS = Number(process.env.BENCH_DOIS ?? 15);
+/** Versions posted a day, assumed (bioRxiv ≈ 150 new + ≈ 100 revisions, medRxiv ≈ 50 + 30): they set the page counts. */
+const PER_DAY = { biorxiv: Number(process.env.BENCH_BIORXIV_PER_DAY ?? 250), medrxiv: Number(process.env.BENCH_MEDRXIV_PER_DAY ?? 80) };
+const PAGE_SIZES = (process.env.BENCH_PAGE_SIZES ?? '30,100').split(',').map(Number);
 
 const files = await collectFiles([dir]);
 const papers = new Map<string, Paper>();
@@ -87,8 +94,116 @@ for (const batch of [100, 500]) {
   const req = Math.ceil(arxivPapers.length / batch);
   console.log(`estimate, whole corpus: arXiv ${req} requests at batch ${batch} ≈ ${(req * Math.max(perArxiv, 3)).toFixed(0)} s`);
 }
-const doiSeconds = doiPapers.length * Math.max(perDoi, 1);
-console.log(`estimate, whole corpus: bioRxiv/medRxiv ${doiPapers.length} requests (one per DOI) ≈ ${doiSeconds.toFixed(0)} s (${hours(doiSeconds)}); both services run side by side, so the back-fill takes ≈ ${hours(Math.max(doiSeconds, Math.ceil(arxivPapers.length / 100) * 3))}`);
+const arxivSeconds = Math.ceil(arxivPapers.length / 100) * Math.max(perArxiv, 3);
+
+// ---- 1b. bioRxiv/medRxiv back-fill of the whole corpus: one request per DOI vs day ranges --------------------
+/**
+ * Where each corpus DOI is posted, modelled from what the corpus shows: the DOI names its submission day; a paper
+ * listed within a week of it was posted half-way between (so a few fall outside a 3-day window); one listed later
+ * (or earlier) is a revision: v1 the day after submission, v2 the day before the digest. Then other postings fill
+ * every day of the span up to PER_DAY.
+ */
+function corpusPostings(): FakePreprint[] {
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const DAY_MS = 86_400_000;
+  const out: FakePreprint[] = [];
+  const perDay = new Map<string, number>();
+  const post = (p: Paper, date: string, version: string) => {
+    const server = lookupKeyOf(p)!.key.startsWith('medrxiv:') ? 'medRxiv' : 'bioRxiv';
+    out.push({ doi: p.doi!, title: p.titleOriginal ?? (p.title || 'Untitled'), authors: p.authors.join('; '), date, version, category: 'neuroscience', abstract: 'abstract', published: 'NA', server });
+    const k = `${server.toLowerCase()} ${date}`;
+    perDay.set(k, (perDay.get(k) ?? 0) + 1);
+  };
+  for (const p of doiPapers) {
+    const listed = Date.parse(`${p.date}T00:00:00Z`);
+    const m = /^10\.\d+\/(\d{4})\.(\d\d)\.(\d\d)\./.exec(p.doi!);
+    const submitted = m ? Date.parse(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) : Number.NaN;
+    const gap = Math.round((listed - submitted) / DAY_MS);
+    if (Number.isNaN(gap)) post(p, day(listed - DAY_MS), '1');
+    else if (gap >= 0 && gap <= 7) post(p, day(listed - Math.ceil(gap / 2) * DAY_MS), '1');
+    else {
+      post(p, day(submitted + DAY_MS), '1');
+      post(p, day(listed - DAY_MS), '2');
+    }
+  }
+  const dates = doiPapers.map((p) => Date.parse(`${p.date}T00:00:00Z`));
+  const first = Math.min(...dates) - 10 * DAY_MS;
+  const last = Math.max(...dates);
+  let n = 0;
+  for (let t = first; t <= last; t += DAY_MS) {
+    for (const server of ['biorxiv', 'medrxiv'] as const) {
+      for (let i = perDay.get(`${server} ${day(t)}`) ?? 0; i < PER_DAY[server]; i++) {
+        out.push({ doi: `10.1101/0000.00.00.${String(++n).padStart(8, '0')}`, title: 'Other', authors: 'Other, O.', date: day(t), version: '1', category: 'other', abstract: '', published: 'NA', server: server === 'medrxiv' ? 'medRxiv' : 'bioRxiv' });
+      }
+    }
+  }
+  return out;
+}
+
+/** Replays the metadata job's back-fill of every corpus DOI (newest date first, 100 papers a step), unpaced. */
+async function replayBackfill(postings: FakePreprint[], pageSize: number, ranged: boolean) {
+  const fake = await startFakeBiorxiv(postings, { pageSize });
+  try {
+    const client = createBiorxivClient({ url: fake.url, pacer: createPacer(0), ...(ranged ? {} : { range: false }) });
+    const quiet = { lookup: async () => new Map(), requests: 0 };
+    const stored = new Map(all.map((p) => [p.id, p]));
+    const order = all.filter((p) => lookupKeyOf(p)).sort((x, y) => ((y.date ?? '') < (x.date ?? '') ? -1 : (y.date ?? '') > (x.date ?? '') ? 1 : 0));
+    const totals = { enriched: 0, notFound: 0, failed: 0 };
+    for (let i = 0; i < order.length; i += 100) {
+      const r = await enrichPapers(
+        {
+          clients: { arxiv: quiet, biorxiv: client },
+          papers: {
+            async updateMany(ids, change) {
+              return ids.flatMap((id) => {
+                const next = change(stored.get(id)!);
+                stored.set(id, next);
+                return [next];
+              });
+            },
+          },
+        },
+        order.slice(i, i + 100),
+      );
+      totals.enriched += r.enriched;
+      totals.notFound += r.notFound;
+      totals.failed += r.failed;
+    }
+    const ranges = fake.seen.filter((s) => !s.url.endsWith('/na/json')).length;
+    return { requests: client.requests, ranges, perDoi: client.requests - ranges, ...totals };
+  } finally {
+    await fake.close();
+  }
+}
+
+const postings = corpusPostings();
+const doiRequestSeconds = Math.max(perDoi, 1);
+console.log(
+  `\nbioRxiv/medRxiv back-fill of the whole corpus (${doiPapers.length} DOIs; replayed unpaced against a local api.biorxiv.org with ` +
+    `${postings.length} postings: the corpus's at modelled dates + others up to ${PER_DAY.biorxiv}/${PER_DAY.medrxiv} a day; seconds at the measured ${doiRequestSeconds.toFixed(2)} s/request):`,
+);
+console.log(`  page size | mode       | requests (listing pages + per DOI) | found  | est. time`);
+const rangedSeconds: string[] = [];
+let worstRanged = 0;
+let perDoiSeconds = 0;
+for (const pageSize of PAGE_SIZES) {
+  for (const ranged of [false, true]) {
+    if (!ranged && pageSize !== PAGE_SIZES[0]) continue; // one request per DOI does not page
+    const r = await replayBackfill(postings, pageSize, ranged);
+    const seconds = r.requests * doiRequestSeconds;
+    if (ranged) {
+      rangedSeconds.push(`${hours(seconds)} at ${pageSize} a page`);
+      worstRanged = Math.max(worstRanged, seconds);
+    } else perDoiSeconds = seconds;
+    console.log(
+      `  ${ranged ? String(pageSize).padStart(9) : '        -'} | ${ranged ? 'day ranges' : 'per DOI   '} | ${String(r.requests).padStart(6)} (${String(r.ranges).padStart(5)} + ${String(r.perDoi).padStart(5)})${' '.repeat(14)} | ${String(r.enriched).padStart(6)} | ${seconds.toFixed(0)} s (${hours(seconds)})`,
+    );
+  }
+}
+console.log(
+  `estimate, whole corpus: arXiv ≈ ${arxivSeconds.toFixed(0)} s; bioRxiv/medRxiv ≈ ${hours(perDoiSeconds)} one per DOI vs ≈ ${rangedSeconds.join(', ')} with day ranges; ` +
+    `both services run side by side, so the back-fill takes ≈ ${hours(Math.max(perDoiSeconds, arxivSeconds))} before and ≤ ${hours(Math.max(worstRanged, arxivSeconds))} with day ranges`,
+);
 
 // ---- 2a. English known-item queries: Chinese-only before, English title/abstract after ----------------------
 const cjk = /\p{Script=Han}/u;

@@ -46,8 +46,12 @@ export async function enrichPapers(
   const now = deps.now ?? (() => new Date());
   const wanted = papers.filter((p) => needsLookup(p, options.refresh));
   const byService = { arxiv: new Map<string, PaperId[]>(), biorxiv: new Map<string, PaperId[]>() };
+  // When each paper was listed (its own posting date when the digest gives one): bioRxiv/medRxiv list by day.
+  const dates = new Map<string, string>();
   for (const p of wanted) {
     const k = lookupKeyOf(p)!;
+    const date = p.published ?? p.date;
+    if (date && !dates.has(k.key)) dates.set(k.key, date);
     const ids = byService[k.service].get(k.key);
     if (ids) ids.push(p.id);
     else byService[k.service].set(k.key, [p.id]);
@@ -60,7 +64,7 @@ export async function enrichPapers(
       if (keys.length === 0 || options.signal?.aborted) return;
       let answers: Map<string, LookupOutcome>;
       try {
-        answers = await deps.clients[service].lookup(keys, options.signal);
+        answers = await deps.clients[service].lookup(keys, options.signal, dates);
       } catch (error) {
         // Out of time: unanswered, so pending (looked up later). Anything else thrown is unexpected: failed.
         if (options.signal?.aborted) return;

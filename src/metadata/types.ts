@@ -42,7 +42,11 @@ export interface ClientOptions {
 
 /** A metadata client: looks many keys up, one outcome per key (never throws for a bad key or a dead service). */
 export interface MetadataClient {
-  lookup(keys: readonly string[], signal?: AbortSignal): Promise<Map<string, LookupOutcome>>;
+  /**
+   * `dates` (optional): the digest date (YYYY-MM-DD) each key was listed under; a client may use it to ask for many
+   * keys at once (bioRxiv/medRxiv day ranges). Keys without a date are asked for as usual.
+   */
+  lookup(keys: readonly string[], signal?: AbortSignal, dates?: ReadonlyMap<string, string>): Promise<Map<string, LookupOutcome>>;
   /** Requests sent so far. */
   readonly requests: number;
 }

@@ -23,7 +23,7 @@ export interface FakeArxivEntry {
 }
 
 /** What the fake does with the next requests. */
-export type Fault = 'ok' | '429' | '500' | '503' | 'hang' | 'empty';
+export type Fault = 'ok' | '429' | '500' | '503' | 'hang' | 'empty' | 'malformed';
 
 /** Request log entry. */
 export interface Seen {
@@ -43,6 +43,12 @@ export interface FakeService {
   /** Faults served in order to the next requests (then `ok`); `always` sets a permanent fault. */
   faults: Fault[];
   always: Fault;
+  /** Requests answered so far (any status); a held or hung request is not. */
+  answered: number;
+  /** While true, requests are received (and logged) but not answered until {@link FakeService.release}. */
+  holding: boolean;
+  /** Answers every held request (with the fault in force at release time) and stops holding. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -113,7 +119,17 @@ ${e.authors.map((a) => `    <author><name>${xmlEscape(a)}</name></author>`).join
 
 function service(handle: (req: IncomingMessage, body: string, res: ServerResponse, fault: Fault) => void): Promise<FakeService> {
   let inFlight = 0;
-  const state: FakeService = { url: '', seen: [], maxInFlight: 0, faults: [], always: 'ok', close: async () => undefined };
+  let held: (() => void)[] = [];
+  const state: FakeService = {
+    url: '', seen: [], maxInFlight: 0, faults: [], always: 'ok', answered: 0, holding: false,
+    release() {
+      state.holding = false;
+      const waiting = held;
+      held = [];
+      for (const answer of waiting) answer();
+    },
+    close: async () => undefined,
+  };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -122,23 +138,35 @@ function service(handle: (req: IncomingMessage, body: string, res: ServerRespons
       state.maxInFlight = Math.max(state.maxInFlight, inFlight);
       res.on('close', () => inFlight--);
       state.seen.push({ method: req.method ?? '', url: req.url ?? '', body, at: performance.now(), userAgent: String(req.headers['user-agent'] ?? '') });
-      const fault = state.faults.shift() ?? state.always;
-      if (fault === 'hang') return; // never answers: the client's timeout must end it
-      if (fault === '429') {
-        res.writeHead(429, { 'content-type': 'text/html' }).end('Rate exceeded.');
-        return;
-      }
-      if (fault === '500' || fault === '503') {
-        res.writeHead(Number(fault), { 'content-type': 'text/plain' }).end('Service Unavailable');
-        return;
-      }
-      if (fault === 'empty') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end('');
-        return;
-      }
-      handle(req, body, res, fault);
+      const answer = () => respond(req, body, res);
+      if (state.holding) held.push(answer);
+      else answer();
     });
   });
+  function respond(req: IncomingMessage, body: string, res: ServerResponse): void {
+    if (res.destroyed) return; // the client gave up while the request was held
+    const fault = state.faults.shift() ?? state.always;
+    if (fault !== 'hang') res.on('finish', () => state.answered++);
+    if (fault === 'hang') return; // never answers: the client's timeout must end it
+    if (fault === '429') {
+      res.writeHead(429, { 'content-type': 'text/html' }).end('Rate exceeded.');
+      return;
+    }
+    if (fault === '500' || fault === '503') {
+      res.writeHead(Number(fault), { 'content-type': 'text/plain' }).end('Service Unavailable');
+      return;
+    }
+    if (fault === 'empty') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('');
+      return;
+    }
+    if (fault === 'malformed') {
+      // A page cut short mid-way: HTTP 200, JSON that does not parse.
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"messages":[{"status":"ok","cursor":0,"count":30,"total":"109"}],"collection":[{"doi":"10.');
+      return;
+    }
+    handle(req, body, res, fault);
+  }
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
@@ -193,26 +221,70 @@ export interface FakePreprint {
   server: 'bioRxiv' | 'medRxiv';
 }
 
-/** A fake `api.biorxiv.org`: `/details/{server}/{doi}/na/json`. Several versions of one DOI are listed in order. */
-export async function startFakeBiorxiv(versions: FakePreprint[]): Promise<FakeService> {
-  return service((req, _body, res) => {
-    const m = /^\/details\/(biorxiv|medrxiv)\/(.+)\/na\/json$/.exec(req.url ?? '');
+/**
+ * A fake `api.biorxiv.org`: `/details/{server}/{doi}/na/json` (several versions of one DOI listed in order) and the
+ * day-range listing `/details/{server}/{from}/{to}/{cursor}/json`, paged like the real API: every version posted in
+ * the interval (oldest day first), `pageSize` a page from `cursor`, with `messages[0]` carrying `cursor`, `count` (this
+ * page), `count_new_papers` and `total` (strings, as the real API sends them), and `no posts found` for an empty
+ * interval or a cursor past the end. `pageSize` defaults to 100 (the help page); the 2026 API served 30.
+ */
+export async function startFakeBiorxiv(versions: FakePreprint[], options: { pageSize?: number } = {}): Promise<FakeService & { pageSize: number }> {
+  const state = { pageSize: options.pageSize ?? 100 };
+  // Indexed once (the bench serves a whole corpus of DOIs and days): by server and day, and by server and DOI.
+  const byDay = new Map<string, FakePreprint[]>();
+  const byDoi = new Map<string, FakePreprint[]>();
+  for (const v of versions) {
+    for (const [index, key] of [[byDay, `${v.server.toLowerCase()} ${v.date}`], [byDoi, `${v.server.toLowerCase()} ${v.doi}`]] as const) {
+      const list = index.get(key);
+      if (list) list.push(v);
+      else index.set(key, [v]);
+    }
+  }
+  const DAY_MS = 86_400_000;
+  const svc = await service((req, _body, res) => {
     const json = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' }).end(JSON.stringify(value));
+    const full = (v: FakePreprint) => ({ ...v, author_corresponding: 'X', type: 'new results', license: 'cc_by', jatsxml: '', funder: 'NA' });
+    const range = /^\/details\/(biorxiv|medrxiv)\/(\d{4}-\d\d-\d\d)\/(\d{4}-\d\d-\d\d)\/(\d+)\/json$/.exec(req.url ?? '');
+    if (range) {
+      const [, server, from, to, at] = range as unknown as [string, string, string, string, string];
+      const cursor = Number(at);
+      const listed: FakePreprint[] = [];
+      // Oldest day first, each day in the order given.
+      for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`) && listed.length < 1e6; t += DAY_MS) {
+        listed.push(...(byDay.get(`${server} ${new Date(t).toISOString().slice(0, 10)}`) ?? []));
+      }
+      const page = listed.slice(cursor, cursor + state.pageSize);
+      const interval = `${from}:${to}`;
+      if (page.length === 0) {
+        json({ messages: [{ status: 'no posts found', interval, cursor, count: 0, total: String(listed.length) }], collection: [] });
+        return;
+      }
+      const fresh = listed.filter((v) => v.version === '1').length;
+      json({
+        messages: [{ status: 'ok', category: 'all', interval, cursor, count: page.length, count_new_papers: String(fresh), total: String(listed.length) }],
+        collection: page.map(full),
+      });
+      return;
+    }
+    const m = /^\/details\/(biorxiv|medrxiv)\/(.+)\/na\/json$/.exec(req.url ?? '');
     if (!m) {
       json({ messages: [{ status: 'error: bad request' }], collection: [] });
       return;
     }
     const doi = decodeURIComponent(m[2]!);
-    const list = versions.filter((v) => v.doi === doi && v.server.toLowerCase() === m[1]);
+    const list = byDoi.get(`${m[1]} ${doi}`) ?? [];
     if (list.length === 0) {
       json({ messages: [{ status: 'no posts found' }], collection: [] });
       return;
     }
-    json({
-      messages: [{ status: 'ok' }],
-      collection: list.map((v) => ({ ...v, author_corresponding: 'X', type: 'new results', license: 'cc_by', jatsxml: '', funder: 'NA' })),
-    });
+    json({ messages: [{ status: 'ok' }], collection: list.map(full) });
   });
+  // defineProperty, not Object.assign: assign would copy the getter's value, not the accessor.
+  return Object.defineProperty(svc, 'pageSize', {
+    get: () => state.pageSize,
+    set: (n: number) => void (state.pageSize = n),
+    enumerable: true,
+  }) as FakeService & { pageSize: number };
 }
 
 /** Sample papers used by the tests (invented, shaped like the real ones). */
