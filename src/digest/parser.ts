@@ -181,8 +181,7 @@ function placeBlockPapers(digests: OpenDigest[], papers: readonly BlockPaper[], 
     digest.hadTable = true;
     addPaper(
       digest,
-      {
-        ...identityOf(identity, digest),
+      paperOf(identity, digest, {
         source: p.source ?? digest.source,
         published: p.published,
         title: p.title,
@@ -194,8 +193,8 @@ function placeBlockPapers(digests: OpenDigest[], papers: readonly BlockPaper[], 
         url: p.url ?? identity.url,
         codeUrl: p.codeUrl,
         notes: null,
-        ...categoriesOf(p.categories),
-      },
+        categories: p.categories,
+      }),
       p.line,
       warn,
     );
@@ -214,11 +213,6 @@ function tableRowLines(blocks: readonly Block[], count: number): Uint8Array {
   return rows;
 }
 
-/** The `categories` field: present only when the digest names some, so older layouts' output is unchanged. */
-function categoriesOf(list: readonly string[]): Pick<Paper, 'categories'> {
-  const clean = list.map((c) => c.trim()).filter((c) => c !== '');
-  return clean.length > 0 ? { categories: clean } : {};
-}
 
 /** A date for a file whose name and path have none: a `Last Updated:`/`Generated:` line near the top. */
 function bodyDate(lines: readonly string[]): string | null {
@@ -305,8 +299,8 @@ function rowPaper(block: Extract<Block, { kind: 'row' }>, roles: ColumnRole[], d
   const code = value('code');
   const codeLink = code.links[0] ?? (code.text && /^https?:\/\//.test(code.text) ? code.text : null);
   const fromPdfColumn = link === pdf.links[0] || link === pdf.text;
-  return {
-    ...identityOf(identity, digest),
+  return paperOf(identity, digest, {
+    source: digest.source,
     published: findDate(value('date').text ?? ''),
     title,
     titleOriginal: original.text ? collapse(original.text) : null,
@@ -317,13 +311,45 @@ function rowPaper(block: Extract<Block, { kind: 'row' }>, roles: ColumnRole[], d
     url: identity.url,
     codeUrl: codeLink,
     notes: allNotes,
-    ...categoriesOf(value('categories').text?.split(/[,，;；、]/) ?? []),
-  };
+    categories: value('categories').text?.split(/[,，;；、]/) ?? [],
+  });
 }
 
-/** The fields every paper takes from its link's identity and from the digest it is listed in. */
-function identityOf(identity: PaperIdentity, digest: OpenDigest): Pick<Paper, 'id' | 'arxivId' | 'version' | 'doi' | 'source' | 'date'> {
-  return { id: identity.id, arxivId: identity.arxivId, version: identity.version, doi: identity.doi, source: digest.source, date: digest.date };
+/** What a paper takes from its row or block: everything but its link's identity and its digest's date. */
+type PaperFields = Omit<Paper, 'id' | 'arxivId' | 'version' | 'doi' | 'date' | 'variants' | 'meta' | 'categories'> & {
+  /** Categories as the digest names them; blank ones are dropped. */
+  categories: readonly string[];
+};
+
+/**
+ * A paper: its link's identity, its digest's date, and `fields`. Built as one literal of fixed shape: the object
+ * spreads this replaced (an identity spread, then more properties) were the costliest lines of the table pass.
+ * `categories` is set only when the digest names some, so older layouts' output is unchanged.
+ */
+function paperOf(identity: PaperIdentity, digest: OpenDigest, fields: PaperFields): Paper {
+  const paper: Paper = {
+    id: identity.id,
+    arxivId: identity.arxivId,
+    version: identity.version,
+    doi: identity.doi,
+    source: fields.source,
+    date: digest.date,
+    published: fields.published,
+    title: fields.title,
+    titleOriginal: fields.titleOriginal,
+    authors: fields.authors,
+    abstract: fields.abstract,
+    abstractOriginal: fields.abstractOriginal,
+    pdfUrl: fields.pdfUrl,
+    url: fields.url,
+    codeUrl: fields.codeUrl,
+    notes: fields.notes,
+  };
+  if (fields.categories.length > 0) {
+    const categories = fields.categories.map((c) => c.trim()).filter((c) => c !== '');
+    if (categories.length > 0) paper.categories = categories;
+  }
+  return paper;
 }
 
 function listPaper(block: Extract<Block, { kind: 'item' }>, digest: OpenDigest, mode: CellMode): Paper | null {
@@ -334,8 +360,8 @@ function listPaper(block: Extract<Block, { kind: 'item' }>, digest: OpenDigest, 
   const identity = paperIdentity(m.link);
   const title = cleanTitle(m.title, mode).title;
   if (!title) return null;
-  return {
-    ...identityOf(identity, digest),
+  return paperOf(identity, digest, {
+    source: digest.source,
     published: m.date,
     title,
     titleOriginal: null,
@@ -346,7 +372,8 @@ function listPaper(block: Extract<Block, { kind: 'item' }>, digest: OpenDigest, 
     url: identity.url,
     codeUrl: m.code,
     notes: null,
-  };
+    categories: [],
+  });
 }
 
 function countLines(text: string, upTo: number): number {

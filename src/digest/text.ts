@@ -70,11 +70,15 @@ export function remarkSafe(cell: string): boolean {
   return true;
 }
 
+// Whitespace collapse has to change: a run, a tab or line break, a space at either end.
+const UNTIDY = /\s{2}|[^\S ]|^ | $/;
+
 /** Collapse runs of whitespace to one space and trim. */
 export function collapse(text: string): string {
   // The Unicode-mode replace is slow on long text; a plain test finds the rare text that needs it.
   const visible = MAY_BE_INVISIBLE.test(text) ? text.replace(INVISIBLE, '') : text;
-  return visible.replace(WS, ' ').trim();
+  // Most cells (titles, names, links) need no change: a test is cheaper than rebuilding every one of them.
+  return UNTIDY.test(visible) ? visible.replace(WS, ' ').trim() : visible;
 }
 
 /** Convert one raw markdown cell (may span lines) to plain text and links. */
