@@ -265,14 +265,26 @@ function alignCells(text: string, roles: ColumnRole[]): string[] {
   return cells;
 }
 
+/** A cell's value: its text (null when empty or a "none" placeholder) and links. */
+interface CellValue {
+  text: string | null;
+  links: readonly string[];
+}
+
+// What an empty cell reads as. Most tables have only some of the roles, and the absent ones (an empty cell each)
+// are asked for on every row: this spares converting the empty string each time.
+const NO_VALUE: CellValue = Object.freeze({ text: null, links: Object.freeze([]) });
+
 function rowPaper(block: Extract<Block, { kind: 'row' }>, roles: ColumnRole[], digest: OpenDigest, mode: CellMode, warn: (w: ParseWarning) => void): Paper | null {
   const cells = alignCells(block.text, roles);
   const raw = (role: ColumnRole): string => {
     const i = roles.indexOf(role);
     return i === -1 ? '' : (cells[i] ?? '');
   };
-  const value = (role: ColumnRole): { text: string | null; links: string[] } => {
-    const c = cellText(raw(role), mode);
+  const value = (role: ColumnRole): CellValue => {
+    const cell = raw(role);
+    if (cell === '') return NO_VALUE;
+    const c = cellText(cell, mode);
     return { text: NONE.test(c.text) ? null : c.text, links: c.links };
   };
 
