@@ -16,8 +16,10 @@ export interface CellText {
 /** How to convert: `auto` takes the fast path when it is safe; `remark` always uses remark (for tests). */
 export type CellMode = 'auto' | 'remark';
 
-// Characters that can start a markdown/HTML construct we would have to interpret.
-const SPECIAL = /[[\]*_`<>&\\!~]/;
+// Characters that can start a markdown/HTML construct we would have to interpret. Brackets only count before `(`
+// (an inline link) or `:` (a definition): otherwise they are literal text, since a reference link needs a
+// definition in the same cell (`[翻译失败]`, `[MASK]`, `[0.02, 0.50]` are common in translated abstracts).
+const SPECIAL = /[*_`<>&\\!~]|\][(:]/;
 // The two constructs that dominate real link/bold cells, recognised without remark.
 const ONLY_LINK = /^(\*\*)?\[([^[\]\\*_`<>&!~]*)\]\(([^()\s<>\\]*)\)\1$/;
 const ONLY_BOLD = /^\*\*([^[\]*_`<>&\\!~]*)\*\*$/;
