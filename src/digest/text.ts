@@ -16,10 +16,15 @@ export interface CellText {
 /** How to convert: `auto` takes the fast path when it is safe; `remark` always uses remark (for tests). */
 export type CellMode = 'auto' | 'remark';
 
-// Characters that can start a markdown/HTML construct we would have to interpret. Brackets only count before `(`
-// (an inline link) or `:` (a definition): otherwise they are literal text, since a reference link needs a
-// definition in the same cell (`[翻译失败]`, `[MASK]`, `[0.02, 0.50]` are common in translated abstracts).
-const SPECIAL = /[*_`<>&\\!~]|\][(:]/;
+// Where a markdown/HTML construct we would have to interpret can start. Most of these characters only count
+// where CommonMark gives them a meaning, and are literal text elsewhere (`p < 0.05`, `\alpha`, `R&D`, `[翻译失败]`,
+// all common in translated abstracts):
+// - `*` `_` `` ` `` anywhere (emphasis, code spans);
+// - `<` before a letter, `/`, `!` or `?` (HTML, autolinks); `&` before a character reference (`&amp;`, `&#38;`);
+// - `\` before ASCII punctuation or a line break (escapes, hard breaks); `!` before `[` (images);
+// - `]` before `(` or `:` (links, definitions: a reference link needs a definition in the same cell);
+// - `>` or `~~~` at the start of a line (block quotes, fenced code; remark-gfm's `~` strikethrough is not used).
+const SPECIAL = /[*_`]|<[A-Za-z/!?]|&#?[A-Za-z0-9]{1,40};|\\[!-/:-@[-`{-~\r\n]|!\[|\][(:]|(?:^|\n)[ \t]*(?:>|~~~)/;
 // The two constructs that dominate real link/bold cells, recognised without remark.
 const ONLY_LINK = /^(\*\*)?\[([^[\]\\*_`<>&!~]*)\]\(([^()\s<>\\]*)\)\1$/;
 const ONLY_BOLD = /^\*\*([^[\]*_`<>&\\!~]*)\*\*$/;

@@ -10,8 +10,9 @@ import { cellText } from '../../src/digest/text.ts';
 // Pieces of the constructs the fast path has to tell apart from plain text (links, definitions, references,
 // emphasis, entities, HTML), and plain text around them.
 const PIECES = [
-  '[', ']', '](', ']:', '][', '[]', '(', ')', ':', ' ', '  ', '\n', '\t', 'x', 'A b', '翻译失败', 'https://arxiv.org/abs/2501.00001',
-  '*', '_', '`', '&', '&amp;', ';', '<', '>', '<b>', '</b>', '!', '~', '\\', '\u200B',
+  '[', ']', '](', ']:', '][', '[]', '(', ')', ':', ' ', '  ', '\n', '\t', '    ', 'x', 'A b', '翻译失败', 'https://arxiv.org/abs/2501.00001',
+  '*', '_', '`', '<', '<3', '< ', '<b>', '</b>', '<a', '</', '<!', '<?', '<https:', '>', '\n>', '&', '&amp;', '&#38;', '&#x26;', '&#;',
+  '&foo;', ';', '!', '![', '\\', '\\alpha', '\\{', '\\\n', '~', '~~~', '\n~~~', '=', 'a.b', '\u200B',
 ];
 const cell = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 30 }).map((parts) => parts.join(''));
 
@@ -24,8 +25,10 @@ test('a cell reads the same on the fast path as through remark', () => {
   );
 });
 
-test('brackets that are no link are plain text on both paths', () => {
-  for (const raw of ['Recent advancements in soccer understanding [翻译失败]', 'the [MASK] token', 'CI [0.02, 0.50]', '[a][b] and [c][]']) {
+test('markdown characters where they mean nothing are plain text on both paths', () => {
+  const plain = ['Recent advancements in soccer understanding [翻译失败]', 'the [MASK] token', 'CI [0.02, 0.50]', '[a][b] and [c][]'];
+  plain.push('p < 0.05 and a<=b', 'R&D; AT&T', 'strong $\\varepsilon$-contamination', 'Hello! x -> y', '~1 GB', 'a > b');
+  for (const raw of plain) {
     assert.deepEqual(cellText(raw), { text: raw, links: [] });
     assert.deepEqual(cellText(raw, 'remark'), { text: raw, links: [] });
   }
