@@ -8,7 +8,7 @@ import { columnRoles, type ColumnRole } from './columns.ts';
 import { digestHintsFromFileName, findDate, findLooseDate, findSource } from './hints.ts';
 import { paperIdentity, type PaperIdentity } from './identity.ts';
 import { scan, splitCells, type Block } from './scanner.ts';
-import { cellText, collapse, type CellMode } from './text.ts';
+import { cellText, type CellMode } from './text.ts';
 import { cleanTitle } from './title.ts';
 import type { Digest, DigestStatus, Paper, ParseInput, ParseResult, ParseWarning } from './types.ts';
 
@@ -82,8 +82,8 @@ function parse(input: ParseInput, mode: CellMode): ParseResult {
     return { digests: [], papers: [], warnings };
   }
 
-  // CRLF, LF and old-Mac CR-only line endings alike.
-  const lines = text.split(/\r\n?|\n/);
+  // CRLF, LF and old-Mac CR-only line endings alike; a file with LF only (most) is split without a regex.
+  const lines = text.includes('\r') ? text.split(/\r\n?|\n/) : text.split('\n');
   const blocks = scan(lines, warn);
   const found = extractBlocks(lines, tableRowLines(blocks, lines.length));
   hints.date ??= bodyDate(lines);
@@ -265,7 +265,7 @@ function alignCells(text: string, roles: ColumnRole[]): string[] {
   return cells;
 }
 
-/** A cell's value: its text (null when empty or a "none" placeholder) and links. */
+/** A cell's value: its text (collapsed to one line as cellText leaves it; null when empty or a "none" placeholder) and links. */
 interface CellValue {
   text: string | null;
   links: readonly string[];
@@ -315,7 +315,7 @@ function rowPaper(block: Extract<Block, { kind: 'row' }>, roles: ColumnRole[], d
     source: digest.source,
     published: findDate(value('date').text ?? ''),
     title,
-    titleOriginal: original.text ? collapse(original.text) : null,
+    titleOriginal: original.text,
     authors: splitAuthors(value('authors').text ?? ''),
     abstract: value('abstract').text,
     abstractOriginal: value('abstractOriginal').text,
