@@ -213,7 +213,6 @@ function tableRowLines(blocks: readonly Block[], count: number): Uint8Array {
   return rows;
 }
 
-
 /** A date for a file whose name and path have none: a `Last Updated:`/`Generated:` line near the top. */
 function bodyDate(lines: readonly string[]): string | null {
   const top = Math.min(lines.length, 200);

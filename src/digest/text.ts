@@ -24,7 +24,7 @@ export type CellMode = 'auto' | 'remark';
 // - `\` before ASCII punctuation or a line break (escapes, hard breaks); `!` before `[` (images);
 // - `]` before `(` or `:` (links, definitions: a reference link needs a definition in the same cell);
 // - `>` or `~~~` at the start of a line (block quotes, fenced code; remark-gfm's `~` strikethrough is not used).
-const SPECIAL = /[*_`]|<[A-Za-z/!?]|&#?[A-Za-z0-9]{1,40};|\\[!-/:-@[-`{-~\r\n]|!\[|\][(:]|(?:^|\n)[ \t]*(?:>|~~~)/;
+const SPECIAL = /[*_`]|<[A-Za-z/!?]|&#?[A-Za-z0-9]{1,40};|\\[!-/:-@[-`{-~\r\n]|!\[|\][(:]|(?:^|[\r\n])[ \t]*(?:>|~~~)/;
 // The two constructs that dominate real link/bold cells, recognised without remark.
 const ONLY_LINK = /^(\*\*)?\[([^[\]\\*_`<>&!~]*)\]\(([^()\s<>\\]*)\)\1$/;
 const ONLY_BOLD = /^\*\*([^[\]*_`<>&\\!~]*)\*\*$/;

@@ -33,6 +33,8 @@ test('markdown characters where they mean nothing are plain text on both paths',
     assert.deepEqual(cellText(raw, 'remark'), { text: raw, links: [] });
   }
   assert.deepEqual(cellText('[PDF](https://arxiv.org/pdf/2501.00001)').links, ['https://arxiv.org/pdf/2501.00001']);
+  // A block quote or fence opens after any line ending, a lone CR included.
+  for (const raw of ['a\r> b', 'a\r~~~\nb']) assert.deepEqual(cellText(raw), cellText(raw, 'remark'), JSON.stringify(raw));
   // A definition makes the reference a link on both paths.
   assert.deepEqual(cellText('[a]\n\n[a]: https://x.org'), cellText('[a]\n\n[a]: https://x.org', 'remark'));
 });
