@@ -91,6 +91,8 @@ export function normalizeLink(link: string): string {
 }
 
 function decodeSafely(s: string): string {
+  // Only `%` escapes decode; most DOIs have none, and decodeURIComponent costs far more than this test.
+  if (!s.includes('%')) return s;
   try {
     return decodeURIComponent(s);
   } catch {

@@ -8,7 +8,7 @@ import { columnRoles, type ColumnRole } from './columns.ts';
 import { digestHintsFromFileName, findDate, findLooseDate, findSource } from './hints.ts';
 import { paperIdentity, type PaperIdentity } from './identity.ts';
 import { scan, splitCells, type Block } from './scanner.ts';
-import { cellText, collapse, type CellMode } from './text.ts';
+import { cellText, type CellMode } from './text.ts';
 import { cleanTitle } from './title.ts';
 import type { Digest, DigestStatus, Paper, ParseInput, ParseResult, ParseWarning } from './types.ts';
 
@@ -82,8 +82,8 @@ function parse(input: ParseInput, mode: CellMode): ParseResult {
     return { digests: [], papers: [], warnings };
   }
 
-  // CRLF, LF and old-Mac CR-only line endings alike.
-  const lines = text.split(/\r\n?|\n/);
+  // CRLF, LF and old-Mac CR-only line endings alike; a file with LF only (most) is split without a regex.
+  const lines = text.includes('\r') ? text.split(/\r\n?|\n/) : text.split('\n');
   const blocks = scan(lines, warn);
   const found = extractBlocks(lines, tableRowLines(blocks, lines.length));
   hints.date ??= bodyDate(lines);
@@ -181,8 +181,7 @@ function placeBlockPapers(digests: OpenDigest[], papers: readonly BlockPaper[], 
     digest.hadTable = true;
     addPaper(
       digest,
-      {
-        ...identityOf(identity, digest),
+      paperOf(identity, digest, {
         source: p.source ?? digest.source,
         published: p.published,
         title: p.title,
@@ -194,8 +193,8 @@ function placeBlockPapers(digests: OpenDigest[], papers: readonly BlockPaper[], 
         url: p.url ?? identity.url,
         codeUrl: p.codeUrl,
         notes: null,
-        ...categoriesOf(p.categories),
-      },
+        categories: p.categories,
+      }),
       p.line,
       warn,
     );
@@ -212,12 +211,6 @@ function tableRowLines(blocks: readonly Block[], count: number): Uint8Array {
     else if (block.kind === 'heading') paperTable = false;
   }
   return rows;
-}
-
-/** The `categories` field: present only when the digest names some, so older layouts' output is unchanged. */
-function categoriesOf(list: readonly string[]): Pick<Paper, 'categories'> {
-  const clean = list.map((c) => c.trim()).filter((c) => c !== '');
-  return clean.length > 0 ? { categories: clean } : {};
 }
 
 /** A date for a file whose name and path have none: a `Last Updated:`/`Generated:` line near the top. */
@@ -271,14 +264,26 @@ function alignCells(text: string, roles: ColumnRole[]): string[] {
   return cells;
 }
 
+/** A cell's value: its text (collapsed to one line as cellText leaves it; null when empty or a "none" placeholder) and links. */
+interface CellValue {
+  text: string | null;
+  links: readonly string[];
+}
+
+// What an empty cell reads as. Most tables have only some of the roles, and the absent ones (an empty cell each)
+// are asked for on every row: this spares converting the empty string each time.
+const NO_VALUE: CellValue = Object.freeze({ text: null, links: Object.freeze([]) });
+
 function rowPaper(block: Extract<Block, { kind: 'row' }>, roles: ColumnRole[], digest: OpenDigest, mode: CellMode, warn: (w: ParseWarning) => void): Paper | null {
   const cells = alignCells(block.text, roles);
   const raw = (role: ColumnRole): string => {
     const i = roles.indexOf(role);
     return i === -1 ? '' : (cells[i] ?? '');
   };
-  const value = (role: ColumnRole): { text: string | null; links: string[] } => {
-    const c = cellText(raw(role), mode);
+  const value = (role: ColumnRole): CellValue => {
+    const cell = raw(role);
+    if (cell === '') return NO_VALUE;
+    const c = cellText(cell, mode);
     return { text: NONE.test(c.text) ? null : c.text, links: c.links };
   };
 
@@ -305,11 +310,11 @@ function rowPaper(block: Extract<Block, { kind: 'row' }>, roles: ColumnRole[], d
   const code = value('code');
   const codeLink = code.links[0] ?? (code.text && /^https?:\/\//.test(code.text) ? code.text : null);
   const fromPdfColumn = link === pdf.links[0] || link === pdf.text;
-  return {
-    ...identityOf(identity, digest),
+  return paperOf(identity, digest, {
+    source: digest.source,
     published: findDate(value('date').text ?? ''),
     title,
-    titleOriginal: original.text ? collapse(original.text) : null,
+    titleOriginal: original.text,
     authors: splitAuthors(value('authors').text ?? ''),
     abstract: value('abstract').text,
     abstractOriginal: value('abstractOriginal').text,
@@ -317,13 +322,45 @@ function rowPaper(block: Extract<Block, { kind: 'row' }>, roles: ColumnRole[], d
     url: identity.url,
     codeUrl: codeLink,
     notes: allNotes,
-    ...categoriesOf(value('categories').text?.split(/[,，;；、]/) ?? []),
-  };
+    categories: value('categories').text?.split(/[,，;；、]/) ?? [],
+  });
 }
 
-/** The fields every paper takes from its link's identity and from the digest it is listed in. */
-function identityOf(identity: PaperIdentity, digest: OpenDigest): Pick<Paper, 'id' | 'arxivId' | 'version' | 'doi' | 'source' | 'date'> {
-  return { id: identity.id, arxivId: identity.arxivId, version: identity.version, doi: identity.doi, source: digest.source, date: digest.date };
+/** What a paper takes from its row or block: everything but its link's identity and its digest's date. */
+type PaperFields = Omit<Paper, 'id' | 'arxivId' | 'version' | 'doi' | 'date' | 'variants' | 'meta' | 'categories'> & {
+  /** Categories as the digest names them; blank ones are dropped. */
+  categories: readonly string[];
+};
+
+/**
+ * A paper: its link's identity, its digest's date, and `fields`. Built as one literal of fixed shape: the object
+ * spreads this replaced (an identity spread, then more properties) were the costliest lines of the table pass.
+ * `categories` is set only when the digest names some, so older layouts' output is unchanged.
+ */
+function paperOf(identity: PaperIdentity, digest: OpenDigest, fields: PaperFields): Paper {
+  const paper: Paper = {
+    id: identity.id,
+    arxivId: identity.arxivId,
+    version: identity.version,
+    doi: identity.doi,
+    source: fields.source,
+    date: digest.date,
+    published: fields.published,
+    title: fields.title,
+    titleOriginal: fields.titleOriginal,
+    authors: fields.authors,
+    abstract: fields.abstract,
+    abstractOriginal: fields.abstractOriginal,
+    pdfUrl: fields.pdfUrl,
+    url: fields.url,
+    codeUrl: fields.codeUrl,
+    notes: fields.notes,
+  };
+  if (fields.categories.length > 0) {
+    const categories = fields.categories.map((c) => c.trim()).filter((c) => c !== '');
+    if (categories.length > 0) paper.categories = categories;
+  }
+  return paper;
 }
 
 function listPaper(block: Extract<Block, { kind: 'item' }>, digest: OpenDigest, mode: CellMode): Paper | null {
@@ -334,8 +371,8 @@ function listPaper(block: Extract<Block, { kind: 'item' }>, digest: OpenDigest, 
   const identity = paperIdentity(m.link);
   const title = cleanTitle(m.title, mode).title;
   if (!title) return null;
-  return {
-    ...identityOf(identity, digest),
+  return paperOf(identity, digest, {
+    source: digest.source,
     published: m.date,
     title,
     titleOriginal: null,
@@ -346,7 +383,8 @@ function listPaper(block: Extract<Block, { kind: 'item' }>, digest: OpenDigest, 
     url: identity.url,
     codeUrl: m.code,
     notes: null,
-  };
+    categories: [],
+  });
 }
 
 function countLines(text: string, upTo: number): number {

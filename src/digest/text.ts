@@ -16,8 +16,15 @@ export interface CellText {
 /** How to convert: `auto` takes the fast path when it is safe; `remark` always uses remark (for tests). */
 export type CellMode = 'auto' | 'remark';
 
-// Characters that can start a markdown/HTML construct we would have to interpret.
-const SPECIAL = /[[\]*_`<>&\\!~]/;
+// Where a markdown/HTML construct we would have to interpret can start. Most of these characters only count
+// where CommonMark gives them a meaning, and are literal text elsewhere (`p < 0.05`, `\alpha`, `R&D`, `[翻译失败]`,
+// all common in translated abstracts):
+// - `*` `_` `` ` `` anywhere (emphasis, code spans);
+// - `<` before a letter, `/`, `!` or `?` (HTML, autolinks); `&` before a character reference (`&amp;`, `&#38;`);
+// - `\` before ASCII punctuation or a line break (escapes, hard breaks); `!` before `[` (images);
+// - `]` before `(` or `:` (links, definitions: a reference link needs a definition in the same cell);
+// - `>` or `~~~` at the start of a line (block quotes, fenced code; remark-gfm's `~` strikethrough is not used).
+const SPECIAL = /[*_`]|<[A-Za-z/!?]|&#?[A-Za-z0-9]{1,40};|\\[!-/:-@[-`{-~\r\n]|!\[|\][(:]|(?:^|[\r\n])[ \t]*(?:>|~~~)/;
 // The two constructs that dominate real link/bold cells, recognised without remark.
 const ONLY_LINK = /^(\*\*)?\[([^[\]\\*_`<>&!~]*)\]\(([^()\s<>\\]*)\)\1$/;
 const ONLY_BOLD = /^\*\*([^[\]*_`<>&\\!~]*)\*\*$/;
@@ -70,11 +77,15 @@ export function remarkSafe(cell: string): boolean {
   return true;
 }
 
+// Whitespace collapse has to change: a run, a tab or line break, a space at either end.
+const UNTIDY = /\s{2}|[^\S ]|^ | $/;
+
 /** Collapse runs of whitespace to one space and trim. */
 export function collapse(text: string): string {
   // The Unicode-mode replace is slow on long text; a plain test finds the rare text that needs it.
   const visible = MAY_BE_INVISIBLE.test(text) ? text.replace(INVISIBLE, '') : text;
-  return visible.replace(WS, ' ').trim();
+  // Most cells (titles, names, links) need no change: a test is cheaper than rebuilding every one of them.
+  return UNTIDY.test(visible) ? visible.replace(WS, ' ').trim() : visible;
 }
 
 /** Convert one raw markdown cell (may span lines) to plain text and links. */

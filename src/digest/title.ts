@@ -36,23 +36,29 @@ const WRAPPERS: Array<[string, string]> = [
 
 /** Split a raw title cell (may span many lines) into a clean one-line title and the notes around it. */
 export function cleanTitle(raw: string, mode: CellMode = 'auto'): TitleParts {
-  const lines = raw.split('\n');
+  // Most title cells are one line with nothing to strip; the checks in front of each pattern below are what
+  // that pattern needs to match at all, so such a title skips them (they are the bulk of a table's rows).
+  const lines = raw.includes('\n') ? raw.split('\n') : [raw];
   let i = 0;
   // Skip blank lines and announcement lines before the title.
-  while (i < lines.length && (lines[i]!.trim() === '' || PREAMBLE.test(stripBold(lines[i]!.trim())))) i++;
+  while (i < lines.length && (lines[i]!.trim() === '' || isPreamble(lines[i]!.trim()))) i++;
   const first = i < lines.length ? lines[i]! : '';
-  const rest = lines.slice(i + 1).join('\n');
+  const rest = i + 1 < lines.length ? lines.slice(i + 1).join('\n') : '';
 
   const converted = cellText(first, mode);
   let title = converted.text;
   let inlineNote = '';
-  title = title.replace(LABEL, '').replace(INLINE_PREAMBLE, '');
-  const explained = EXPLAINED.exec(title);
-  if (explained && explained.index > 0 && explained[1]) {
-    inlineNote = title;
-    title = explained[1];
+  title = title.replace(LABEL, '');
+  // INLINE_PREAMBLE and EXPLAINED both need a 译 (翻译, 译为).
+  if (title.includes('译')) {
+    title = title.replace(INLINE_PREAMBLE, '');
+    const explained = EXPLAINED.exec(title);
+    if (explained && explained.index > 0 && explained[1]) {
+      inlineNote = title;
+      title = explained[1];
+    }
   }
-  const note = NOTE_START.exec(title);
+  const note = title.includes(':') || title.includes('：') ? NOTE_START.exec(title) : null;
   if (note && note.index > 0) {
     inlineNote = `${title.slice(note.index).trim()} ${inlineNote}`.trim();
     title = title.slice(0, note.index).trim();
@@ -60,8 +66,14 @@ export function cleanTitle(raw: string, mode: CellMode = 'auto'): TitleParts {
   // A `**` left unmatched by the generator (`基于模型预测控制的**实践`) is markup, never part of a title.
   title = unwrap(title.replace(LABEL, '')).replace(/\*\*/g, '').trim();
 
-  const noteText = collapse([inlineNote, notesText(rest)].join(' '));
+  const noteText = inlineNote === '' && rest === '' ? '' : collapse([inlineNote, notesText(rest)].join(' '));
   return { title, notes: noteText === '' ? null : noteText, links: converted.links };
+}
+
+/** True for a trimmed line that only announces the title after it; such a line ends with a colon, or is bold. */
+function isPreamble(line: string): boolean {
+  if (!line.endsWith(':') && !line.endsWith('：') && !line.endsWith('**')) return false;
+  return PREAMBLE.test(stripBold(line));
 }
 
 function stripBold(line: string): string {

@@ -40,6 +40,11 @@ test('bioRxiv/medRxiv links give the DOI', () => {
   assert.equal(paperIdentity('https://www.biorxiv.org/content/10.1101/2025.01.01.000001v1.full.pdf').pdfUrl, 'https://www.biorxiv.org/content/10.1101/2025.01.01.000001v1.full.pdf');
 });
 
+test('percent escapes in a DOI link are decoded, a malformed one is kept as written', () => {
+  assert.equal(paperIdentity('https://doi.org/10.1002/(SICI)1097-4636%28199912%2947').doi, '10.1002/(sici)1097-4636(199912)47');
+  assert.equal(paperIdentity('https://doi.org/10.1101/2025.01.01.%E0%A4%A').doi, '10.1101/2025.01.01.%e0%a4%a');
+});
+
 test('other links get a stable hash of the normalised link', () => {
   const a = paperIdentity('https://Example.org/paper/42/');
   const b = paperIdentity('http://example.org/paper/42#top');
