@@ -52,7 +52,11 @@ interface Compiled {
   q: ParsedQuery;
 }
 
-/** Compiles subscription expressions into an indexed matcher. Never throws; empty expressions never match. */
+/**
+ * Compiles subscription expressions into an indexed matcher. Never throws; empty expressions never match.
+ * `terms` expands keywords across languages (term-table.ts); the bot passes none — measured, expansion costs
+ * subscriptions too much precision (src/search/README.md) — and only `bench/search-quality.ts` uses it.
+ */
 export function compileSubscriptions(subs: readonly SubscriptionInput[], terms: TermTable | null = null): SubscriptionMatcher {
   const byKey = new Map<string, Compiled[]>();
   const always: Compiled[] = [];
