@@ -19,6 +19,14 @@
  * - subs: keyword subscriptions over a sample of papers that have both languages, judged by written rules
  *   (`RULES` below: one regular expression per keyword over the paper's own text, naming the forms a
  *   researcher would call the same word and refusing the traps); micro precision and recall.
+ * - en→zh and zh→en (the English ↔ Chinese term table, term-table.ts): bilingual papers of one half of the
+ *   archive (by a hash of the id) are indexed in one language only — Chinese-only (English title removed) or
+ *   English-only (the English title shown, the Chinese removed) — and queried in the other language by their
+ *   two rarest title words that the kept title does not hold (so only a translation can reach them). The table
+ *   used is mined from the other half only (`held-out`), so no target paper taught the table its words.
+ *
+ * The search sets print three columns measured in the same run: no term table (`off`), the held-out table, and the
+ * table shipped in src/search/term-table.json (mined from the whole archive, hence in-sample for these sets).
  */
 import { readFile } from 'node:fs/promises';
 import { collectFiles } from '../src/cli/parse.ts';
@@ -26,9 +34,13 @@ import { parseDigest, type Paper } from '../src/digest/index.ts';
 import { SearchIndex, compileSubscriptions } from '../src/search/index.ts';
 import { mergePaper } from '../src/store/papers.ts';
 import { rng } from './lib/rng.ts';
+import { termTable, ARCHIVE_TERMS, expandAcrossLanguages, type TermTable } from '../src/search/term-table.ts';
+import { parseQuery } from '../src/search/query.ts';
+import { mineTerms } from '../scripts/lib/term-miner.ts';
+import { parallelTitles } from '../scripts/mine-terms.ts';
 
 const SEED = Number(process.env.QUALITY_SEED ?? 42);
-const SIZES = { known: 600, zh: 400, typo: 400, hyphen: 300, subs: 3000 };
+const SIZES = { known: 600, zh: 400, typo: 400, hyphen: 300, subs: 3000, cross: 400 };
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
 
@@ -210,8 +222,18 @@ function hyphenSet(papers: Paper[], rand: () => number): Item[] {
   return out;
 }
 
-function subsSet(papers: Paper[], rand: () => number): { precision: number; recall: number; rows: string[] } {
-  const both = papers.filter((p) => p.titleOriginal && HAN.test(p.title));
+/**
+ * The subscription set. `crossOnly`: sampled bilingual papers of half 1 are matched in one language only (even
+ * samples Chinese-only, odd ones English-only) but judged on their full text, as a paper listed in one language
+ * is about the same thing; `terms` expands the keywords across languages.
+ */
+function subsSet(
+  papers: Paper[],
+  rand: () => number,
+  terms: TermTable | null = null,
+  crossOnly = false,
+): { precision: number; recall: number; rows: string[] } {
+  const both = papers.filter((p) => p.titleOriginal && HAN.test(p.title) && (!crossOnly || half(p.id) === 1));
   const sample: Paper[] = [];
   const seen = new Set<number>();
   while (sample.length < Math.min(SIZES.subs, both.length)) {
@@ -221,12 +243,18 @@ function subsSet(papers: Paper[], rand: () => number): { precision: number; reca
       sample.push(both[i]!);
     }
   }
-  const matcher = compileSubscriptions(RULES.map((r, i) => ({ id: String(i), expression: r.keyword })));
+  const matcher = compileSubscriptions(RULES.map((r, i) => ({ id: String(i), expression: r.keyword })), terms);
+  const shown = (p: Paper, i: number): Paper =>
+    !crossOnly
+      ? p
+      : i % 2 === 0
+        ? { ...p, titleOriginal: null, abstractOriginal: null }
+        : { ...p, title: p.titleOriginal!, titleOriginal: null, abstract: p.abstractOriginal, abstractOriginal: null, variants: [] };
   const tp = new Array<number>(RULES.length).fill(0);
   const fp = new Array<number>(RULES.length).fill(0);
   const fn = new Array<number>(RULES.length).fill(0);
-  for (const p of sample) {
-    const got = new Set(matcher.match(p).map((m) => Number(m.subscriptionId)));
+  for (const [n, p] of sample.entries()) {
+    const got = new Set(matcher.match(shown(p, n)).map((m) => Number(m.subscriptionId)));
     RULES.forEach((r, i) => {
       const rel = r.rule.test(textOf(p));
       if (rel && got.has(i)) tp[i]!++;
@@ -240,6 +268,63 @@ function subsSet(papers: Paper[], rand: () => number): { precision: number; reca
   const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
   const rows = RULES.map((r, i) => `${r.keyword}: tp ${tp[i]} fp ${fp[i]} fn ${fn[i]}`);
   return { precision: sum(tp) / Math.max(1, sum(tp) + sum(fp)), recall: sum(tp) / Math.max(1, sum(tp) + sum(fn)), rows };
+}
+
+/** Half of the archive by a hash of the id (FNV-1a): 0 mines the held-out table, 1 holds the cross-language targets. */
+function half(id: string): 0 | 1 {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % 2 === 0 ? 0 : 1;
+}
+
+const FUNCTION_WORDS = new Set('with from into using based towards toward through via for and the over under between among without within their this that these what when does can'.split(' '));
+
+/**
+ * The cross-language sets: sampled bilingual papers of half 1 turned monolingual (their copies go into the
+ * cross index instead of the originals), each queried by the two rarest title words of the removed language
+ * that the kept title does not hold.
+ */
+function crossSets(papers: Paper[], rand: () => number): { enZh: Item[]; zhEn: Item[]; papers: Paper[] } {
+  const pool = papers.filter((p) => p.titleOriginal && HAN.test(p.title) && half(p.id) === 1);
+  const enDf = new Map<string, number>();
+  const zhDf = new Map<string, number>();
+  for (const p of papers) {
+    if (p.titleOriginal) for (const w of new Set(englishWords(p.titleOriginal))) enDf.set(w, (enDf.get(w) ?? 0) + 1);
+    if (HAN.test(p.title)) for (const w of segWords(p.title)) zhDf.set(w, (zhDf.get(w) ?? 0) + 1);
+  }
+  const changed = new Map<string, Paper>();
+  const enZh: Item[] = [];
+  const zhEn: Item[] = [];
+  for (let guard = 0; (enZh.length < SIZES.cross || zhEn.length < SIZES.cross) && guard < SIZES.cross * 50; guard++) {
+    const p = pool[Math.floor(rand() * pool.length)]!;
+    if (changed.has(p.id)) continue;
+    const toChinese = enZh.length < SIZES.cross && (zhEn.length >= SIZES.cross || rand() < 0.5);
+    if (toChinese) {
+      const kept = p.title.toLowerCase();
+      const ws = [...new Set(englishWords(p.titleOriginal!))].filter((w) => /^[a-z]{4,}$/.test(w) && !FUNCTION_WORDS.has(w) && !kept.includes(w));
+      if (ws.length < 2) continue;
+      ws.sort((a, b) => (enDf.get(a) ?? 0) - (enDf.get(b) ?? 0) || (a < b ? -1 : 1));
+      enZh.push({ id: p.id, query: ws.slice(0, 2).join(' ') });
+      changed.set(p.id, { ...p, titleOriginal: null, abstractOriginal: null });
+    } else {
+      const ws = segWords(p.title).filter((w) => /^\p{Script=Han}+$/u.test(w));
+      if (ws.length < 2) continue;
+      ws.sort((a, b) => (zhDf.get(a) ?? 0) - (zhDf.get(b) ?? 0) || (a < b ? -1 : 1));
+      zhEn.push({ id: p.id, query: ws.slice(0, 2).join(' ') });
+      changed.set(p.id, { ...p, title: p.titleOriginal!, titleOriginal: null, abstract: p.abstractOriginal, abstractOriginal: null, variants: [] });
+    }
+  }
+  return { enZh, zhEn, papers: papers.map((p) => changed.get(p.id) ?? p) };
+}
+
+/** Evaluates a set with each term table, one column each: `off`, `held-out`, `shipped`. */
+function compare(name: string, ix: SearchIndex, items: Item[], tables: [string, TermTable | null][]): void {
+  const cols = tables.map(([label, t]) => {
+    ix.useTermTable(t);
+    const r = evaluate(ix, items);
+    return `${label} ${r.hit3.toFixed(3)} / ${r.mrr.toFixed(3)}`;
+  });
+  console.log(`${name.padEnd(7)} n=${items.length}  hit@3 / MRR@10:  ${cols.join('   ')}`);
 }
 
 async function main(dir: string): Promise<void> {
@@ -257,14 +342,49 @@ async function main(dir: string): Promise<void> {
     ['hyphen', hyphenSet(papers, rng(SEED + 3))],
   ];
   const verbose = process.env.QUALITY_VERBOSE === '1';
+  const mineOptions = process.env.QUALITY_MINE_MIN ? { minCount: Number(process.env.QUALITY_MINE_MIN) } : {};
+  const heldOut = termTable(
+    mineTerms(papers.filter((p) => half(p.id) === 0).flatMap(parallelTitles), mineOptions).map((p) => [p.en, p.surface, p.zh] as [string, string, string]),
+  );
+  const tables: [string, TermTable | null][] = [['off', null], ['held-out', heldOut], ['shipped', ARCHIVE_TERMS]];
   for (const [name, items] of sets) {
-    const r = evaluate(ix, items);
-    console.log(`${name.padEnd(7)} n=${r.n}  hit@3 ${r.hit3.toFixed(3)}  MRR@10 ${r.mrr.toFixed(3)}`);
-    if (verbose) for (const m of r.misses.slice(0, 15)) console.log(`   miss ${JSON.stringify(m.query)} → ${m.id} ${stored.get(m.id)!.title.slice(0, 40)}`);
+    compare(name, ix, items, tables);
+    if (!verbose) continue;
+    ix.useTermTable(ARCHIVE_TERMS);
+    for (const m of evaluate(ix, items).misses.slice(0, 15)) console.log(`   miss ${JSON.stringify(m.query)} → ${m.id} ${stored.get(m.id)!.title.slice(0, 40)}`);
   }
   const s = subsSet(papers, rng(SEED + 4));
   console.log(`subs    n=${SIZES.subs} papers × ${RULES.length} keywords  precision ${s.precision.toFixed(3)}  recall ${s.recall.toFixed(3)}`);
   if (verbose) for (const row of s.rows) console.log(`   ${row}`);
+  // Subscriptions are not expanded; these rows measure what expanding them would do (held-out table).
+  for (const cross of [false, true]) {
+    const cols = ([['off', null], ['held-out', heldOut]] as const).map(([label, t]) => {
+      const r = subsSet(papers, rng(SEED + 4), t, cross);
+      if (verbose && t) for (const row of r.rows) console.log(`   ${cross ? 'x ' : ''}${row}`);
+      return `${label} P ${r.precision.toFixed(3)} R ${r.recall.toFixed(3)}`;
+    });
+    console.log(`${cross ? 'subs-x' : 'subs'.padEnd(6)}  expanded?  ${cols.join('   ')}${cross ? '   (one language shown, judged on both)' : ''}`);
+  }
+  const cross = crossSets(papers, rng(SEED + 5));
+  const cx = new SearchIndex();
+  cx.add(cross.papers);
+  compare('en→zh', cx, cross.enZh, tables.slice(0, 2));
+  compare('zh→en', cx, cross.zhEn, tables.slice(0, 2));
+  // How many cross queries the held-out table can translate word for word at all (the ceiling of expansion).
+  const covered = (items: Item[]) =>
+    items.filter((it) => {
+      const q = expandAcrossLanguages(parseQuery(it.query), heldOut);
+      return q.groups.every((g) => g.some((i) => i.translated));
+    }).length / items.length;
+  console.log(`cross queries with every word in the held-out table: en→zh ${covered(cross.enZh).toFixed(3)}, zh→en ${covered(cross.zhEn).toFixed(3)}`);
+  if (verbose) {
+    cx.useTermTable(heldOut);
+    for (const it of [...cross.enZh.slice(0, 25), ...cross.zhEn.slice(0, 25)]) {
+      const rank = cx.search(it.query, { limit: 10 }).results.findIndex((r) => r.id === it.id);
+      const q = expandAcrossLanguages(parseQuery(it.query), heldOut);
+      console.log(`   rank ${rank} ${JSON.stringify(it.query)} → ${q.groups.map((g) => g.map((i) => i.text).join('|')).join(' & ')}   ${it.id} ${stored.get(it.id)!.title.slice(0, 30)}`);
+    }
+  }
 }
 
 main(process.argv[2] ?? '../shared/digests').catch((error: unknown) => {

@@ -110,13 +110,20 @@ export async function searchResultsPage(
   return { message, total: result.total };
 }
 
-/** The "why nothing matched" lines: words no paper holds, spellings the archive knows, the English-metadata hint. */
+/**
+ * The "why nothing matched" lines: words no paper holds, spellings the archive knows, the other language's terms,
+ * the English-metadata hint.
+ */
 function helpLines({ help, t }: SearchPageInput): string[] {
   if (!help) return [];
   const quote = (w: string) => `“${escapeMarkdown(truncatePlain(w, 40))}”`;
   const out: string[] = [];
   if (help.unmatched.length) out.push(t('paper.search.unmatched', { words: help.unmatched.slice(0, 8).map(quote).join(', ') }));
   if (help.suggestions.length) out.push(t('paper.search.didYouMean', { suggestions: help.suggestions.slice(0, 8).map((s) => quote(s.suggestion)).join(', ') }));
+  if (help.translations.length) {
+    const pairs = help.translations.slice(0, 8).map((x) => `${quote(x.word)} → ${quote(x.term)}`);
+    out.push(t('paper.search.otherLanguage', { terms: pairs.join(', ') }));
+  }
   if (help.englishShare !== null) out.push(t('paper.search.englishHint', { share: Math.round(help.englishShare * 100) }));
   return out;
 }

@@ -86,6 +86,7 @@ export const enUS = {
   'paper.search.empty': 'No papers match “{query}”. Try fewer or broader words, drop a filter, or check the spelling. `/paper help` shows the query syntax.',
   'paper.search.unmatched': 'No paper in the archive contains {words}.',
   'paper.search.didYouMean': 'Did you mean {suggestions}?',
+  'paper.search.otherLanguage': 'In the archive’s bilingual titles: {terms}. Papers listed in the other language only are searched under that term too.',
   'paper.search.englishHint': 'Only {share}% of recent papers have an English title — most are listed in Chinese only, so English words find them once their arXiv/bioRxiv metadata has been looked up. Try the Chinese term too.',
   'paper.search.relaxed': 'No paper matched every word; these match some of them.',
   'paper.search.previous': 'Previous',

@@ -88,6 +88,7 @@ export const zhCN: Record<MessageKey, string> = {
   'paper.search.empty': '没有找到与“{query}”匹配的论文。试试更少或更宽泛的词、去掉筛选条件，或检查拼写。`/paper help` 查看搜索语法。',
   'paper.search.unmatched': '存档中没有论文包含 {words}。',
   'paper.search.didYouMean': '您是不是要找 {suggestions}？',
+  'paper.search.otherLanguage': '存档的双语标题中对应的词：{terms}。只有另一种语言标题的论文也会按该词检索。',
   'paper.search.englishHint': '最近的论文只有 {share}% 带英文标题——大多数只有中文标题，要等查到它们的 arXiv/bioRxiv 元数据后英文词才能匹配。也试试对应的中文词。',
   'paper.search.relaxed': '没有论文包含全部关键词；以下结果只匹配了部分关键词。',
   'paper.search.previous': '上一页',

@@ -22,6 +22,7 @@ import { anyCategoryMatches } from './categories.ts';
 import { nameMatches, surnameCandidates } from './names.ts';
 import { normalizeText } from './normalize.ts';
 import { parseQuery, type ParsedQuery, type QueryItem } from './query.ts';
+import { expandAcrossLanguages, type TermTable } from './term-table.ts';
 
 /** A subscription as stored: its id and the expression the user typed. */
 export interface SubscriptionInput {
@@ -51,14 +52,19 @@ interface Compiled {
   q: ParsedQuery;
 }
 
-/** Compiles subscription expressions into an indexed matcher. Never throws; empty expressions never match. */
-export function compileSubscriptions(subs: readonly SubscriptionInput[]): SubscriptionMatcher {
+/**
+ * Compiles subscription expressions into an indexed matcher. Never throws; empty expressions never match.
+ * `terms` expands keywords across languages (term-table.ts); the bot passes none — measured, expansion costs
+ * subscriptions too much precision (src/search/README.md) — and only `bench/search-quality.ts` uses it.
+ */
+export function compileSubscriptions(subs: readonly SubscriptionInput[], terms: TermTable | null = null): SubscriptionMatcher {
   const byKey = new Map<string, Compiled[]>();
   const always: Compiled[] = [];
   const errors: { subscriptionId: string; errors: string[] }[] = [];
   let size = 0;
   subs.forEach((s, order) => {
-    const q = parseQuery(s.expression);
+    const parsed = parseQuery(s.expression);
+    const q = terms ? expandAcrossLanguages(parsed, terms) : parsed;
     if (q.errors.length > 0) errors.push({ subscriptionId: s.id, errors: q.errors });
     if (q.groups.length === 0 && q.authors.length === 0 && q.sources.length === 0 && q.categories.length === 0) return;
     const c: Compiled = { order, id: s.id, q };

@@ -25,6 +25,11 @@ export interface QueryItem {
   tokens: Token[];
   /** Quoted: tokens must be adjacent and in order. */
   phrase: boolean;
+  /**
+   * Added by `expandAcrossLanguages` (term-table.ts): the other language's term for a word of its group. Search
+   * scores it lower and only for papers the typed word does not reach; it earns no title bonus.
+   */
+  translated?: true;
 }
 
 /** A parsed query or subscription expression. */

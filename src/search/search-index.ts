@@ -18,6 +18,7 @@ import {
   PREFIX_WEIGHT,
   RERANK,
   titleBonus,
+  TRANSLATION_WEIGHT,
   TYPO_WEIGHT,
   type ScoreMode,
   type TitleForms,
@@ -36,6 +37,7 @@ import {
 } from './snapshot.ts';
 import { TermDictionary } from './term-dictionary.ts';
 import { TokenStreams } from './token-streams.ts';
+import { ARCHIVE_TERMS, expandAcrossLanguages, type TermTable } from './term-table.ts';
 
 /** One search result, with enough metadata to render it without the store. */
 export interface SearchHit {
@@ -131,6 +133,15 @@ export class SearchIndex {
   private sortedIds: PaperId[] | null = null;
   /** Shortest last word completed as a prefix: 3 for searches (2 letters match half the vocabulary), 2 for suggest. */
   private minPrefix = 3;
+  /** English ↔ Chinese terms `search` adds to a query (term-table.ts); null: words are searched as typed only. */
+  private terms: TermTable | null = ARCHIVE_TERMS;
+  /** Scores of translated items, apart from `scratch` until it is known which papers the typed word missed. */
+  private translationScratch = new Float64Array(0);
+
+  /** Sets the term table `search` expands queries with (null turns expansion off: the bench compares both). */
+  useTermTable(terms: TermTable | null): void {
+    this.terms = terms;
+  }
 
   /** Number of (live) papers. */
   get size(): number {
@@ -236,7 +247,7 @@ export class SearchIndex {
   /** Searches with the query language of `parseQuery`; never throws. Ties are broken newest first. */
   search(query: string, options: SearchOptions = {}): SearchResult {
     const q = parseQuery(query);
-    return this.run(q, options, false);
+    return this.run(this.terms ? expandAcrossLanguages(q, this.terms) : q, options, false);
   }
 
   /** Runs an already parsed query. */
@@ -288,9 +299,7 @@ export class SearchIndex {
     const mode: ScoreMode = titleOnly ? 'title-only' : 'all-fields';
     // Positive items, scored as they are read.
     const lastGroup = q.groups.length - 1;
-    const groupPlans: ItemPlan[][] = q.groups.map((g, gi) =>
-      g.map((item, ii) => this.planItem(item, q.lastIsPrefix && gi === lastGroup && ii === g.length - 1, mode)),
-    );
+    const groupPlans: ItemPlan[][] = q.groups.map((g, gi) => this.planGroup(g, q.lastIsPrefix && gi === lastGroup, mode));
     let cand: Int32Array | null = null;
     for (const plans of groupPlans) {
       const g = unionAll(plans.map((p) => p.slots), this.slab);
@@ -357,6 +366,7 @@ export class SearchIndex {
   private applyTitleBonus(slots: number[], plans: ItemPlan[][]): void {
     const forms: TitleForms = { runs: [], latin: [], cjk: [] };
     for (const p of plans.flat()) {
+      if (p.item.translated) continue;
       for (const t of p.item.tokens) {
         if (t.kind === 'cjk' && t.term.length >= 3) forms.runs.push(t.term);
         else if (t.kind === 'latin' && t.surface.length >= 3) forms.latin.push(t.surface);
@@ -460,6 +470,43 @@ export class SearchIndex {
     slots ??= new Int32Array(0);
     if (item.phrase) slots = this.verifyPhrase(item, slots);
     return { item, tokens, slots };
+  }
+
+  /**
+   * Plans one OR-group: the typed items first, then the translated ones (term-table.ts), whose scores go to
+   * `translationScratch` and reach a paper, times `TRANSLATION_WEIGHT`, only when no typed item of the group
+   * matched it: a translation finds papers written in the other language, it does not re-score those the word
+   * already found (a bilingual title would otherwise count twice and outrank a monolingual one).
+   */
+  private planGroup(group: QueryItem[], prefixLast: boolean, mode: ScoreMode): ItemPlan[] {
+    const plans = group.map((item, ii) => (item.translated ? null : this.planItem(item, prefixLast && ii === group.length - 1, mode)));
+    if (plans.every((p) => p !== null)) return plans;
+    const typed = unionAll(plans.flatMap((p) => (p ? [p.slots] : [])), this.slab);
+    return group.map((item, ii) => plans[ii] ?? this.planTranslation(item, typed, mode));
+  }
+
+  private planTranslation(item: QueryItem, typed: Int32Array, mode: ScoreMode): ItemPlan {
+    if (mode === 'filter') return this.planItem(item, false, mode);
+    const main = this.scratch;
+    if (this.translationScratch.length !== main.length) this.translationScratch = new Float64Array(main.length);
+    const side = this.translationScratch;
+    this.scratch = side;
+    let plan: ItemPlan;
+    try {
+      plan = this.planItem(item, false, mode);
+    } finally {
+      this.scratch = main;
+    }
+    for (const t of plan.tokens) {
+      for (const u of t.units) {
+        for (const s of u.slots) {
+          if (side[s] === 0) continue;
+          if (!has(typed, s)) main[s]! += side[s]! * TRANSLATION_WEIGHT;
+          side[s] = 0;
+        }
+      }
+    }
+    return plan;
   }
 
   /** Exact stem, plus prefix completions (last word) and typo corrections (rare or unknown words ≥5 letters; never for exclusions). */
@@ -652,7 +699,9 @@ export class SearchIndex {
 
 function matchedTerms(slot: number, plans: ItemPlan[][]): string[] {
   const out = new Set<string>();
-  for (const p of plans.flat()) {
+  // A translation counts (and is reported) only for papers the group's typed words missed.
+  const typedHit = plans.map((g) => g.some((p) => !p.item.translated && has(p.slots, slot)));
+  for (const p of plans.flatMap((g, gi) => (typedHit[gi] ? g.filter((q) => !q.item.translated) : g))) {
     for (const t of p.tokens) {
       const hits = t.units.map((u) => u.alts.filter((a) => has(a.slots, slot)).map((a) => a.term));
       // A CJK run matched in full is reported as the run (so highlighting bolds the whole word).

@@ -86,7 +86,8 @@ describe('/paper against the local Discord', () => {
     assert.deepEqual(first.refused, []);
     assert.equal(reply(first).flags & MessageFlags.Ephemeral, MessageFlags.Ephemeral, 'ephemeral by default');
     assert.match(reply(first).embeds[0]?.title ?? '', /扩散模型/);
-    assert.match(footer(first), /^Page 1\/3 · 13 results/);
+    // 13 papers say 扩散模型; "A Survey of Diffusion Models" is reached through the term table (term-table.ts).
+    assert.match(footer(first), /^Page 1\/3 · 14 results/);
     assert.match(reply(first).embeds[0]?.description ?? '', /\*\*扩散模型\*\*/, 'matched words in bold');
     assert.deepEqual(buttons(first).map((b) => [b.label, b.disabled]), [['Previous', true], ['Next', false]]);
     const page1 = pageIds(first);
@@ -117,13 +118,20 @@ describe('/paper against the local Discord', () => {
 
   it('searches in English with paging, and the menu opens a paper', async () => {
     const first = await search('Diffusion');
-    assert.match(footer(first), /^Page 1\/2 · 6 results/);
+    // The 6 papers holding the word, then, through the term table, the 13 written in Chinese only (扩散).
+    assert.match(footer(first), /^Page 1\/4 · 19 results/);
     const ids = pageIds(first);
     const next = await press(first, 'Next');
-    assert.match(footer(next), /^Page 2\/2/);
-    assert.deepEqual(buttons(next).map((b) => b.disabled), [false, true], 'Next is disabled on the last page');
+    assert.match(footer(next), /^Page 2\/4/);
     const all = [...ids, ...pageIds(next)];
-    assert.deepEqual(all.toSorted(), ['2511.20001', '2511.20003', '2511.20005', '2511.20006', '2511.20007', '2511.20008'].map((id) => `arxiv:${id}`));
+    assert.deepEqual(
+      all.slice(0, 6).toSorted(),
+      ['2511.20001', '2511.20003', '2511.20005', '2511.20006', '2511.20007', '2511.20008'].map((id) => `arxiv:${id}`),
+      'the word as typed ranks above its translation',
+    );
+    const last = await press(await press(next, 'Next'), 'Next');
+    assert.match(footer(last), /^Page 4\/4/);
+    assert.deepEqual(buttons(last).map((b) => b.disabled), [false, true], 'Next is disabled on the last page');
 
     const menu = select(next);
     assert.ok(menu);
@@ -163,7 +171,7 @@ describe('/paper against the local Discord', () => {
     assert.ok(posted, 'the results are a channel message');
     const paged = await press(record, 'Next', bob);
     assert.equal(paged.initial?.type, 7);
-    assert.match(world.discord.messages(world.discord.channelId).find((m) => m.id === record.original?.id)?.embeds[0]?.footer?.text ?? '', /^Page 2\/2/);
+    assert.match(world.discord.messages(world.discord.channelId).find((m) => m.id === record.original?.id)?.embeds[0]?.footer?.text ?? '', /^Page 2\/4/);
   });
 
   it('says when nothing matches and suggests a broader query', async () => {
@@ -175,6 +183,12 @@ describe('/paper against the local Discord', () => {
     assert.match(reply(typo).embeds[0]?.description ?? '', /Did you mean “graph”\?/, 'offers the spelling the archive knows');
     const zh = await search('grah', [], alice, 'zh-CN');
     assert.match(reply(zh).embeds[0]?.description ?? '', /您是不是要找 “graph”？/);
+    // No English title says "benchmark", the Chinese abstracts say 基准: the help names the term (term-table.ts).
+    const other = await search('benchmark from:2030-01-01');
+    assert.match(reply(other).embeds[0]?.description ?? '', /No paper in the archive contains “benchmark”\./);
+    assert.match(reply(other).embeds[0]?.description ?? '', /In the archive’s bilingual titles: “benchmark” → “基准”/);
+    const otherZh = await search('benchmark from:2030-01-01', [], alice, 'zh-CN');
+    assert.match(reply(otherZh).embeds[0]?.description ?? '', /存档的双语标题中对应的词：“benchmark” → “基准”/);
   });
 
   it('understands phrases, exclusions, author: and from:, as text or as options', async () => {
@@ -189,8 +203,9 @@ describe('/paper against the local Discord', () => {
     assert.ok((await ids('diffusion')).includes('arxiv:2511.20003'));
     assert.deepEqual(await ids('graph author:Leskovec'), ['arxiv:2511.20002']);
     assert.deepEqual(await ids('graph', [{ type: 3, name: 'author', value: 'Leskovec' }]), ['arxiv:2511.20002']);
-    assert.deepEqual(await ids('扩散模型 from:2025-11-22'), ['arxiv:2511.20009']);
-    assert.deepEqual(await ids('扩散模型', [{ type: 3, name: 'from', value: '2025-11-22' }]), ['arxiv:2511.20009']);
+    // From the 24th: the Chinese paper, and "A Survey of Diffusion Models" through the term table.
+    assert.deepEqual(await ids('扩散模型 from:2025-11-22'), ['arxiv:2511.20003', 'arxiv:2511.20009']);
+    assert.deepEqual(await ids('扩散模型', [{ type: 3, name: 'from', value: '2025-11-22' }]), ['arxiv:2511.20003', 'arxiv:2511.20009']);
     assert.equal((await ids('扩散模型', [{ type: 3, name: 'to', value: '2025-11-21' }])).length, 5, 'only the 12 papers of the 20th (first page)');
     assert.deepEqual(await ids('GAN'), [], 'GAN is not a piece of "Organ"');
   });
@@ -249,7 +264,7 @@ describe('/paper against the local Discord', () => {
 
   it('answers in Chinese when the user’s Discord is in Chinese', async () => {
     const record = await search('扩散模型', [], alice, 'zh-CN');
-    assert.match(footer(record), /^第 1\/3 页 · 共 13 条/);
+    assert.match(footer(record), /^第 1\/3 页 · 共 14 条/);
     assert.deepEqual(buttons(record).map((b) => b.label), ['上一页', '下一页']);
     assert.match(reply(await press(record, '下一页', bob, 'zh-CN')).content, /只有运行此命令的用户/);
     assert.match(footer(await press(record, '下一页', alice, 'zh-CN')), /^第 2\/3 页/);
