@@ -8,16 +8,20 @@
  * (slots only grow, so folding appends to each term's run and never re-encodes old bytes).
  */
 
-/** Packed frequency: title tf in bits 0–3, author tf in bits 4–5, abstract tf from bit 6. */
+/**
+ * Packed frequency: abstract tf in bits 0–6, title tf in bits 7–10, author tf in bits 11–12. Most postings are
+ * abstract-only with a small tf, so this order keeps them under 128 — one varint byte — where the abstract tf in
+ * the high bits made every posting with abstract tf ≥ 2 take two (BM25 saturates long before tf 127).
+ */
 export function packTf(title: number, author: number, abstract: number): number {
-  return Math.min(title, 15) | (Math.min(author, 3) << 4) | (Math.min(abstract, 1023) << 6);
+  return Math.min(abstract, 127) | (Math.min(title, 15) << 7) | (Math.min(author, 3) << 11);
 }
 /** Title tf of a packed frequency. */
-export const tfTitle = (p: number): number => p & 15;
+export const tfTitle = (p: number): number => (p >> 7) & 15;
 /** Author tf of a packed frequency. */
-export const tfAuthor = (p: number): number => (p >> 4) & 3;
+export const tfAuthor = (p: number): number => (p >> 11) & 3;
 /** Abstract tf of a packed frequency. */
-export const tfAbstract = (p: number): number => p >>> 6;
+export const tfAbstract = (p: number): number => p & 127;
 
 /** Pending documents are folded into the pool when this many have accumulated. */
 const FLUSH_DOCS = 4000;

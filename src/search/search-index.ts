@@ -36,6 +36,10 @@ import {
 } from './snapshot.ts';
 import { TermDictionary } from './term-dictionary.ts';
 import { TokenStreams } from './token-streams.ts';
+import { Interner, SlotTable, StringColumn } from './string-column.ts';
+
+/** Terms with at least this many postings keep their per-field document frequencies between queries. */
+const FIELD_DF_CACHE_MIN = 2048;
 
 /** One search result, with enough metadata to render it without the store. */
 export interface SearchHit {
@@ -104,13 +108,15 @@ export interface SkippedPaper {
 export class SearchIndex {
   private postings = new PostingStore();
   private dict = new TermDictionary(() => this.postings.terms);
-  private slotOf = new Map<PaperId, number>();
-  private ids: PaperId[] = [];
-  private titles: string[] = [];
-  private firstAuthors: string[] = [];
+  /** Per-slot strings: UTF-8 columns for those read per result only, interned strings for repeated values. */
+  private ids = new StringColumn();
+  private slotOf = new SlotTable(this.ids);
+  private titles = new StringColumn();
+  private firstAuthors = new StringColumn();
+  private titleNorms = new StringColumn();
   private dates: string[] = [];
   private sources: string[] = [];
-  private titleNorms: string[] = [];
+  private interner = new Interner();
   /** Stemmed Latin token streams per slot, for phrase and same-author checks. */
   private latins = new TokenStreams(FIELD_SEP);
   private alive = new Uint8Array(1024);
@@ -128,7 +134,10 @@ export class SearchIndex {
   /** Per-query scratch memory: posting slots, intersections and unions are carved from it, never allocated. */
   private slab = new Slab();
   private packBuf = new Uint32Array(1024);
-  private sortedIds: PaperId[] | null = null;
+  /** Per-field document frequencies of common terms: term id → [df when counted, title, author, abstract]. */
+  private dfCache = new Map<number, Uint32Array>();
+  /** Live slots in id order (for id-prefix suggestions), built on first use. */
+  private sortedIds: Int32Array | null = null;
   /** Shortest last word completed as a prefix: 3 for searches (2 letters match half the vocabulary), 2 for suggest. */
   private minPrefix = 3;
 
@@ -158,9 +167,8 @@ export class SearchIndex {
 
   /** Removes a paper; returns false when it was not indexed. */
   remove(id: PaperId): boolean {
-    const slot = this.slotOf.get(id);
+    const slot = this.slotOf.delete(id);
     if (slot === undefined) return false;
-    this.slotOf.delete(id);
     this.alive[slot] = 0;
     for (let f = 0; f < L; f++) this.totals[f]! -= this.lens[slot * L + f]!;
     if (this.lens[slot * L + 3]! > 0) this.withOriginal--;
@@ -181,14 +189,14 @@ export class SearchIndex {
     for (let slot = this.ids.length - 1; slot >= 0 && seen < recent; slot--) {
       if (!this.alive[slot]) continue;
       seen++;
-      if (this.lens[slot * L + 3]! > 0 || !CJK_CHAR.test(this.titles[slot]!)) english++;
+      if (this.lens[slot * L + 3]! > 0 || !CJK_CHAR.test(this.titles.get(slot))) english++;
     }
     return seen === 0 ? 1 : english / seen;
   }
 
   /** True when the paper is indexed. */
   has(id: PaperId): boolean {
-    return this.slotOf.has(id);
+    return this.slotOf.get(id) !== undefined;
   }
 
   private addOne(p: Paper): void {
@@ -199,9 +207,9 @@ export class SearchIndex {
     this.ids.push(p.id);
     this.titles.push(p.title || p.titleOriginal || '');
     this.firstAuthors.push(p.authors[0] ?? '');
-    this.dates.push(p.date ?? p.published ?? '');
+    this.dates.push(this.interner.intern(p.date ?? p.published ?? ''));
     this.days[slot] = dayNumber(p.date ?? p.published ?? '');
-    this.sources.push(normalizeText(p.source));
+    this.sources.push(this.interner.intern(normalizeText(p.source)));
     this.titleNorms.push(d.titleNorm);
     this.latins.push(d.latin);
     this.alive[slot] = 1;
@@ -253,12 +261,13 @@ export class SearchIndex {
     const lim = Math.max(0, Math.min(limit, 100));
     if (!p || lim === 0) return [];
     if (/^(?:arxiv:|doi:|url:|\d{4}\.\d|10\.\d)/.test(p)) {
-      const ids = this.idList();
+      const order = this.idOrder();
+      const idAt = (i: number): string => this.ids.get(order[i]!);
       const wanted = /^(?:arxiv|doi|url):/.test(p) ? [p] : [`arxiv:${p}`, `doi:${p}`];
       const out: Suggestion[] = [];
       for (const w of wanted) {
-        for (let i = lowerBound(ids, w); i < ids.length && out.length < lim && ids[i]!.startsWith(w); i++) {
-          out.push({ id: ids[i]!, title: this.titles[this.slotOf.get(ids[i]!)!]! });
+        for (let i = lowerBound(order.length, idAt, w); i < order.length && out.length < lim && idAt(i).startsWith(w); i++) {
+          out.push({ id: idAt(i), title: this.titles.get(order[i]!) });
         }
       }
       return out;
@@ -273,8 +282,14 @@ export class SearchIndex {
     }
   }
 
-  private idList(): PaperId[] {
-    if (!this.sortedIds) this.sortedIds = [...this.slotOf.keys()].sort();
+  /** Live slots sorted by id; the id strings are decoded for the sort only, not kept. */
+  private idOrder(): Int32Array {
+    if (!this.sortedIds) {
+      const slots = Int32Array.from(this.slotOf.slots());
+      const ids = Array.from(slots, (s) => this.ids.get(s));
+      const order = Array.from(slots.keys()).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+      this.sortedIds = Int32Array.from(order, (i) => slots[i]!);
+    }
     return this.sortedIds;
   }
 
@@ -334,10 +349,10 @@ export class SearchIndex {
     top.sort((a, b) => this.compare(a, b));
     const page = top.slice(offset, need);
     const results = page.map((slot) => ({
-      id: this.ids[slot]!,
+      id: this.ids.get(slot),
       score: Math.round(score[slot]! * 1e4) / 1e4,
-      title: this.titles[slot]!,
-      firstAuthor: this.firstAuthors[slot] || null,
+      title: this.titles.get(slot),
+      firstAuthor: this.firstAuthors.get(slot) || null,
       date: this.dates[slot] || null,
       source: this.sources[slot]!,
       matchedTerms: matchedTerms(slot, groupPlans),
@@ -366,12 +381,12 @@ export class SearchIndex {
     }
     if (forms.runs.length + forms.latin.length + forms.cjk.length === 0) return;
     slots.forEach((slot, rank) => {
-      this.scratch[slot]! *= titleBonus(this.titleNorms[slot]!, forms, rank);
+      this.scratch[slot]! *= titleBonus(this.titleNorms.get(slot), forms, rank);
     });
   }
 
   private prepareScratch(): void {
-    if (this.scratch.length < this.ids.length) this.scratch = new Float64Array(Math.max(1024, this.ids.length * 2));
+    if (this.scratch.length < this.ids.length) this.scratch = new Float64Array(Math.max(1024, Math.ceil(this.ids.length * 1.25)));
     else this.scratch.fill(0, 0, this.ids.length);
   }
 
@@ -519,15 +534,7 @@ export class SearchIndex {
         out.push({ term, slots: slots.subarray(0, k) });
         continue;
       }
-      let dfTitle = 0;
-      let dfAuthor = 0;
-      let dfAbstract = 0;
-      for (let i = 0; i < slots.length; i++) {
-        const packed = packs[i]!;
-        if (tfTitle(packed) > 0) dfTitle++;
-        if (tfAuthor(packed) > 0) dfAuthor++;
-        if (tfAbstract(packed) > 0) dfAbstract++;
-      }
+      const [dfTitle, dfAuthor, dfAbstract] = this.fieldDfs(id, slots.length, packs);
       const idf = (df: number): number => Math.log(1 + (N - df + 0.5) / (df + 0.5)) * weight;
       const wTitle = idf(dfTitle) * FIELD_WEIGHTS.title;
       const wAuthor = idf(dfAuthor) * FIELD_WEIGHTS.author;
@@ -566,13 +573,37 @@ export class SearchIndex {
     return { alts: out, slots };
   }
 
+  /**
+   * Per-field document frequencies of a term whose postings are decoded in `packs` (`n` of them). Counting them
+   * is a pass over every posting, so for common terms — the ones queries spend their time on — the counts are
+   * kept until the term gains postings.
+   */
+  private fieldDfs(id: number, n: number, packs: Uint32Array): readonly [number, number, number] {
+    const cached = n >= FIELD_DF_CACHE_MIN ? this.dfCache.get(id) : undefined;
+    if (cached && cached[0] === n) return [cached[1]!, cached[2]!, cached[3]!];
+    let dfTitle = 0;
+    let dfAuthor = 0;
+    let dfAbstract = 0;
+    for (let i = 0; i < n; i++) {
+      const packed = packs[i]!;
+      if (tfTitle(packed) > 0) dfTitle++;
+      if (tfAuthor(packed) > 0) dfAuthor++;
+      if (tfAbstract(packed) > 0) dfAbstract++;
+    }
+    if (n >= FIELD_DF_CACHE_MIN) {
+      if (this.dfCache.size >= 20_000) this.dfCache.clear();
+      this.dfCache.set(id, Uint32Array.of(n, dfTitle, dfAuthor, dfAbstract));
+    }
+    return [dfTitle, dfAuthor, dfAbstract];
+  }
+
   /** Keeps the slots whose stored text has the phrase: Latin words adjacent, CJK runs in the title or as bigram chains. */
   private verifyPhrase(item: QueryItem, slots: Int32Array): Int32Array {
     const latin = item.tokens.filter((t) => t.kind === 'latin').map((t) => t.term);
     const needle = ` ${latin.join(' ')} `;
     const out: number[] = [];
     for (const s of slots) {
-      if (this.titleNorms[s]!.includes(item.text)) out.push(s);
+      if (this.titleNorms.get(s).includes(item.text)) out.push(s);
       else if (latin.length < 2 || ` ${this.latins.text(s)} `.includes(needle)) out.push(s);
     }
     return Int32Array.from(out);
@@ -601,12 +632,12 @@ export class SearchIndex {
     const n = this.ids.length;
     const cut = (a: string[]): string[] => (a.length === n ? a : a.slice(0, n));
     const docs: SnapshotDocsSource = {
-      ids: cut(this.ids),
-      titles: cut(this.titles),
-      firstAuthors: cut(this.firstAuthors),
+      ids: this.ids.freeze(n),
+      titles: this.titles.freeze(n),
+      firstAuthors: this.firstAuthors.freeze(n),
       dates: cut(this.dates),
       sources: cut(this.sources),
-      titleNorms: cut(this.titleNorms),
+      titleNorms: this.titleNorms.freeze(n),
       latins: this.latins.freeze(n),
       alive: this.alive.slice(0, n),
       lens: this.lens.slice(0, n * L),
@@ -628,6 +659,8 @@ export class SearchIndex {
     ix.postings = PostingStore.fromArrays(postings);
     ix.dict = new TermDictionary(() => ix.postings.terms, true);
     ix.ids = docs.ids;
+    ix.slotOf = new SlotTable(ix.ids);
+    ix.slotOf.reserve(docs.ids.length);
     ix.titles = docs.titles;
     ix.firstAuthors = docs.firstAuthors;
     ix.dates = docs.dates;
@@ -641,7 +674,7 @@ export class SearchIndex {
     for (let s = 0; s < n; s++) {
       ix.days[s] = dayNumber(docs.dates[s]!);
       if (!docs.alive[s]) continue;
-      ix.slotOf.set(docs.ids[s]!, s);
+      ix.slotOf.set(docs.ids.get(s), s);
       ix.live++;
       for (let f = 0; f < L; f++) ix.totals[f]! += docs.lens[s * L + f]!;
       if (docs.lens[s * L + 3]! > 0) ix.withOriginal++;
@@ -668,12 +701,13 @@ function clampInt(v: number | undefined, dflt: number, min: number, max: number)
   return Math.max(min, Math.min(max, Math.floor(v)));
 }
 
-function lowerBound(arr: string[], x: string): number {
+/** First index in `0..length` whose value (`at`, ascending) is not below `x`. */
+function lowerBound(length: number, at: (i: number) => string, x: string): number {
   let lo = 0;
-  let hi = arr.length;
+  let hi = length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (arr[mid]! < x) lo = mid + 1;
+    if (at(mid) < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
