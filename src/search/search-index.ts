@@ -136,6 +136,11 @@ export class SearchIndex {
   private packBuf = new Uint32Array(1024);
   /** Per-field document frequencies of common terms: term id → [df when counted, title, author, abstract]. */
   private dfCache = new Map<number, Uint32Array>();
+  /** Set while planning a query's slots without scoring them (see `restrictToAll`). */
+  private slotsOnly = false;
+  /** Slots a query is restricted to (see `restrictToAll`), honoured while `masked`; all zero otherwise. */
+  private mask = new Uint8Array(0);
+  private masked = false;
   /** Live slots in id order (for id-prefix suggestions), built on first use. */
   private sortedIds: Int32Array | null = null;
   /** Shortest last word completed as a prefix: 3 for searches (2 letters match half the vocabulary), 2 for suggest. */
@@ -303,9 +308,16 @@ export class SearchIndex {
     const mode: ScoreMode = titleOnly ? 'title-only' : 'all-fields';
     // Positive items, scored as they are read.
     const lastGroup = q.groups.length - 1;
-    const groupPlans: ItemPlan[][] = q.groups.map((g, gi) =>
-      g.map((item, ii) => this.planItem(item, q.lastIsPrefix && gi === lastGroup && ii === g.length - 1, mode)),
-    );
+    const plan = (): ItemPlan[][] =>
+      q.groups.map((g, gi) => g.map((item, ii) => this.planItem(item, q.lastIsPrefix && gi === lastGroup && ii === g.length - 1, mode)));
+    const restricted = this.restrictToAll(q, mode, plan);
+    let groupPlans: ItemPlan[][];
+    try {
+      groupPlans = plan();
+    } finally {
+      if (restricted) for (const slot of restricted) this.mask[slot] = 0;
+      this.masked = false;
+    }
     let cand: Int32Array | null = null;
     for (const plans of groupPlans) {
       const g = unionAll(plans.map((p) => p.slots), this.slab);
@@ -358,6 +370,32 @@ export class SearchIndex {
       matchedTerms: matchedTerms(slot, groupPlans),
     }));
     return { total: nKept, results, errors: q.errors, relaxed };
+  }
+
+  /**
+   * A query of required words only (one item per group, several units): every result holds every unit, so
+   * scoring the postings outside their intersection is wasted work — most of it when a common word (a bigram in
+   * half the abstracts) meets a rare one. A first pass collects the units' slots without scoring; their
+   * intersection is marked in `mask` and the scoring pass skips the rest. Returns the marked slots (to unmark),
+   * or null when the query is not of that shape or nothing holds every unit (then "some words" needs every score).
+   */
+  private restrictToAll(q: ParsedQuery, mode: ScoreMode, plan: () => ItemPlan[][]): Int32Array | null {
+    if (mode !== 'all-fields' || q.groups.some((g) => g.length !== 1)) return null;
+    let units = 0;
+    for (const g of q.groups) for (const t of g[0]!.tokens) units += t.kind === 'latin' ? 1 : Math.max(1, Array.from(t.term).length - 1);
+    if (units < 2) return null;
+    this.slotsOnly = true;
+    let cand: Int32Array | null = null;
+    try {
+      for (const plans of plan()) cand = cand ? intersect(cand, plans[0]!.slots, this.slab) : plans[0]!.slots;
+    } finally {
+      this.slotsOnly = false;
+    }
+    if (!cand || cand.length === 0) return null;
+    if (this.mask.length < this.ids.length) this.mask = new Uint8Array(Math.ceil(this.ids.length * 1.25));
+    for (const slot of cand) this.mask[slot] = 1;
+    this.masked = true;
+    return cand;
   }
 
   /** Score desc, then newest date, then latest added. */
@@ -529,11 +567,11 @@ export class SearchIndex {
       const slots = this.decode(id);
       const packs = this.packBuf;
       let k = 0;
-      if (mode === 'filter') {
-        for (let i = 0; i < slots.length; i++) slots[k++] = slots[i]!;
-        out.push({ term, slots: slots.subarray(0, k) });
+      if (mode === 'filter' || this.slotsOnly) {
+        out.push({ term, slots });
         continue;
       }
+      const mask = this.masked ? this.mask : null;
       const [dfTitle, dfAuthor, dfAbstract] = this.fieldDfs(id, slots.length, packs);
       const idf = (df: number): number => Math.log(1 + (N - df + 0.5) / (df + 0.5)) * weight;
       const wTitle = idf(dfTitle) * FIELD_WEIGHTS.title;
@@ -544,6 +582,7 @@ export class SearchIndex {
         const packed = packs[i]!;
         const t = tfTitle(packed);
         if (mode === 'title-only' && t === 0) continue;
+        if (mask !== null && mask[s] === 0) continue;
         slots[k++] = s;
         const l = s * L;
         let sc = 0;
