@@ -40,6 +40,8 @@ import { Interner, SlotTable, StringColumn } from './string-column.ts';
 
 /** Terms with at least this many postings keep their per-field document frequencies between queries. */
 const FIELD_DF_CACHE_MIN = 2048;
+/** Queries restrict scoring to their words' intersection only when a word has at least this many postings. */
+const RESTRICT_MIN_DF = 20_000;
 
 /** One search result, with enough metadata to render it without the store. */
 export interface SearchHit {
@@ -138,6 +140,10 @@ export class SearchIndex {
   private dfCache = new Map<number, Uint32Array>();
   /** Set while planning a query's slots without scoring them (see `restrictToAll`). */
   private slotsOnly = false;
+  /** A query's Latin word alternatives (prefix completions, typo corrections), by token; cleared per query. */
+  /** `RESTRICT_MIN_DF`, a field so tests can exercise the restriction on a small index. */
+  private restrictMinDf = RESTRICT_MIN_DF;
+  private altMemo = new Map<string, { term: string; weight: number }[]>();
   /** Slots a query is restricted to (see `restrictToAll`), honoured while `masked`; all zero otherwise. */
   private mask = new Uint8Array(0);
   private masked = false;
@@ -305,6 +311,7 @@ export class SearchIndex {
     if (isEmptyQuery(q) || this.live === 0) return none;
     this.prepareScratch();
     this.slab.reset();
+    this.altMemo.clear();
     const mode: ScoreMode = titleOnly ? 'title-only' : 'all-fields';
     // Positive items, scored as they are read.
     const lastGroup = q.groups.length - 1;
@@ -384,6 +391,14 @@ export class SearchIndex {
     let units = 0;
     for (const g of q.groups) for (const t of g[0]!.tokens) units += t.kind === 'latin' ? 1 : Math.max(1, Array.from(t.term).length - 1);
     if (units < 2) return null;
+    // Worth a second planning pass only when some word has many postings to skip.
+    let most = 0;
+    for (const g of q.groups) {
+      for (const t of g[0]!.tokens) {
+        for (const term of t.kind === 'latin' ? [t.term] : cjkBigrams(t.term)) most = Math.max(most, this.postings.df(this.postings.lookup(term)));
+      }
+    }
+    if (most < this.restrictMinDf) return null;
     this.slotsOnly = true;
     let cand: Int32Array | null = null;
     try {
@@ -497,7 +512,12 @@ export class SearchIndex {
     item.tokens.forEach((tok, ti) => {
       const isLast = prefixLast && ti === item.tokens.length - 1;
       if (tok.kind === 'latin') {
-        tokens.push({ label: tok.term, kind: 'latin', units: [this.unit(this.latinAlts(tok, isLast, mode !== 'filter'), mode, 'latin')] });
+        const typos = mode !== 'filter';
+        // Alternatives are looked up once per query (the restricted scoring plans twice; typo candidates cost).
+        const key = `${tok.term}\u0000${tok.surface}\u0000${isLast}\u0000${typos}\u0000${tok.joined === true}`;
+        let alts = this.altMemo.get(key);
+        if (!alts) this.altMemo.set(key, (alts = this.latinAlts(tok, isLast, typos)));
+        tokens.push({ label: tok.term, kind: 'latin', units: [this.unit(alts, mode, 'latin')] });
       } else {
         const chars = Array.from(tok.term);
         const units =
