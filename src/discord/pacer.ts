@@ -11,8 +11,18 @@
  * global limit (and must answer within 3 s), so they are never held back.
  */
 
-/** Requests a second the pacer allows by default: under Discord's 50, with room for timer and network jitter. */
-export const DEFAULT_REQUESTS_PER_SECOND = 48;
+/**
+ * Discord's global limit, with a margin: at most 50 requests in any 1,040 ms (48 a second). The margin absorbs the
+ * difference between when a request leaves here and when Discord counts it (Discord's window starts at the first
+ * request it sees), so a window never holds 51.
+ */
+export const DISCORD_GLOBAL_PACE: PaceLimit = { limit: 50, windowMs: 1040 };
+
+/** At most `limit` requests in any `windowMs`. */
+export interface PaceLimit {
+  limit: number;
+  windowMs: number;
+}
 
 /** Hands out send slots. */
 export interface Pacer {
@@ -27,23 +37,33 @@ export interface PacerDeps {
 }
 
 /**
- * A pacer releasing at most `perSecond` requests a second, at least `1000 / perSecond` ms apart. The gap is
- * measured from the moment the previous caller was really released, so a timer that fires late (a busy event loop)
- * delays what follows instead of letting several out at once.
+ * A pacer releasing requests on an even schedule, one every `windowMs / limit`, and never more than `limit` in
+ * any `windowMs` (a sliding window over the last `limit` releases). A timer that fires late (a busy event loop)
+ * does not lose its slots: the schedule catches up, as fast as the window allows, so the rate holds under load
+ * without a burst ever crossing the limit.
  */
-export function createPacer(deps: PacerDeps, perSecond = DEFAULT_REQUESTS_PER_SECOND): Pacer {
-  if (!(perSecond > 0)) throw new Error(`requests per second must be positive (got ${perSecond})`);
-  const interval = 1000 / perSecond;
+export function createPacer(deps: PacerDeps, pace: PaceLimit = DISCORD_GLOBAL_PACE): Pacer {
+  if (!(pace.limit >= 1 && pace.windowMs > 0)) throw new Error(`pace must allow at least one request per window (got ${pace.limit} per ${pace.windowMs} ms)`);
+  const interval = pace.windowMs / pace.limit;
   const waiting: (() => void)[] = [];
-  let last = Number.NEGATIVE_INFINITY;
+  /** The last `limit` release times, oldest first. */
+  const released: number[] = [];
+  let scheduled = Number.NEGATIVE_INFINITY;
   let pumping = false;
   async function pump(): Promise<void> {
     pumping = true;
+    // Slots missed while nobody was waiting are not owed: after a pause the schedule starts again from now.
+    scheduled = Math.max(scheduled, deps.now() - interval);
     try {
       for (let next = waiting.shift(); next; next = waiting.shift()) {
-        const wait = last + interval - deps.now();
+        const now = deps.now();
+        // Slots a late timer missed are owed (up to one window's worth): released as fast as the window allows.
+        scheduled = Math.max(scheduled + interval, now - pace.windowMs);
+        const oldest = released.length >= pace.limit ? (released[0] ?? now) : Number.NEGATIVE_INFINITY;
+        const wait = Math.max(scheduled, oldest + pace.windowMs) - now;
         if (wait > 0) await deps.sleep(wait);
-        last = deps.now();
+        released.push(deps.now());
+        if (released.length > pace.limit) released.shift();
         next();
       }
     } finally {

@@ -36,27 +36,27 @@ function fakeClock() {
   };
 }
 
-it('releases requests in order, at least 1000/perSecond ms apart, never in a burst', async () => {
+it('releases requests in order on an even schedule, never more than the limit in any window', async () => {
   const clock = fakeClock();
-  const pacer = createPacer(clock, 50);
+  const pacer = createPacer(clock, { limit: 50, windowMs: 1000 });
   const released: number[] = [];
   const order: number[] = [];
-  for (let i = 0; i < 120; i++) void pacer.take().then(() => (released.push(clock.now()), order.push(i)));
+  for (let i = 0; i < 400; i++) void pacer.take().then(() => (released.push(clock.now()), order.push(i)));
   await clock.advance(1000);
   assert.deepEqual(order, Array.from({ length: order.length }, (_, i) => i), 'first come, first served');
   assert.ok(released.length >= 49 && released.length <= 51, `about 50 in the first second (got ${released.length})`);
-  clock.setLateness(55);
-  await clock.advance(2000);
-  for (let i = 1; i < released.length; i++) {
-    assert.ok((released[i] ?? 0) - (released[i - 1] ?? 0) >= 20, `gap ${i} is ${(released[i] ?? 0) - (released[i - 1] ?? 0)} ms`);
-  }
-  // Within any one-second window, never more than the limit.
-  for (const start of released) assert.ok(released.filter((t) => t >= start && t < start + 1000).length <= 50);
+  for (let i = 1; i < released.length; i++) assert.ok((released[i] ?? 0) - (released[i - 1] ?? 0) >= 20, `evenly spaced, not a burst (gap ${i})`);
+  // A busy event loop: every timer fires 35 ms late. The slots are caught up, the window still holds.
+  clock.setLateness(35);
+  await clock.advance(6000);
+  const window = (start: number) => released.filter((t) => t >= start && t < start + 1000).length;
+  for (const start of released) assert.ok(window(start) <= 50, `${window(start)} requests in the second from ${start} ms`);
+  assert.ok(released.length >= 340, `the rate holds under late timers: ${released.length} of 350 in 7 s`);
 });
 
 it('holds back messages but not interaction callbacks or webhooks', async () => {
   const clock = fakeClock();
-  const pacer = createPacer(clock, 1);
+  const pacer = createPacer(clock, { limit: 1, windowMs: 1000 });
   const sent: string[] = [];
   const request = pacedRequest(pacer, async (url: string, _init: unknown) => {
     sent.push(new URL(url).pathname);
