@@ -12,11 +12,11 @@
  */
 
 /**
- * Discord's global limit, with a margin: at most 50 requests in any 1,040 ms (48 a second). The margin absorbs the
- * difference between when a request leaves here and when Discord counts it (Discord's window starts at the first
- * request it sees), so a window never holds 51.
+ * Discord's global limit: at most 50 requests in any second. The pacer counts a request from when its answer
+ * arrived (by then Discord has counted it), plus 10 ms for the two clocks' granularity, so however late a request
+ * reached Discord, a window of Discord's never holds 51.
  */
-export const DISCORD_GLOBAL_PACE: PaceLimit = { limit: 50, windowMs: 1040 };
+export const DISCORD_GLOBAL_PACE: PaceLimit = { limit: 50, windowMs: 1010 };
 
 /** At most `limit` requests in any `windowMs`. */
 export interface PaceLimit {
@@ -26,8 +26,8 @@ export interface PaceLimit {
 
 /** Hands out send slots. */
 export interface Pacer {
-  /** Resolves when the caller may send (callers are served in order). */
-  take(): Promise<void>;
+  /** Resolves when the caller may send (callers are served in order), with the function to call once answered. */
+  take(): Promise<() => void>;
 }
 
 /** What the pacer needs: a monotonic clock in ms and a way to wait (injected: `discord/` does not read the time). */
@@ -37,34 +37,50 @@ export interface PacerDeps {
 }
 
 /**
- * A pacer releasing requests on an even schedule, one every `windowMs / limit`, and never more than `limit` in
- * any `windowMs` (a sliding window over the last `limit` releases). A timer that fires late (a busy event loop)
- * does not lose its slots: the schedule catches up, as fast as the window allows, so the rate holds under load
- * without a burst ever crossing the limit.
+ * A pacer releasing requests on an even schedule, one every `windowMs / limit`, and never more than `limit`
+ * within `windowMs` of each other: a request holds its slot while in flight and for `windowMs` after its answer.
+ * Discord counts a request before it answers, so this holds on Discord's side too, whatever the delays in between.
+ * A timer that fires late (a busy event loop) does not lose its slots: the schedule catches up, as fast as the
+ * window allows.
  */
 export function createPacer(deps: PacerDeps, pace: PaceLimit = DISCORD_GLOBAL_PACE): Pacer {
   if (!(pace.limit >= 1 && pace.windowMs > 0)) throw new Error(`pace must allow at least one request per window (got ${pace.limit} per ${pace.windowMs} ms)`);
   const interval = pace.windowMs / pace.limit;
-  const waiting: (() => void)[] = [];
-  /** The last `limit` release times, oldest first. */
-  const released: number[] = [];
+  const waiting: ((done: () => void) => void)[] = [];
+  /** Slots taken within the window: `answered` is Infinity while the request is in flight. */
+  let slots: { answered: number }[] = [];
+  let answeredSignal: (() => void) | null = null;
   let scheduled = Number.NEGATIVE_INFINITY;
   let pumping = false;
+  /** Waits until fewer than `limit` slots are held. */
+  async function roomInWindow(): Promise<void> {
+    for (;;) {
+      const now = deps.now();
+      slots = slots.filter((slot) => slot.answered + pace.windowMs > now);
+      if (slots.length < pace.limit) return;
+      const expires = Math.min(...slots.map((slot) => slot.answered)) + pace.windowMs;
+      if (Number.isFinite(expires)) await deps.sleep(expires - now);
+      else await new Promise<void>((resolve) => (answeredSignal = resolve));
+    }
+  }
   async function pump(): Promise<void> {
     pumping = true;
     // Slots missed while nobody was waiting are not owed: after a pause the schedule starts again from now.
     scheduled = Math.max(scheduled, deps.now() - interval);
     try {
       for (let next = waiting.shift(); next; next = waiting.shift()) {
-        const now = deps.now();
         // Slots a late timer missed are owed (up to one window's worth): released as fast as the window allows.
-        scheduled = Math.max(scheduled + interval, now - pace.windowMs);
-        const oldest = released.length >= pace.limit ? (released[0] ?? now) : Number.NEGATIVE_INFINITY;
-        const wait = Math.max(scheduled, oldest + pace.windowMs) - now;
+        scheduled = Math.max(scheduled + interval, deps.now() - pace.windowMs);
+        const wait = scheduled - deps.now();
         if (wait > 0) await deps.sleep(wait);
-        released.push(deps.now());
-        if (released.length > pace.limit) released.shift();
-        next();
+        await roomInWindow();
+        const slot = { answered: Number.POSITIVE_INFINITY };
+        slots.push(slot);
+        next(() => {
+          slot.answered = deps.now();
+          answeredSignal?.();
+          answeredSignal = null;
+        });
       }
     } finally {
       pumping = false;
@@ -72,7 +88,7 @@ export function createPacer(deps: PacerDeps, pace: PaceLimit = DISCORD_GLOBAL_PA
   }
   return {
     take() {
-      return new Promise<void>((resolve) => {
+      return new Promise<() => void>((resolve) => {
         waiting.push(resolve);
         if (!pumping) void pump();
       });
@@ -97,7 +113,12 @@ export function pacedRequest<Init, Response>(
   makeRequest: (url: string, init: Init) => Promise<Response>,
 ): (url: string, init: Init) => Promise<Response> {
   return async (url, init) => {
-    if (!exempt(url)) await pacer.take();
-    return makeRequest(url, init);
+    if (exempt(url)) return makeRequest(url, init);
+    const answered = await pacer.take();
+    try {
+      return await makeRequest(url, init);
+    } finally {
+      answered();
+    }
   };
 }

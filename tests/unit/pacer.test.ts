@@ -41,7 +41,13 @@ it('releases requests in order on an even schedule, never more than the limit in
   const pacer = createPacer(clock, { limit: 50, windowMs: 1000 });
   const released: number[] = [];
   const order: number[] = [];
-  for (let i = 0; i < 400; i++) void pacer.take().then(() => (released.push(clock.now()), order.push(i)));
+  for (let i = 0; i < 400; i++) {
+    void pacer.take().then((answered) => {
+      released.push(clock.now());
+      order.push(i);
+      answered();
+    });
+  }
   await clock.advance(1000);
   assert.deepEqual(order, Array.from({ length: order.length }, (_, i) => i), 'first come, first served');
   assert.ok(released.length >= 49 && released.length <= 51, `about 50 in the first second (got ${released.length})`);
@@ -52,6 +58,21 @@ it('releases requests in order on an even schedule, never more than the limit in
   const window = (start: number) => released.filter((t) => t >= start && t < start + 1000).length;
   for (const start of released) assert.ok(window(start) <= 50, `${window(start)} requests in the second from ${start} ms`);
   assert.ok(released.length >= 340, `the rate holds under late timers: ${released.length} of 350 in 7 s`);
+});
+
+it('counts a request until its answer came: a slow answer holds its slot', async () => {
+  const clock = fakeClock();
+  const pacer = createPacer(clock, { limit: 2, windowMs: 1000 });
+  const answers: (() => void)[] = [];
+  let released = 0;
+  for (let i = 0; i < 3; i++) void pacer.take().then((answered) => (released++, answers.push(answered)));
+  await clock.advance(5000);
+  assert.equal(released, 2, 'both slots are held while their requests are in flight');
+  answers[0]?.();
+  await clock.advance(999);
+  assert.equal(released, 2, 'an answered request still counts for a window after its answer');
+  await clock.advance(1);
+  assert.equal(released, 3);
 });
 
 it('holds back messages but not interaction callbacks or webhooks', async () => {
