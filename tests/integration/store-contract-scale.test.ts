@@ -127,6 +127,12 @@ function scaleContract(backend: TestBackend): void {
       // Marking again adds nothing to the logs.
       await s.deliveries.markDeliveredMany([{ targetKey: 'channel:a', paperIds: ids.slice(0, 12) }]);
       assert.equal((await s.deliveries.delivered('channel:a')).length, 12);
+      // The planner's marks (just checked undelivered) skip the second read; marking them twice still lists each once.
+      await s.deliveries.markDeliveredMany([{ targetKey: 'user:c', paperIds: ids.slice(0, 3) }], { unchecked: true });
+      await s.deliveries.markDeliveredMany([{ targetKey: 'user:c', paperIds: ids.slice(0, 3) }], { unchecked: true });
+      assert.deepEqual(await s.deliveries.filterUndelivered('user:c', ids.slice(0, 4)), ids.slice(3, 4));
+      assert.deepEqual((await s.deliveries.delivered('user:c')).sort(), ids.slice(0, 3).sort());
+      assert.ok((await s.deliveries.targets()).includes('user:c'));
       // A long history spans several log segments.
       const many = Array.from({ length: 2500 }, (_, i) => `p${i}`);
       await s.deliveries.markDelivered('channel:long', many);
