@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
+import { Client, DefaultRestOptions, Events, GatewayIntentBits, type Interaction } from 'discord.js';
 import type { AppServices } from './app.ts';
 import { diskSnapshotFile, openArchive, type Archive, type RevisionRange } from './archive.ts';
 import type { Paper } from './digest/types.ts';
@@ -14,6 +14,7 @@ import { restDiscordPort } from './discord/discord-port.ts';
 import { loadCommands } from './interactions/loader.ts';
 import { createPublisher } from './discord/publisher.ts';
 import { inviteUrl } from './discord/invite.ts';
+import { createPacer, pacedRequest } from './discord/pacer.ts';
 import { createRouter } from './interactions/router.ts';
 import { addDigestChannel } from './jobs/channels.ts';
 import { diskDigestFolder } from './jobs/digest-folder.ts';
@@ -68,9 +69,12 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
   const digestDir = digestDirProblem(config);
   if (digestDir) log.warn({ digestDir: config.digestDir }, digestDir);
 
+  // Every request under Discord's global limit leaves evenly spaced below it (discord/pacer.ts): bursts that cross
+  // Discord's one-second windows come back 429 and stall every send.
+  const pacer = createPacer({ now: () => performance.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) });
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
-    rest: { api: config.discordApiUrl },
+    rest: { api: config.discordApiUrl, makeRequest: pacedRequest(pacer, (url, init) => DefaultRestOptions.makeRequest(url, init)) },
     // Belt and braces: every message also sets allowed_mentions itself.
     allowedMentions: { parse: [] },
     ...(config.shardIds && config.shardCount ? { shards: config.shardIds, shardCount: config.shardCount } : {}),

@@ -28,7 +28,10 @@ export interface PublisherOptions {
   attempts?: number;
   /** First backoff delay in ms (doubles each attempt). */
   backoffMs?: number;
-  /** Targets served at the same time (Discord limits per channel; discord.js queues the global limit). */
+  /**
+   * Targets served at the same time. Discord allows a channel 5 messages per 5 s and the bot 50 a second: enough
+   * targets must be under way that those waiting on their channel's limit leave the global rate used (≥ 50).
+   */
   concurrency?: number;
 }
 
@@ -147,7 +150,7 @@ export interface Publisher {
 export function createPublisher(deps: PublisherDeps, options: PublisherOptions = {}): Publisher {
   const attempts = options.attempts ?? 3;
   const backoffMs = options.backoffMs ?? 1000;
-  const concurrency = options.concurrency ?? 32;
+  const concurrency = options.concurrency ?? 128;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const { stores, discord, log } = deps;
   const dmChannels = new Map<string, string>();

@@ -64,9 +64,34 @@ export async function planDeliveries(deps: PlanDeps): Promise<number> {
  */
 async function commitBatch(deps: PlanDeps, entries: NewOutboxEntry[], marks: TargetPapers[]): Promise<number> {
   const fresh = entries.length ? await deps.stores.outbox.enqueueMany(entries) : [];
-  await deps.stores.deliveries.markDeliveredMany(marks);
+  // Every mark was just read as undelivered by this batch's check: no second read.
+  await deps.stores.deliveries.markDeliveredMany(marks, { unchecked: true });
   if (fresh.length) deps.onPlanned?.(fresh);
   return entries.length;
+}
+
+/**
+ * Commits batches one after another while the next batch is read and built: the store writes of one batch
+ * overlap the reads and the CPU work of the next. Batches never share a target, so reading the next one while
+ * the previous is written sees nothing half-done; commits stay in order, at most one in flight.
+ */
+function batchCommitter(deps: PlanDeps) {
+  let planned = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+  return {
+    async commit(entries: NewOutboxEntry[], marks: TargetPapers[]): Promise<void> {
+      await inFlight;
+      inFlight = commitBatch(deps, entries, marks).then((n) => {
+        planned += n;
+      });
+      // Awaited by the next commit or by `done()`; until then a failure must not count as unhandled.
+      inFlight.catch(() => undefined);
+    },
+    async done(): Promise<number> {
+      await inFlight;
+      return planned;
+    },
+  };
 }
 
 async function planChannels(deps: PlanDeps, digests: DigestRecord[]): Promise<number> {
@@ -88,7 +113,7 @@ async function planChannels(deps: PlanDeps, digests: DigestRecord[]): Promise<nu
     return papers;
   };
   const packed: PackCache = new Map();
-  let planned = 0;
+  const committer = batchCommitter(deps);
   for (let i = 0; i < channels.length; i += CHANNEL_BATCH) {
     const batch = channels.slice(i, i + CHANNEL_BATCH).map((channel) => {
       const target: DeliveryTarget = { kind: 'channel', channelId: channel.channelId, guildId: channel.guildId };
@@ -128,9 +153,9 @@ async function planChannels(deps: PlanDeps, digests: DigestRecord[]): Promise<nu
         deps.log.info({ channel: m.channel.channelId, date: digest.date, source: digest.source, papers: list.length, messages: made.length }, 'digest planned');
       });
     }
-    planned += await commitBatch(deps, entries, marks);
+    await committer.commit(entries, marks);
   }
-  return planned;
+  return committer.done();
 }
 
 /** The newest `backlog` digests of each source, newest first (the store lists newest first). */
@@ -226,7 +251,7 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
     }
   }
 
-  let planned = 0;
+  const committer = batchCommitter(deps);
   const slots = [...perTarget];
   for (let i = 0; i < slots.length; i += TARGET_BATCH) {
     const batch = slots.slice(i, i + TARGET_BATCH);
@@ -266,9 +291,9 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
         marks.push({ targetKey: key, paperIds: [...toPing] });
       }
     }
-    planned += await commitBatch(deps, entries, marks);
+    await committer.commit(entries, marks);
   }
-  return planned;
+  return committer.done();
 }
 
 const pingId = (paperId: string) => `ping:${paperId}`;

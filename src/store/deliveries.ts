@@ -26,8 +26,12 @@ export interface DeliveryStore {
   /** `filterUndelivered` for many targets at once (one batched read): the undelivered ids of each, in order. */
   filterUndeliveredMany(items: readonly TargetPapers[]): Promise<string[][]>;
   markDelivered(targetKey: string, paperIds: readonly string[]): Promise<void>;
-  /** `markDelivered` for many targets at once (batched reads and writes). */
-  markDeliveredMany(items: readonly TargetPapers[]): Promise<void>;
+  /**
+   * `markDelivered` for many targets at once (batched reads and writes). `unchecked`: the caller has just found
+   * these ids undelivered (`filterUndeliveredMany`), so they are not read again — at worst a race appends an id
+   * twice to a target's log, which is read without duplicates.
+   */
+  markDeliveredMany(items: readonly TargetPapers[], options?: { unchecked?: boolean }): Promise<void>;
   /** Every target that received something. */
   targets(): Promise<string[]>;
   /** Every paper delivered to a target (no particular order). */
@@ -59,7 +63,7 @@ export function keyvDeliveryStore(ctx: StoreContext): DeliveryStore {
       return out;
     });
   }
-  async function markDeliveredMany(items: readonly TargetPapers[]): Promise<void> {
+  async function markDeliveredMany(items: readonly TargetPapers[], options: { unchecked?: boolean } = {}): Promise<void> {
     const byTarget = new Map<string, Set<string>>();
     for (const { targetKey, paperIds } of items) {
       const set = byTarget.get(targetKey) ?? new Set<string>();
@@ -68,7 +72,8 @@ export function keyvDeliveryStore(ctx: StoreContext): DeliveryStore {
     }
     if (byTarget.size === 0) return;
     const targets = [...byTarget.keys()];
-    const fresh = await filterUndeliveredMany(targets.map((targetKey) => ({ targetKey, paperIds: [...(byTarget.get(targetKey) ?? [])] })));
+    const wanted = targets.map((targetKey) => ({ targetKey, paperIds: [...(byTarget.get(targetKey) ?? [])] }));
+    const fresh = options.unchecked ? wanted.map((t) => t.paperIds) : await filterUndeliveredMany(wanted);
     const todo = targets.map((targetKey, i) => ({ targetKey, paperIds: fresh[i] ?? [] })).filter((t) => t.paperIds.length > 0);
     if (todo.length === 0) return;
     // Indexes first (the target list, then each target's log), the pairs last: a crash in between leaves logged
@@ -76,7 +81,8 @@ export function keyvDeliveryStore(ctx: StoreContext): DeliveryStore {
     const known = await segmentedExists(ctx, todo.map((t) => targetLogKey(t.targetKey)));
     await appendSegmented(ctx, TARGET_LOG_KEY, todo.filter((_, i) => !known[i]).map((t) => t.targetKey), SEGMENT);
     await appendSegmentedMany(ctx, todo.map((t) => ({ name: targetLogKey(t.targetKey), items: t.paperIds })), SEGMENT);
-    await ctx.kv.setMany(todo.flatMap((t) => t.paperIds.map((id) => ({ key: pairKey(t.targetKey, id), value: 1 }))));
+    // The pairs are independent and idempotent: their batches may land in any order.
+    await ctx.kv.setMany(todo.flatMap((t) => t.paperIds.map((id) => ({ key: pairKey(t.targetKey, id), value: 1 }))), { unordered: true });
   }
   return {
     async has(targetKey, paperId) {

@@ -30,8 +30,11 @@ export interface Kv {
   /** Values in the order of `keys`, `undefined` where missing; batched internally. */
   getMany(keys: readonly string[]): Promise<unknown[]>;
   set(key: string, value: unknown): Promise<void>;
-  /** Writes in batches; when a key repeats, the last value wins. */
-  setMany(entries: readonly KvEntry[]): Promise<void>;
+  /**
+   * Writes in batches, in order; when a key repeats, the last value wins. `unordered`: the batches may be written
+   * concurrently (for writes whose order does not matter, such as idempotent marks).
+   */
+  setMany(entries: readonly KvEntry[], options?: { unordered?: boolean }): Promise<void>;
   deleteMany(keys: readonly string[]): Promise<void>;
   /** Deletes everything in this store's namespace (tests and `import --replace`). */
   clear(): Promise<void>;
@@ -49,6 +52,19 @@ export interface RetryOptions {
 const DEFAULT_RETRY: RetryOptions = { retries: 5, baseDelayMs: 100, maxDelayMs: 2000 };
 /** Rows per round trip: large enough to make 25,000 papers a few dozen queries, small enough for any driver. */
 export const BATCH_SIZE = 500;
+/** Batches in flight at once for reads and unordered writes (the Postgres pool holds four connections). */
+const PARALLEL = 4;
+
+/** Runs `fn` over `items` with at most `limit` calls in flight; results in order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
 
 /** Raw text that is not JSON decodes to this marker, so the repository's schema rejects and reports it. */
 export interface UndecodableValue {
@@ -123,27 +139,24 @@ export function keyvKv(keyv: Keyv, options: KeyvKvOptions): Kv {
     backend: options.backend,
     get: (key) => attempt('get', () => keyv.get(key)),
     async getMany(keys) {
-      const out: unknown[] = [];
-      for (const batch of chunks(keys, BATCH_SIZE)) {
-        const values = await attempt('getMany', () => keyv.getMany([...batch]));
-        out.push(...values);
-      }
-      return out;
+      // Reads have no order to keep: a few batches at a time.
+      const batches = await mapLimited(chunks(keys, BATCH_SIZE), PARALLEL, (batch) => attempt('getMany', () => keyv.getMany([...batch])));
+      return batches.flat();
     },
     async set(key, value) {
       await attempt('set', () => keyv.set(key, value));
     },
-    async setMany(entries) {
+    async setMany(entries, { unordered = false } = {}) {
       // Postgres rejects an upsert batch that names a key twice, so repeated keys are collapsed here.
       const latest = new Map<string, unknown>();
       for (const { key, value } of entries) latest.set(key, value);
       const unique = [...latest].map(([key, value]) => ({ key, value }));
-      for (const batch of chunks(unique, BATCH_SIZE)) {
+      await mapLimited(chunks(unique, BATCH_SIZE), unordered ? PARALLEL : 1, async (batch) => {
         const results = await attempt('setMany', () => keyv.setMany(batch));
         if (Array.isArray(results) && results.some((ok) => ok === false)) {
           throw new StoreUnavailableError(`store ${options.backend} refused a write`, 'write-failed');
         }
-      }
+      });
     },
     async deleteMany(keys) {
       for (const batch of chunks(keys, BATCH_SIZE)) await attempt('deleteMany', () => keyv.deleteMany([...batch]));

@@ -256,10 +256,9 @@ export const deliveryTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('channel'), channelId: z.string(), guildId: z.string() }),
   z.object({ kind: z.literal('user'), userId: z.string(), guildId: z.string() }),
 ]);
-export const storedOutbox = versioned({
+const outboxFields = {
   id: z.string().min(1),
   target: deliveryTarget,
-  body: z.unknown(),
   paperIds: z.array(z.string()),
   state: z.enum(['pending', 'sent', 'failed']),
   messageId: nullableString,
@@ -267,7 +266,21 @@ export const storedOutbox = versioned({
   lastError: nullableString,
   createdAt: z.string(),
   sentAt: nullableString,
-}) satisfies z.ZodType<OutboxEntry>;
+};
+/** An outbox entry as exported and imported: its body inline. */
+export const storedOutbox = versioned({ ...outboxFields, body: z.unknown() }) satisfies z.ZodType<OutboxEntry>;
+
+/**
+ * An outbox entry as the outbox keeps it (issue 18): the body is stored once per distinct body under the key
+ * `bodyRef` names (a thousand channels receive the same ten digest messages), so the record itself stays a few
+ * hundred bytes. Records written before carry their body inline and still load.
+ */
+export type OutboxRecord = Omit<OutboxEntry, 'body'> & { body?: unknown; bodyRef?: string };
+export const storedOutboxRecord = versioned({
+  ...outboxFields,
+  body: z.unknown().optional(),
+  bodyRef: z.string().min(1).optional(),
+}) satisfies z.ZodType<OutboxRecord>;
 
 /** One paper a user keeps. */
 export interface SavedItem {

@@ -65,6 +65,48 @@ function scaleContract(backend: TestBackend): void {
       assert.deepEqual(await s.outbox.failed(), []);
     }));
 
+  it('stores a body shared by many entries once; records stay small and load with their body', () =>
+    withStores(async (s) => {
+      const body = { embeds: [{ title: 'x'.repeat(4000) }] };
+      const shared = Array.from({ length: 50 }, (_, i): NewOutboxEntry => ({ id: `d${i}`, target: target(`c${i}`), body, paperIds: [] }));
+      await s.outbox.enqueueMany([...shared, { ...entry(1), body: { other: true } }]);
+      const raws = (await s.kv.getMany(shared.map((e) => `outbox:${e.id}`))) as { bodyRef?: string }[];
+      assert.ok(raws.every((raw) => JSON.stringify(raw).length < 1000), 'a record does not carry its 4 kB body');
+      assert.equal(new Set(raws.map((raw) => raw.bodyRef)).size, 1, 'the fifty records name one stored body');
+      assert.deepEqual((await s.outbox.getMany(['d0', 'd49', 'm00001'])).map((e) => e.body), [body, body, { other: true }]);
+      const sent = await s.outbox.markSent('d3', '42');
+      assert.deepEqual(sent?.body, body);
+      assert.deepEqual((await s.outbox.pending()).map((e) => e.body).filter((b) => b === body || JSON.stringify(b) === JSON.stringify(body)).length, 49);
+    }));
+
+  it('counts pending entries in one read, and recounts a store whose count is missing', () =>
+    withStores(async (s) => {
+      const all = Array.from({ length: 300 }, (_, i) => entry(i));
+      await s.outbox.enqueueMany(all);
+      await Promise.all(all.slice(0, 40).map((e, i) => s.outbox.markSent(e.id, String(i))));
+      await s.outbox.markFailed(all[40]?.id as string, 'Missing Access');
+      await s.outbox.recordAttempt(all[41]?.id as string, '503');
+      await s.outbox.retryFailed(() => true);
+      const reads: string[] = [];
+      const { get, getMany } = s.kv;
+      Object.assign(s.kv, {
+        get: (key: string) => (reads.push(key), get(key)),
+        getMany: (keys: readonly string[]) => (reads.push(...keys), getMany(keys)),
+      });
+      try {
+        assert.equal(await s.outbox.depth(), 260);
+        assert.deepEqual(reads, ['outbox-depth'], 'depth reads the count, not the entries');
+      } finally {
+        Object.assign(s.kv, { get, getMany });
+      }
+      // A store written before the count existed (or whose count was lost) is recounted once.
+      await s.kv.deleteMany(['outbox-depth']);
+      assert.equal(await s.outbox.depth(), 260);
+      await s.kv.set('outbox-depth', { v: 1, pending: -3 });
+      await s.outbox.markSent(all[299]?.id as string, '1');
+      assert.equal(await s.outbox.depth(), 259);
+    }));
+
   it('checks and marks deliveries for many targets in one batch', () =>
     withStores(async (s) => {
       const ids = Array.from({ length: 50 }, (_, i) => `arxiv:2602.${i}`);
@@ -85,6 +127,12 @@ function scaleContract(backend: TestBackend): void {
       // Marking again adds nothing to the logs.
       await s.deliveries.markDeliveredMany([{ targetKey: 'channel:a', paperIds: ids.slice(0, 12) }]);
       assert.equal((await s.deliveries.delivered('channel:a')).length, 12);
+      // The planner's marks (just checked undelivered) skip the second read; marking them twice still lists each once.
+      await s.deliveries.markDeliveredMany([{ targetKey: 'user:c', paperIds: ids.slice(0, 3) }], { unchecked: true });
+      await s.deliveries.markDeliveredMany([{ targetKey: 'user:c', paperIds: ids.slice(0, 3) }], { unchecked: true });
+      assert.deepEqual(await s.deliveries.filterUndelivered('user:c', ids.slice(0, 4)), ids.slice(3, 4));
+      assert.deepEqual((await s.deliveries.delivered('user:c')).sort(), ids.slice(0, 3).sort());
+      assert.ok((await s.deliveries.targets()).includes('user:c'));
       // A long history spans several log segments.
       const many = Array.from({ length: 2500 }, (_, i) => `p${i}`);
       await s.deliveries.markDelivered('channel:long', many);
