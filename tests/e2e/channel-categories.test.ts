@@ -7,18 +7,16 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PermissionFlagsBits } from 'discord-api-types/v10';
 import type { RunningBot } from '../../src/bot.ts';
-import { createWorld, type TestWorld } from '../helpers/bot.ts';
+import type { TestWorld } from '../helpers/bot.ts';
 import { reply } from '../helpers/replies.ts';
 import { CHINESE_ARXIV_DIGEST, TITLELESS_MEDRXIV_DIGEST } from '../metadata/digests.ts';
-import { ARXIV_SAMPLES, PREPRINT_SAMPLES, startFakeArxiv, startFakeBiorxiv } from '../metadata/servers.ts';
+import { metadataWorld, type MetadataWorld } from '../metadata/world.ts';
 
 describe('/digest channel add categories: against the local Discord', () => {
+  let fakes: MetadataWorld;
   let world: TestWorld;
   let bot: RunningBot;
-  let arxiv: Awaited<ReturnType<typeof startFakeArxiv>>;
-  let biorxiv: Awaited<ReturnType<typeof startFakeBiorxiv>>;
   let admin: string;
   const channels = { all: '', nlp: '', neuro: '' };
 
@@ -51,22 +49,15 @@ describe('/digest channel add categories: against the local Discord', () => {
       .sort();
 
   before(async () => {
-    arxiv = await startFakeArxiv(ARXIV_SAMPLES);
-    biorxiv = await startFakeBiorxiv(PREPRINT_SAMPLES);
-    world = await createWorld({
-      env: { METADATA: 'on', ARXIV_API_URL: arxiv.apiUrl, BIORXIV_API_URL: biorxiv.url, METADATA_BUDGET_MS: '8000', METADATA_BACKOFF_MS: '200' },
-    });
+    fakes = await metadataWorld();
+    ({ world, admin } = fakes);
     const { discord } = world;
-    const role = discord.addRole(discord.guildId, { name: 'admins', permissions: PermissionFlagsBits.ManageGuild });
-    admin = discord.addMember(discord.guildId, { username: 'admin', roles: [role.id] }).user.id;
     for (const name of ['all', 'nlp', 'neuro'] as const) channels[name] = discord.addChannel(discord.guildId, { name }).id;
     await world.deploy();
     bot = await world.start();
   });
   after(async () => {
-    await world.close();
-    await arxiv.close();
-    await biorxiv.close();
+    await fakes.close();
   });
 
   it('a cs.CL channel receives only the cs.CL papers of the digest, a neurology channel only neurology, another channel all', async () => {

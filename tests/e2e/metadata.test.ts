@@ -8,14 +8,15 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PermissionFlagsBits, type APIStringSelectComponent, type APIActionRowComponent } from 'discord-api-types/v10';
+import { type APIStringSelectComponent, type APIActionRowComponent } from 'discord-api-types/v10';
 import type { RunningBot } from '../../src/bot.ts';
 import { validateMessage } from '../../src/discord/limits.ts';
 import type { InteractionRecord } from '../discord/interactions.ts';
-import { createWorld, type TestWorld } from '../helpers/bot.ts';
+import type { TestWorld } from '../helpers/bot.ts';
 import { reply } from '../helpers/replies.ts';
 import { CHINESE_ARXIV_DIGEST, TITLELESS_MEDRXIV_DIGEST } from '../metadata/digests.ts';
-import { ARXIV_SAMPLES, PREPRINT_SAMPLES, startFakeArxiv, startFakeBiorxiv } from '../metadata/servers.ts';
+import { ARXIV_SAMPLES } from '../metadata/servers.ts';
+import { metadataWorld, type MetadataWorld } from '../metadata/world.ts';
 
 const LATER_DIGEST = `# 2025-11-24 每日论文
 
@@ -27,10 +28,11 @@ const LATER_DIGEST = `# 2025-11-24 每日论文
 `;
 
 describe('metadata lookups end to end', () => {
+  let fakes: MetadataWorld;
   let world: TestWorld;
   let bot: RunningBot;
-  let arxiv: Awaited<ReturnType<typeof startFakeArxiv>>;
-  let biorxiv: Awaited<ReturnType<typeof startFakeBiorxiv>>;
+  let arxiv: MetadataWorld['arxiv'];
+  let biorxiv: MetadataWorld['biorxiv'];
   let admin: string;
   let channel: string;
 
@@ -50,14 +52,9 @@ describe('metadata lookups end to end', () => {
   };
 
   before(async () => {
-    arxiv = await startFakeArxiv([...ARXIV_SAMPLES, { ...ARXIV_SAMPLES[1]!, id: '2511.30001', title: 'A Paper Looked Up Later', authors: ['Ada Later', 'Bo Second'] }]);
-    biorxiv = await startFakeBiorxiv(PREPRINT_SAMPLES);
-    world = await createWorld({
-      env: { METADATA: 'on', ARXIV_API_URL: arxiv.apiUrl, BIORXIV_API_URL: biorxiv.url, METADATA_BUDGET_MS: '8000', METADATA_BACKOFF_MS: '200' },
-    });
+    fakes = await metadataWorld([...ARXIV_SAMPLES, { ...ARXIV_SAMPLES[1]!, id: '2511.30001', title: 'A Paper Looked Up Later', authors: ['Ada Later', 'Bo Second'] }]);
+    ({ world, arxiv, biorxiv, admin } = fakes);
     const { discord } = world;
-    const role = discord.addRole(discord.guildId, { name: 'admins', permissions: PermissionFlagsBits.ManageGuild });
-    admin = discord.addMember(discord.guildId, { username: 'admin', roles: [role.id] }).user.id;
     channel = discord.addChannel(discord.guildId, { name: 'papers' }).id;
     writeFileSync(join(world.digestDir, '2025-11-23-arxiv.md'), CHINESE_ARXIV_DIGEST);
     writeFileSync(join(world.digestDir, '2025-11-23-medrxiv.md'), TITLELESS_MEDRXIV_DIGEST);
@@ -65,9 +62,7 @@ describe('metadata lookups end to end', () => {
     bot = await world.start({ DIGEST_CHANNEL_IDS: channel });
   });
   after(async () => {
-    await world.close();
-    await arxiv.close();
-    await biorxiv.close();
+    await fakes.close();
   });
 
   it('posts the Chinese-only digest with English titles and several authors, and the untitled medRxiv row with its English title', () => {
