@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 import regexp from 'eslint-plugin-regexp';
 
 /** The units every other unit may import: translations, logging, configuration and their helpers. */
-const BASE = ['i18n/', 'log.ts', 'config.ts', 'redact.ts', 'paths.ts', 'source-spec.ts'];
+const BASE = ['i18n/', 'log.ts', 'config.ts', 'redact.ts', 'paths.ts', 'source-spec.ts', 'slices.ts'];
 /** The layers below the interaction layer, bottom to top (what the jobs, the CLI, the preview and metrics may use). */
 const BELOW_JOBS = ['digest/', 'store/', 'search/', 'citations/', 'archive.ts', 'sources/', 'metadata/', 'discord/'];
 const UP_TO_JOBS = [...BELOW_JOBS, 'jobs/'];

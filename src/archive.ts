@@ -13,6 +13,7 @@ import type { Paper } from './digest/types.ts';
 import type { Logger } from './log.ts';
 import { readSnapshot, SearchIndex, SnapshotFormatError, type ByteSource } from './search/index.ts';
 import type { Stores } from './store/index.ts';
+import { timeSlicer } from './slices.ts';
 
 /** A snapshot opened for reading, consumed in order. */
 export interface SnapshotReader {
@@ -282,20 +283,13 @@ export function decodeLog(bytes: Uint8Array): LogRecord[] {
   return out;
 }
 
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-/** Longest stretch of index work between two turns of the event loop during a rebuild or a log replay. */
-const SLICE_MS = 20;
-
-/** Adds papers one at a time, giving the event loop a turn every `SLICE_MS`. */
+/** Adds papers one at a time, giving the event loop a turn every slice (slices.ts). */
 async function addSliced(index: SearchIndex, papers: readonly Paper[], log?: Logger): Promise<void> {
-  let sliceStart = performance.now();
+  const slicer = timeSlicer();
   for (const paper of papers) {
     // One paper the index cannot take (e.g. a hostile record) is left out and reported; the rest go in.
     for (const skipped of index.add([paper])) log?.warn({ paper: skipped.id, reason: skipped.reason }, 'search index: left out a paper it could not index');
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await turn();
-      sliceStart = performance.now();
-    }
+    await slicer.pause();
   }
 }
 
@@ -392,14 +386,11 @@ export async function openArchive(deps: {
     const started = performance.now();
     const covers = await stores.papers.revision();
     const next = new SearchIndex();
-    let sliceStart = performance.now();
+    const slicer = timeSlicer();
     for await (const paper of stores.papers.all()) {
       for (const skipped of next.add([paper])) log?.warn({ paper: skipped.id, reason: skipped.reason }, 'search index: left out a paper it could not index');
       // Time-sliced: the event loop gets a turn every few milliseconds of indexing (a paper takes about one).
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await turn();
-        sliceStart = performance.now();
-      }
+      await slicer.pause();
     }
     log?.info({ papers: next.size, seconds: (performance.now() - started) / 1000 }, 'search index rebuilt from the store');
     return { index: next, revision: covers };

@@ -20,6 +20,7 @@ import type { Logger } from '../log.ts';
 import { anyCategoryMatches, compileSubscriptions } from '../search/index.ts';
 import { targetKeyOf, type ChannelRecord, type DeliveryTarget, type DigestRecord, type NewOutboxEntry, type Stores, type TargetPapers } from '../store/index.ts';
 import { forgetUnmatched, unmatchedPapers } from './unmatched.ts';
+import { timeSlicer, turn } from '../slices.ts';
 
 
 /** What planning needs. */
@@ -223,6 +224,8 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
     (s) => !s.paused && !(s.channelId && switchedOff.has(s.channelId)) && (deps.servesGuild?.(s.guildId) ?? true),
   );
   if (subscriptions.length === 0) return 0;
+  // Decoding 10,000 subscriptions and compiling them are each tens of milliseconds: not in one stretch.
+  await turn();
   const matcher = compileSubscriptions(subscriptions.map((s) => ({ id: s.id, expression: s.keywords })));
   const byId = new Map(subscriptions.map((s) => [s.id, s]));
   const papers = (await stores.papers.getMany(paperIds)).filter((p): p is Paper => p !== undefined);
@@ -232,8 +235,9 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
     string,
     { target: DeliveryTarget; papers: Map<string, { paper: Paper; keywords: Set<string> }>; roleIds: Set<string>; locale: Locale }
   >();
-  for (const [n, paper] of papers.entries()) {
-    if (n % 25 === 24) await yieldToEventLoop();
+  const slicer = timeSlicer();
+  for (const paper of papers) {
+    await slicer.pause();
     for (const match of matcher.match(paper)) {
       const sub = byId.get(match.subscriptionId);
       if (!sub) continue;
@@ -269,7 +273,7 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
     const marks: TargetPapers[] = [];
     for (const [k, [key, slot]] of batch.entries()) {
       // Building embeds is the CPU-heavy part: let interactions in between targets.
-      if (k % 50 === 49) await yieldToEventLoop();
+      await slicer.pause();
       const posted = new Set(due[k]);
       const items = [...slot.papers.values()].filter((item) => posted.has(item.paper.id));
       const mention = [...slot.roleIds].map((roleId) => ({ roleId }));
@@ -297,8 +301,7 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
 }
 
 const pingId = (paperId: string) => `ping:${paperId}`;
-/** Lets pending I/O callbacks (interactions) run between slices of CPU work. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 
 /**
  * A channel that receives the daily digest already has the matching papers, so a subscription there adds no
