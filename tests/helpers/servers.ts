@@ -59,7 +59,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], {
       stdio: 'ignore',
     });
-    const deadline = Date.now() + 10_000;
+    // Generous: a restart replays the append-only file, slow on a loaded CI machine.
+    const deadline = Date.now() + 30_000;
     while (!(await reachable(url, port, 200))) {
       if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
       await sleep(50);

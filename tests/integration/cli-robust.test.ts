@@ -116,24 +116,27 @@ describe('cli robustness (issue 15)', () => {
     }
     try {
       let killed = false;
-      const restarted = new Promise<void>((resolve) => {
-        const timer = setInterval(() => {
-          void (async () => {
-            const probe = await openStores(redis.url, { namespace: 'arxiv-digest-bot' }).catch(() => null);
-            const count = probe ? await probe.papers.count().catch(() => 0) : 0;
-            await probe?.close();
-            if (!killed && count > 0) {
-              killed = true;
-              clearInterval(timer);
-              await redis.kill();
-              await new Promise((r) => setTimeout(r, 4000));
-              await redis.restart();
-              resolve();
-            }
-          })();
-        }, 100);
+      let finished = false;
+      // One probe at a time until the ingest has stored something, then Redis is down for 4 s. A failed restart
+      // fails the test (rather than leaving it waiting), and the probing stops when the ingest ends.
+      const restarted = (async () => {
+        while (!finished) {
+          const probe = await openStores(redis.url, { namespace: 'arxiv-digest-bot' }).catch(() => null);
+          const count = probe ? await probe.papers.count().catch(() => 0) : 0;
+          await probe?.close().catch(() => undefined);
+          if (count > 0) {
+            killed = true;
+            await redis.kill();
+            await new Promise((r) => setTimeout(r, 4000));
+            await redis.restart();
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })();
+      const run = await cli(['ingest', many, '--store', redis.url]).finally(() => {
+        finished = true;
       });
-      const run = await cli(['ingest', many, '--store', redis.url]);
       await restarted;
       assert.ok(killed, 'Redis was killed mid-ingest');
       assert.equal(run.code, 0, run.stderr.slice(-2000));
