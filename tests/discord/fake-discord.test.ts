@@ -233,11 +233,15 @@ describe('fake discord with the real discord.js client', () => {
     discord.dropGateway(0, 'invalidate');
     await waitUntil(() => discord.gatewayStats().identifies > before.identifies, 8000);
     await discord.waitForGateway();
+    const beats = discord.gatewayStats().heartbeats;
     // The recovered session still receives interactions.
     const member = discord.addMember(discord.guildId, { username: 'carol' });
     onCommand = async (interaction) => void (await interaction.reply('still here'));
     const record = await discord.interact({ kind: 'command', name: 'ping', channelId: discord.channelId, userId: member.user.id });
     assert.equal(record.original?.content, 'still here');
+    // The new session's first heartbeat (sent at a random point of the first interval) has gone out: destroying the
+    // client before it fires makes discord.js read the cleared session in that timer (an unhandled rejection).
+    await waitUntil(() => discord.gatewayStats().heartbeats > beats, 3000);
   });
 });
 
