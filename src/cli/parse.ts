@@ -3,10 +3,9 @@
  * JSON object `{ files: [{ file, digests, papers, warnings }] }`, or with `--summary` the totals.
  * The JSON shape is a contract other checks rely on; see issue 2.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { parseDigest } from '../digest/index.ts';
-import { entryKind } from '../jobs/digest-folder.ts';
+import { walkDigestFiles } from '../jobs/digest-folder.ts';
 import type { Paper, ParseWarning, WarningKind } from '../digest/index.ts';
 import { CliError, type CliCommand, type CliIo } from './types.ts';
 
@@ -52,22 +51,11 @@ export async function collectFiles(paths: string[], onSkip: (path: string, reaso
 }
 
 async function walk(dir: string, onSkip: (path: string, reason: string) => void): Promise<string[]> {
-  let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    return await walkDigestFiles(dir, (path) => onSkip(path, 'a link to a folder is not followed (it could loop or lead outside); name its target instead'));
   } catch (error) {
-    throw new CliError(`cannot read ${dir}: ${describe(error)}`);
+    throw new CliError(`cannot read ${(error as NodeJS.ErrnoException).path ?? dir}: ${describe(error)}`);
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const out: string[] = [];
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    const kind = await entryKind(entry, path);
-    if (kind === 'folder') out.push(...(await walk(path, onSkip)));
-    else if (kind === 'linked-folder') onSkip(path, 'a link to a folder is not followed (it could loop or lead outside); name its target instead');
-    else if (kind === 'file' && entry.name.toLowerCase().endsWith('.md')) out.push(path);
-  }
-  return out;
 }
 
 function describe(error: unknown): string {

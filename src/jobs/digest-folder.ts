@@ -38,31 +38,39 @@ export async function entryKind(entry: Dirent, path: string): Promise<EntryKind>
 }
 
 /**
- * The `*.md` files below `dir` on disk (recursively; dot-folders and folder links skipped, file links followed). A
- * missing folder lists nothing.
+ * The `*.md` files below `dir` (recursively, in name order within each folder), as paths joined to `dir`: entries
+ * whose name starts with a dot are skipped (the fetcher's temp files, hidden folders), links to files are followed,
+ * links to folders are passed to `onSkip` and not followed (they could loop or lead anywhere). Errors reading a
+ * folder are thrown as they are. The bot's folder and the CLI list files with this one walk.
  */
+export async function walkDigestFiles(dir: string, onSkip: (path: string) => void = () => undefined): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const out: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    const kind = await entryKind(entry, path);
+    if (kind === 'folder') out.push(...(await walkDigestFiles(path, onSkip)));
+    else if (kind === 'linked-folder') onSkip(path);
+    else if (kind === 'file' && entry.name.toLowerCase().endsWith('.md')) out.push(path);
+  }
+  return out;
+}
+
+/** The `*.md` files below `dir` on disk (see {@link walkDigestFiles}), relative to it. A missing folder lists nothing. */
 export function diskDigestFolder(dir: string): DigestFolder {
-  async function walk(current: string): Promise<string[]> {
-    let entries;
+  async function list(): Promise<string[]> {
     try {
-      entries = await readdir(current, { withFileTypes: true });
+      return (await walkDigestFiles(dir)).map((path) => relative(dir, path).split(sep).join('/')).sort();
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && current === dir) return [];
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (error as NodeJS.ErrnoException).path === dir) return [];
       throw error;
     }
-    const out: string[] = [];
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const path = join(current, entry.name);
-      const kind = await entryKind(entry, path);
-      if (kind === 'folder') out.push(...(await walk(path)));
-      else if (kind === 'file' && entry.name.toLowerCase().endsWith('.md')) out.push(relative(dir, path).split(sep).join('/'));
-    }
-    return out;
   }
   return {
     name: dir,
-    list: async () => (await walk(dir)).sort(),
+    list,
     read: async (path) => new Uint8Array(await readFile(join(dir, path))),
   };
 }
