@@ -211,8 +211,11 @@ export interface Archive {
    * writer, a missed announcement): the index then stays behind and `refresh()` rebuilds it from the store.
    */
   indexPapers(papers: readonly Paper[], range: RevisionRange): Promise<boolean>;
-  /** Rebuilds the index if the store changed behind its back (another process ingested); true if it did. */
-  refresh(): Promise<boolean>;
+  /**
+   * Catches up when the store changed behind the index's back (another process ingested): applies the papers the
+   * store lists as changed since the index's revision, or rebuilds when it cannot list them. Says which it did.
+   */
+  refresh(): Promise<RefreshOutcome>;
   /**
    * Persists what the index gained since the last save: one log record (cheap), or a full snapshot after a
    * rebuild. A log grown past its budget is folded into a new snapshot in the background (see `settled`).
@@ -221,6 +224,9 @@ export interface Archive {
   /** Resolves when no background compaction is running (call before exiting). */
   settled(): Promise<void>;
 }
+
+/** What `refresh` did: nothing (in step), applied the store's listed changes, or rebuilt the whole index. */
+export type RefreshOutcome = 'current' | 'caught-up' | 'rebuilt';
 
 /** How the index was obtained at open, for logs and benchmarks. */
 export type IndexOrigin = 'snapshot' | 'rebuilt';
@@ -236,6 +242,9 @@ export interface LogPolicy {
 }
 
 const DEFAULT_LOG_POLICY: LogPolicy = { share: 0.1, minBytes: 1 << 20, maxBytes: 32 << 20 };
+
+/** Papers read from the store per request when a refresh catches up with another process's writes. */
+const REFRESH_BATCH = 500;
 
 const LOG_MAGIC = 0x4c534441; // "ADSL"
 const LOG_HEADER = 12;
@@ -462,13 +471,29 @@ export async function openArchive(deps: {
       return true;
     },
     async refresh() {
-      if ((await stores.papers.revision()) === revision) return false;
+      if ((await stores.papers.revision()) === revision) return 'current';
+      // Only what changed since the index's revision, when the store can list it; else a rebuild.
+      const changes = await stores.papers.changesSince(revision);
+      if (changes) {
+        const target = live;
+        const papers: Paper[] = [];
+        for (let i = 0; i < changes.ids.length; i += REFRESH_BATCH) {
+          for (const paper of await stores.papers.getMany(changes.ids.slice(i, i + REFRESH_BATCH))) if (paper) papers.push(paper);
+        }
+        // Adding a paper the index holds replaces it (a metadata update, a merged re-listing).
+        await addSliced(target, papers, log);
+        if (target === live && revision < changes.revision) {
+          unsaved.push(...papers);
+          revision = changes.revision;
+        }
+        return 'caught-up';
+      }
       const rebuilt = await rebuild();
       live = rebuilt.index;
       revision = rebuilt.revision;
       unsaved = [];
       needsFull = true;
-      return true;
+      return 'rebuilt';
     },
     async saveSnapshot() {
       await serial(async () => {

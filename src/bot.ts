@@ -156,7 +156,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     ? null
     : setInterval(() => {
         archive.refresh().then(
-          (rebuilt) => rebuilt && log.info('search index rebuilt: the store changed outside this process'),
+          (outcome) => outcome !== 'current' && log.info({ outcome }, 'search index caught up: the store changed outside this process'),
           (error: unknown) => log.warn({ err: error }, 'search index refresh failed'),
         );
       }, 60_000);

@@ -109,9 +109,10 @@ export function createCluster(deps: ClusterDeps): Cluster {
       const papers = (await deps.archive.stores.papers.getMany(message.ids)).filter((p): p is Paper => p !== undefined);
       if (await deps.archive.indexPapers(papers, message.range)) {
         log.debug({ papers: papers.length }, 'indexed papers another process ingested');
-      } else if (await deps.archive.refresh()) {
-        // The announcement does not follow on from what this index covers (one was missed): start afresh.
-        log.info('search index rebuilt: an announcement was missed');
+      } else {
+        // The announcement does not follow on from what this index covers (one was missed): catch up.
+        const outcome = await deps.archive.refresh();
+        if (outcome !== 'current') log.info({ outcome }, 'search index caught up: an announcement was missed');
       }
     }
   }
@@ -180,7 +181,7 @@ export function createCluster(deps: ClusterDeps): Cluster {
       refreshTimer = setInterval(() => {
         if (leader) return;
         deps.archive.refresh().then(
-          (rebuilt) => rebuilt && log.info('search index rebuilt: the store changed without an announcement'),
+          (outcome) => outcome !== 'current' && log.info({ outcome }, 'search index caught up: the store changed without an announcement'),
           (error: unknown) => log.warn({ err: error }, 'search index refresh failed'),
         );
       }, deps.refreshEveryMs ?? 60_000);

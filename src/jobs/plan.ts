@@ -17,7 +17,7 @@ import { packDigestMessages, subscriptionMessage, subscriptionPing, withMention,
 import type { OutboxBody } from '../discord/publisher.ts';
 import type { Locale } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
-import { anyCategoryMatches, compileSubscriptions } from '../search/index.ts';
+import { anyCategoryMatches, subscriptionCompiler } from '../search/index.ts';
 import { targetKeyOf, type ChannelRecord, type DeliveryTarget, type DigestRecord, type NewOutboxEntry, type Stores, type TargetPapers } from '../store/index.ts';
 import { forgetUnmatched, unmatchedPapers } from './unmatched.ts';
 import { timeSlicer, turn } from '../slices.ts';
@@ -42,6 +42,8 @@ export interface PlanDeps {
 const CHANNEL_BATCH = 100;
 /** Subscription targets planned per batch. */
 const TARGET_BATCH = 500;
+/** Subscriptions compiled between turns of the event loop (a few milliseconds of parsing). */
+const COMPILE_SLICE = 250;
 
 /**
  * Plans everything due; returns the number of outbox entries enqueued. New papers come from the store's waiting
@@ -225,8 +227,14 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
   );
   if (subscriptions.length === 0) return 0;
   // Decoding 10,000 subscriptions and compiling them are each tens of milliseconds: not in one stretch.
+  const slicer = timeSlicer();
   await turn();
-  const matcher = compileSubscriptions(subscriptions.map((s) => ({ id: s.id, expression: s.keywords })));
+  const compiler = subscriptionCompiler();
+  for (let i = 0; i < subscriptions.length; i += COMPILE_SLICE) {
+    compiler.add(subscriptions.slice(i, i + COMPILE_SLICE).map((s) => ({ id: s.id, expression: s.keywords })));
+    await slicer.pause();
+  }
+  const matcher = compiler.finish();
   const byId = new Map(subscriptions.map((s) => [s.id, s]));
   const papers = (await stores.papers.getMany(paperIds)).filter((p): p is Paper => p !== undefined);
 
@@ -235,7 +243,6 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
     string,
     { target: DeliveryTarget; papers: Map<string, { paper: Paper; keywords: Set<string> }>; roleIds: Set<string>; locale: Locale }
   >();
-  const slicer = timeSlicer();
   for (const paper of papers) {
     await slicer.pause();
     for (const match of matcher.match(paper)) {

@@ -10,7 +10,7 @@ export { readSnapshot, snapshotRevision, SnapshotFormatError, SNAPSHOT_FORMAT, S
 export type { ByteSource, DecodedSnapshot } from './snapshot.ts';
 export { parseQuery, MAX_QUERY_LENGTH } from './query.ts';
 export type { ParsedQuery, QueryItem } from './query.ts';
-export { compileSubscriptions } from './matcher.ts';
+export { compileSubscriptions, subscriptionCompiler } from './matcher.ts';
 export { relatedPapers, relatedQuery } from './related.ts';
 export { explainNoMatch } from './explain.ts';
 export type { NoMatchHelp } from './explain.ts';

@@ -54,27 +54,60 @@ interface Compiled {
   seenBy: number;
 }
 
+/** Builds a matcher from subscriptions added in parts, so a caller can give the event loop turns in between. */
+export interface SubscriptionCompiler {
+  /** Compiles more subscriptions; they match after the ones added before. */
+  add(subs: readonly SubscriptionInput[]): void;
+  /** The matcher over everything added (adding more afterwards is not supported). */
+  finish(): SubscriptionMatcher;
+}
+
 /**
  * Compiles subscription expressions into an indexed matcher. Never throws; empty expressions never match.
  * `terms` expands keywords across languages (term-table.ts); the bot passes none — measured, expansion costs
  * subscriptions too much precision (src/search/README.md) — and only `bench/search-quality.ts` uses it.
  */
 export function compileSubscriptions(subs: readonly SubscriptionInput[], terms: TermTable | null = null): SubscriptionMatcher {
+  const compiler = subscriptionCompiler(terms);
+  compiler.add(subs);
+  return compiler.finish();
+}
+
+/**
+ * `compileSubscriptions` in parts: 10,000 expressions take tens of milliseconds to parse, too long for one stretch
+ * of the bot's event loop, so the planner adds them a slice at a time.
+ */
+export function subscriptionCompiler(terms: TermTable | null = null): SubscriptionCompiler {
   const byKey = new Map<string, Compiled[]>();
   const always: Compiled[] = [];
   const errors: { subscriptionId: string; errors: string[] }[] = [];
   let size = 0;
-  subs.forEach((s, order) => {
-    const parsed = parseQuery(s.expression);
-    const q = terms ? expandAcrossLanguages(parsed, terms) : parsed;
-    if (q.errors.length > 0) errors.push({ subscriptionId: s.id, errors: q.errors });
-    if (q.groups.length === 0 && q.authors.length === 0 && q.sources.length === 0 && q.categories.length === 0) return;
-    const c: Compiled = { order, id: s.id, q, seenBy: -1 };
-    size++;
-    const keys = requiredKeys(q);
-    if (!keys) always.push(c);
-    else for (const k of keys) push(byKey, k, c);
-  });
+  let order = 0;
+  return {
+    add(subs) {
+      for (const s of subs) {
+        const parsed = parseQuery(s.expression);
+        const q = terms ? expandAcrossLanguages(parsed, terms) : parsed;
+        if (q.errors.length > 0) errors.push({ subscriptionId: s.id, errors: q.errors });
+        const at = order++;
+        if (q.groups.length === 0 && q.authors.length === 0 && q.sources.length === 0 && q.categories.length === 0) continue;
+        const c: Compiled = { order: at, id: s.id, q, seenBy: -1 };
+        size++;
+        const keys = requiredKeys(q);
+        if (!keys) always.push(c);
+        else for (const k of keys) push(byKey, k, c);
+      }
+    },
+    finish: () => matcherOver(byKey, always, errors, size),
+  };
+}
+
+function matcherOver(
+  byKey: ReadonlyMap<string, Compiled[]>,
+  always: readonly Compiled[],
+  errors: { subscriptionId: string; errors: string[] }[],
+  size: number,
+): SubscriptionMatcher {
   let calls = 0;
   return {
     size,

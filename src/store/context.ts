@@ -7,6 +7,7 @@ import type { Kv, StoreLogger } from './kv.ts';
 import { decodeValue } from './kv.ts';
 import type { KeyedMutex } from './mutex.ts';
 import { storedList, withVersion } from './records.ts';
+import { timeSlicer } from '../slices.ts';
 
 /** Dependencies shared by the repositories of one `Stores`. */
 export interface StoreContext {
@@ -84,9 +85,13 @@ export async function loadMany<T>(
 ): Promise<T[]> {
   const raws = await ctx.kv.getMany(keys);
   const out: T[] = [];
-  raws.forEach((raw, i) => {
-    const value = decodeValue(schema, keys[i] ?? '', raw, ctx.log);
+  // Decoding is synchronous: 10,000 records (every subscription, at planning) are tens of milliseconds, so the
+  // event loop gets a turn between slices.
+  const slicer = timeSlicer();
+  for (let i = 0; i < raws.length; i++) {
+    const value = decodeValue(schema, keys[i] ?? '', raws[i], ctx.log);
     if (value !== undefined) out.push(value);
-  });
+    if (i % 100 === 99) await slicer.pause();
+  }
   return out;
 }

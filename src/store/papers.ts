@@ -59,7 +59,22 @@ export interface PaperStore {
    * stored are skipped. Returns the papers that changed. The date a paper is filed under never changes here.
    */
   updateMany(ids: readonly PaperId[], change: (paper: Paper) => Paper): Promise<Paper[]>;
+  /**
+   * What changed after revision `since`: the ids written by each later write, up to the revision returned. Undefined
+   * when the store cannot tell — `since` is older than the change records kept (`CHANGES_KEPT` writes), a write in the
+   * range was cut short (its ids are unknown), or the store predates change records — and the caller must reread
+   * everything. Lets a second process's index catch up with what changed instead of rebuilding from the store.
+   */
+  changesSince(since: number): Promise<{ revision: number; ids: PaperId[] } | undefined>;
 }
+
+/**
+ * Writes whose changed ids are kept (one small key per write, the oldest dropped as each new one is written): an index
+ * more than this many writes behind rebuilds instead of catching up.
+ */
+export const CHANGES_KEPT = 1000;
+/** A write changing more papers than this records "unknown" (an import): catching up would cost a rebuild anyway. */
+const CHANGES_MAX_IDS = 20_000;
 
 const UNDATED = 'undated';
 const DATES_KEY = 'papers:dates';
@@ -73,6 +88,9 @@ const storedDates = z
   .object({ v: z.literal(SCHEMA_VERSION), dates: z.record(z.string(), z.number().int()) })
   .transform((d) => d.dates);
 const storedRevision = z.object({ v: z.literal(SCHEMA_VERSION), n: z.number().int() }).transform((d) => d.n);
+/** One write's changed ids; `unknown` when they cannot be listed (a write cut short before it, or too many). */
+const storedChanges = z.object({ v: z.literal(SCHEMA_VERSION), ids: z.array(z.string()), unknown: z.boolean().optional() });
+const changesKey = (revision: number) => `papers:changes:${revision}`;
 
 const paperKey = (id: PaperId) => safeKey('paper', id);
 const bucketKey = (bucket: string) => `papers:by-date:${bucket}`;
@@ -199,14 +217,22 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
     return dropped;
   }
   /**
-   * Runs `write` between setting and clearing the in-progress marker, then bumps the revision. A marker already
-   * there is an earlier write cut short: its leftovers are repaired first, under the same lock.
+   * Runs `write` (changing the papers `ids`) between setting and clearing the in-progress marker, records the ids
+   * as the next revision's changes, then bumps the revision. A marker already there is an earlier write cut short:
+   * its leftovers are repaired first, under the same lock, and this revision's changes are marked unknown, since the
+   * cut-short write changed records no change record lists.
    */
-  async function marked<T>(write: () => Promise<T>): Promise<T> {
-    if (await writeInterrupted()) await repairListings();
+  async function marked<T>(ids: readonly PaperId[], write: () => Promise<T>): Promise<T> {
+    const cutShort = await writeInterrupted();
+    if (cutShort) await repairListings();
     else await ctx.kv.set(WRITING_KEY, { v: SCHEMA_VERSION, n: 1 });
     const result = await write();
-    await ctx.kv.set(REVISION_KEY, { v: SCHEMA_VERSION, n: (await revision()) + 1 });
+    const next = (await revision()) + 1;
+    const unknown = cutShort || ids.length > CHANGES_MAX_IDS;
+    // Written before the revision moves, so a reader that sees revision `next` finds its changes.
+    await ctx.kv.set(changesKey(next), unknown ? { v: SCHEMA_VERSION, ids: [], unknown } : { v: SCHEMA_VERSION, ids: [...ids] });
+    if (next > CHANGES_KEPT) await ctx.kv.deleteMany([changesKey(next - CHANGES_KEPT)]);
+    await ctx.kv.set(REVISION_KEY, { v: SCHEMA_VERSION, n: next });
     await ctx.kv.deleteMany([WRITING_KEY]);
     return result;
   }
@@ -268,7 +294,7 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
         });
         if (added.length === 0 && updated.length === 0) return { added, updated };
 
-        return marked(async () => {
+        return marked([...added, ...updated].map((p) => p.id), async () => {
           // Indexes are written before the records: a failure in between leaves an id without a record, which
           // listing skips and a retried upsert repairs — never a stored paper that no listing can reach.
           const touched = [...new Set([...bucketAdds.keys(), ...bucketRemovals.keys()])];
@@ -325,6 +351,20 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
     },
     revision,
     writeInterrupted,
+    async changesSince(since) {
+      const now = await revision();
+      if (since === now) return { revision: now, ids: [] };
+      if (since > now || now - since > CHANGES_KEPT || since < 0) return undefined;
+      const keys = Array.from({ length: now - since }, (_, i) => changesKey(since + 1 + i));
+      const ids = new Set<PaperId>();
+      const raws = await ctx.kv.getMany(keys);
+      for (let i = 0; i < keys.length; i++) {
+        const changes = decodeValue(storedChanges, keys[i] ?? '', raws[i], ctx.log);
+        if (changes === undefined || changes.unknown) return undefined;
+        for (const id of changes.ids) ids.add(id);
+      }
+      return { revision: now, ids: [...ids] };
+    },
     repair() {
       return ctx.mutex.run('papers', async () => {
         if (!(await writeInterrupted())) return 0;
@@ -343,7 +383,7 @@ export function keyvPaperStore(ctx: StoreContext): PaperStore {
           if (next !== old) changed.push({ ...next, date: old.date });
         }
         if (changed.length === 0) return changed;
-        return marked(async () => {
+        return marked(changed.map((p) => p.id), async () => {
           const records = changed.map((p) => ({ key: paperKey(p.id), value: paperRecord(p) }));
           for (let i = 0; i < records.length; i += BATCH_SIZE * 4) await ctx.kv.setMany(records.slice(i, i + BATCH_SIZE * 4));
           return changed;

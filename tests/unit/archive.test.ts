@@ -37,9 +37,12 @@ describe('archive: the index in step with the store', () => {
     const restarted = await openArchive({ stores, snapshot });
     assert.equal(restarted.origin, 'rebuilt');
     assert.equal(restarted.index.search('foreign').total, 1);
-    assert.equal(await archive.refresh(), true);
+    const before = archive.index;
+    assert.equal(await archive.refresh(), 'caught-up');
+    assert.equal(archive.index, before, 'caught up in place: the store listed what changed, nothing was rebuilt');
     assert.equal(archive.index.search('foreign').total, 1);
-    assert.equal(await archive.refresh(), false, 'in step now');
+    assert.equal(archive.index.size, 2);
+    assert.equal(await archive.refresh(), 'current', 'in step now');
   });
 
   it('adopts its own writes when nothing else happened in between', async () => {
@@ -49,7 +52,40 @@ describe('archive: the index in step with the store', () => {
     await stores.papers.upsertMany([paper(3, 'Only writer')]);
     const to = await stores.papers.revision();
     assert.equal(await archive.indexPapers([paper(3, 'Only writer')], { from, to, writes: 1 }), true);
-    assert.equal(await archive.refresh(), false, 'no rebuild needed');
+    assert.equal(await archive.refresh(), 'current', 'no rebuild needed');
+  });
+
+  it('catches up with papers changed in place by another process, and a restart keeps what it caught up', async () => {
+    const stores = await memoryStores();
+    await stores.papers.upsertMany([paper(1, 'Old wording'), paper(2, 'Second paper')]);
+    const snapshot = memorySnapshotFile();
+    const archive = await openArchive({ stores, snapshot });
+    // Another process looks the metadata up and adds a paper.
+    await stores.papers.updateMany([paper(1, '').id], (p) => ({ ...p, title: 'Kolmogorov wording' }));
+    await stores.papers.upsertMany([paper(3, 'Third paper')]);
+    assert.equal(await archive.refresh(), 'caught-up');
+    assert.equal(archive.index.search('kolmogorov').total, 1);
+    assert.equal(archive.index.search('old wording').total, 0, 'the old wording is replaced, not kept beside');
+    assert.equal(archive.index.size, 3);
+    assert.equal(archive.revision, await stores.papers.revision());
+    await archive.saveSnapshot();
+    const restarted = await openArchive({ stores, snapshot });
+    assert.equal(restarted.origin, 'snapshot');
+    assert.equal(restarted.index.search('kolmogorov').total, 1);
+    assert.equal(restarted.index.search('third').total, 1);
+  });
+
+  it('rebuilds when the store cannot list what changed (change records older than it keeps, or a store from before them)', async () => {
+    const stores = await memoryStores();
+    await stores.papers.upsertMany([paper(1, 'First paper')]);
+    const archive = await openArchive({ stores, snapshot: memorySnapshotFile() });
+    await stores.papers.upsertMany([paper(2, 'Foreign paper')]);
+    // A store written by a release without change records has none to read.
+    await stores.kv.deleteMany([`papers:changes:${await stores.papers.revision()}`]);
+    const before = archive.index;
+    assert.equal(await archive.refresh(), 'rebuilt');
+    assert.notEqual(archive.index, before);
+    assert.equal(archive.index.search('foreign').total, 1);
   });
 });
 

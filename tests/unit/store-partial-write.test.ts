@@ -8,6 +8,7 @@ import Keyv from 'keyv';
 import { numberedPaper } from '../helpers/papers.ts';
 import type { Kv } from '../../src/store/index.ts';
 import { createStores } from '../../src/store/index.ts';
+import { CHANGES_KEPT } from '../../src/store/papers.ts';
 import { deserializeValue, keyvKv, serializeValue } from '../../src/store/kv.ts';
 
 const paper = (n: number) => numberedPaper(n, { prefix: '1234', date: '2025-11-20', title: `p${n}` });
@@ -86,4 +87,33 @@ it('repair() drops what a cut-short write listed without records and recounts; a
   assert.equal(await stores.papers.writeInterrupted(), false);
   assert.equal(await stores.papers.count(), 1);
   assert.deepEqual(await stores.papers.dates(), [{ date: '2025-11-20', count: 1 }]);
+});
+
+it('a write after a cut-short one records its changes as unknown: whoever catches up must reread everything', async () => {
+  const { kv, state } = faultyKv(/^paper:/);
+  const stores = createStores(kv, { kind: 'memory', log: { warn: () => {} }, now: () => new Date() });
+  state.broken = false;
+  await stores.papers.upsertMany([paper(1)]);
+  const before = await stores.papers.revision();
+  assert.deepEqual(await stores.papers.changesSince(0), { revision: before, ids: [paper(1).id] });
+  state.broken = true;
+  await assert.rejects(stores.papers.upsertMany([paper(2)]), /disk full/);
+  state.broken = false;
+  await stores.papers.upsertMany([paper(3)]);
+  assert.equal(await stores.papers.changesSince(before), undefined, 'the cut-short write changed records no change record names');
+  const after = await stores.papers.revision();
+  await stores.papers.upsertMany([paper(4)]);
+  assert.deepEqual(await stores.papers.changesSince(after), { revision: after + 1, ids: [paper(4).id] }, 'later writes are listed again');
+});
+
+it('keeps the changes of the last CHANGES_KEPT writes only: older ones are dropped as new ones are written', async () => {
+  const { kv, state } = faultyKv(/^never$/);
+  state.broken = false;
+  const stores = createStores(kv, { kind: 'memory', log: { warn: () => {} }, now: () => new Date() });
+  for (let n = 0; n < CHANGES_KEPT + 2; n++) await stores.papers.upsertMany([paper(n)]);
+  const now = await stores.papers.revision();
+  assert.equal(now, CHANGES_KEPT + 2);
+  assert.equal(await stores.papers.changesSince(1), undefined, 'further back than kept');
+  assert.equal((await stores.papers.changesSince(now - CHANGES_KEPT))?.ids.length, CHANGES_KEPT);
+  assert.equal(await kv.get('papers:changes:1'), undefined, 'the oldest record is gone');
 });

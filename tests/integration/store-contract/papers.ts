@@ -90,6 +90,24 @@ export function papersContract(backend: TestBackend): void {
       assert.equal((await s.deliveries.delivered('channel:c1')).length, 40);
     }));
 
+  it('lists what each write changed since a revision, and says when it cannot', () =>
+    withStores(backend, async (s) => {
+      assert.deepEqual(await s.papers.changesSince(0), { revision: 0, ids: [] });
+      await s.papers.upsertMany([contractPaper(1), contractPaper(2)]);
+      const r1 = await s.papers.revision();
+      await s.papers.upsertMany([contractPaper(2), contractPaper(3)]); // 2 unchanged: not listed
+      await s.papers.updateMany([contractPaper(1).id], (p) => ({ ...p, titleOriginal: 'Looked up' }));
+      const r3 = await s.papers.revision();
+      assert.deepEqual(await s.papers.changesSince(r3), { revision: r3, ids: [] });
+      const since1 = await s.papers.changesSince(r1);
+      assert.equal(since1?.revision, r3);
+      assert.deepEqual([...(since1?.ids ?? [])].sort(), [contractPaper(1).id, contractPaper(3).id]);
+      const all = await s.papers.changesSince(0);
+      assert.deepEqual([...(all?.ids ?? [])].sort(), [1, 2, 3].map((n) => contractPaper(n).id));
+      assert.equal(await s.papers.changesSince(r3 + 5), undefined, 'a revision the store never had');
+      assert.equal(await s.papers.changesSince(-1), undefined);
+    }));
+
   it('skips and reports values that do not decode', () =>
     withStores(backend, async (s, warnings) => {
       await s.papers.upsertMany([contractPaper(1), contractPaper(2), contractPaper(3)]);
