@@ -13,7 +13,8 @@
 import { createHash } from 'node:crypto';
 import { paperCategories } from '../digest/categories.ts';
 import type { Paper } from '../digest/types.ts';
-import { packDigestMessages, subscriptionMessage, subscriptionPing, withMention, type MessageBody } from '../discord/messages.ts';
+import type { APIEmbed } from 'discord-api-types/v10';
+import { packDigestMessages, packSubscriptionMessage, subscriptionEmbeds, subscriptionPing, withMention, type MessageBody } from '../discord/messages.ts';
 import type { OutboxBody } from '../discord/publisher.ts';
 import type { Locale } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
@@ -43,7 +44,9 @@ const CHANNEL_BATCH = 100;
 /** Subscription targets planned per batch. */
 const TARGET_BATCH = 500;
 /** Subscriptions compiled between turns of the event loop (a few milliseconds of parsing). */
-const COMPILE_SLICE = 250;
+const COMPILE_SLICE = 50;
+/** Subscription embeds built between turns of the event loop. */
+const EMBED_SLICE = 20;
 
 /**
  * Plans everything due; returns the number of outbox entries enqueued. New papers come from the store's waiting
@@ -285,12 +288,17 @@ async function planSubscriptions(deps: PlanDeps, paperIds: string[]): Promise<nu
       const items = [...slot.papers.values()].filter((item) => posted.has(item.paper.id));
       const mention = [...slot.roleIds].map((roleId) => ({ roleId }));
       if (items.length > 0) {
-        const messages = subscriptionMessage(
-          items.map((it) => it.paper),
-          items.map((it) => [...it.keywords]),
-          { locale: slot.locale, mention },
-        );
-        const ids = splitIds(messages, items.map((it) => it.paper), 'embeds');
+        const papers = items.map((it) => it.paper);
+        const options = { locale: slot.locale, mention };
+        // One target may have hundreds of papers: their embeds are built a few at a time.
+        const embeds: APIEmbed[] = [];
+        for (let e = 0; e < items.length; e += EMBED_SLICE) {
+          const part = items.slice(e, e + EMBED_SLICE);
+          embeds.push(...subscriptionEmbeds(part.map((it) => it.paper), part.map((it) => [...it.keywords]), options));
+          await slicer.pause();
+        }
+        const messages = packSubscriptionMessage(papers, embeds, options);
+        const ids = splitIds(messages, papers, 'embeds');
         const base = `sub:${key}:${hashIds(items.map((it) => it.paper.id))}`;
         entries.push(...messages.map((message, m): NewOutboxEntry => ({ id: `${base}:${m}`, target: slot.target, body: { message } satisfies OutboxBody, paperIds: ids[m] ?? [] })));
         marks.push({ targetKey: key, paperIds: [...posted, ...(mention.length ? [...posted].map(pingId) : [])] });
