@@ -25,8 +25,13 @@ export interface AnalysedDoc {
   lenOriginalTitle: number;
   /** Normalised title and original title, for phrase checks, title bonuses and suggestions. */
   titleNorm: string;
-  /** Stemmed Latin tokens of every field in order, fields separated by `|`, for exact phrase checks. */
+  /**
+   * Stemmed Latin tokens of the title (with original title and ids) and of each author, fields separated by `|`,
+   * for exact phrase and author-name checks.
+   */
   latin: string;
+  /** Stemmed Latin tokens of the abstracts (the two separated by `|`), for phrase checks. */
+  latinAbstract: string;
 }
 
 function addTokens(tokens: Token[], field: 0 | 1 | 2, tf: AnalysedDoc['tf'], latin: string[]): number {
@@ -79,9 +84,11 @@ export function analyseDoc(p: Paper): AnalysedDoc {
     lenAuthor += addTokens(tokenize(a), 1, tf, latin);
     latin.push(FIELD_SEP);
   }
+  const abstractLatin: string[] = [];
   const lenAbstract =
-    addTokens(tokenize(p.abstract ?? ''), 2, tf, latin) +
-    (latin.push(FIELD_SEP), addTokens(tokenize(p.abstractOriginal ?? ''), 2, tf, latin));
+    addTokens(tokenize(p.abstract ?? ''), 2, tf, abstractLatin) +
+    (abstractLatin.push(FIELD_SEP), addTokens(tokenize(p.abstractOriginal ?? ''), 2, tf, abstractLatin));
+  if (abstractLatin.length === 1) abstractLatin.length = 0;
   // Other wordings (another digest's translation) are searchable too; like compounds they add terms, not
   // length, so a paper published twice is not judged a longer paper.
   const variantLatin: string[] = [];
@@ -97,5 +104,5 @@ export function analyseDoc(p: Paper): AnalysedDoc {
   addCompounds(p.abstractOriginal, 2, tf);
   // Categories are filter terms (`cat:cs.cv`), never scored and not counted in any field's length.
   for (const c of paperCategories(p)) if (!tf.has(categoryTerm(c))) tf.set(categoryTerm(c), [0, 0, 1]);
-  return { tf, lenTitle, lenAuthor, lenAbstract, lenOriginalTitle, titleNorm, latin: latin.join(' ') };
+  return { tf, lenTitle, lenAuthor, lenAbstract, lenOriginalTitle, titleNorm, latin: latin.join(' '), latinAbstract: abstractLatin.join(' ') };
 }

@@ -233,7 +233,7 @@ export class SearchIndex {
     this.days[slot] = dayNumber(p.date ?? p.published ?? '');
     this.sources.push(this.interner.intern(normalizeText(p.source)));
     this.titleNorms.push(d.titleNorm);
-    this.latins.push(d.latin);
+    this.latins.push(d.latin, d.latinAbstract);
     this.alive[slot] = 1;
     const lens = [d.lenTitle, d.lenAuthor, d.lenAbstract, d.lenOriginalTitle];
     for (let f = 0; f < L; f++) {
@@ -475,7 +475,7 @@ export class SearchIndex {
       const cand = unionAll(surnameCandidates(latin).map((w) => this.authorTermSlots(w)), this.slab);
       const out: number[] = [];
       for (const slot of cand) {
-        if (this.latins.text(slot).split(` ${FIELD_SEP} `).some((f) => nameMatches(latin, f.split(' ')))) out.push(slot);
+        if (this.latins.fields(slot).some((f) => nameMatches(latin, f))) out.push(slot);
       }
       return Int32Array.from(out);
     }
@@ -707,11 +707,10 @@ export class SearchIndex {
   /** Keeps the slots whose stored text has the phrase: Latin words adjacent, CJK runs in the title or as bigram chains. */
   private verifyPhrase(item: QueryItem, slots: Int32Array): Int32Array {
     const latin = item.tokens.filter((t) => t.kind === 'latin').map((t) => t.term);
-    const needle = ` ${latin.join(' ')} `;
     const out: number[] = [];
     for (const s of slots) {
       if (this.titleNorms.get(s).includes(item.text)) out.push(s);
-      else if (latin.length < 2 || ` ${this.latins.text(s)} `.includes(needle)) out.push(s);
+      else if (latin.length < 2 || this.latins.hasPhrase(s, latin)) out.push(s);
     }
     return Int32Array.from(out);
   }

@@ -21,9 +21,9 @@ import { Interner, StringColumn } from './string-column.ts';
  * Bumped whenever the layout or the analyzer changes: an older snapshot is then rebuilt, not misread (3: joined
  * hyphenated forms, name parts, irregular word forms, categories, author name forms; 4: streamed sections,
  * token-stream vocabulary; 6: all of them together; 7: abstract tf in the low bits of the packed frequency; 8: postings with the commonest frequency stored as their gap
- * alone).
+ * alone; 9: abstract tokens in the Latin streams as one-byte hashes).
  */
-export const SNAPSHOT_FORMAT = 8;
+export const SNAPSHOT_FORMAT = 9;
 /** Lengths stored per document: title, authors, abstract, original title (format 2 added the last). */
 export const LENS_PER_DOC = 4;
 const MAGIC = 0x49534441; // "ADSI"
@@ -50,7 +50,7 @@ export type SnapshotDocs = Record<'ids' | 'titles' | 'firstAuthors' | 'titleNorm
 export type SnapshotDocsSource = Record<StringField, StringList> & {
   alive: Uint8Array;
   lens: Uint16Array;
-  latins: Omit<TokenStreamArrays, 'words'> & { words: StringList };
+  latins: Omit<TokenStreamArrays, 'words' | 'pool'> & { words: StringList; pool: readonly Uint8Array[] };
 };
 
 /** A decoded snapshot. */
@@ -80,7 +80,7 @@ export function* encodeSnapshot(revision: number, docs: SnapshotDocsSource, p: P
   view.setFloat64(24, p.pool.length, true);
   view.setUint32(32, STRING_FIELDS.length, true);
   view.setUint32(36, docs.latins.words.length, true);
-  view.setFloat64(40, docs.latins.pool.length, true);
+  view.setFloat64(40, docs.latins.pool.reduce((bytes, part) => bytes + part.length, 0), true);
   yield header;
   const encoder = new TextEncoder();
   const strings = function* (list: StringList, count: number): Generator<Uint8Array> {
@@ -106,7 +106,7 @@ export function* encodeSnapshot(revision: number, docs: SnapshotDocsSource, p: P
   yield bytesOf(p.last.subarray(0, t));
   yield bytesOf(docs.latins.ends.subarray(0, n));
   yield p.pool;
-  yield docs.latins.pool;
+  yield* docs.latins.pool;
 }
 
 /** Encodes into one buffer (tests, small indexes). */
@@ -181,7 +181,6 @@ export function* snapshotDecoder(): Generator<Uint8Array, DecodedSnapshot, void>
     if (COLUMN_FIELDS.has(field)) {
       const column = new StringColumn();
       yield* strings(n, column);
-      column.trim();
       fields[field] = column;
     } else {
       const interner = new Interner();

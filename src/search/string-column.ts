@@ -5,15 +5,15 @@
  * only for the results shown, the top few hundred re-ranked, and phrase candidates. Values that repeat (dates,
  * sources) are interned instead: one shared string, 8 bytes a slot.
  */
+import { ByteChunks } from './byte-chunks.ts';
 import type { StringList } from './postings.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Append-only strings by slot, stored as UTF-8 in one pool. */
+/** Append-only strings by slot, stored as UTF-8 in chunked pools (growing never copies what is stored). */
 export class StringColumn implements StringList {
-  private pool = new Uint8Array(1 << 12);
-  private used = 0;
+  private pool = new ByteChunks();
   private ends = new Uint32Array(256);
   private count = 0;
 
@@ -24,40 +24,34 @@ export class StringColumn implements StringList {
 
   /** Bytes held (pool and offsets, capacity included), for diagnostics. */
   get bytes(): number {
-    return this.pool.byteLength + this.ends.byteLength;
+    return this.pool.capacity + this.ends.byteLength;
   }
 
   /** Appends one string. */
   push(s: string): void {
     // UTF-8 needs at most 3 bytes per UTF-16 unit.
-    const need = this.used + s.length * 3;
-    if (need > this.pool.length) {
-      const next = new Uint8Array(Math.max(need, Math.ceil(this.pool.length * 1.5)));
-      next.set(this.pool.subarray(0, this.used));
-      this.pool = next;
-    }
-    this.used += encoder.encodeInto(s, this.pool.subarray(this.used)).written;
+    const { buf, at } = this.pool.reserve(s.length * 3);
+    this.pool.commit(encoder.encodeInto(s, buf.subarray(at)).written);
     if (this.count === this.ends.length) {
       const next = new Uint32Array(Math.ceil(this.ends.length * 1.5));
       next.set(this.ends);
       this.ends = next;
     }
-    this.ends[this.count++] = this.used;
+    this.ends[this.count++] = this.pool.length;
   }
 
   /** The string at `i` ('' out of range). */
   get(i: number): string {
     if (i < 0 || i >= this.count) return '';
-    const from = i === 0 ? 0 : this.ends[i - 1]!;
-    const to = this.ends[i]!;
-    if (to === from) return '';
+    const bytes = this.pool.view(i === 0 ? 0 : this.ends[i - 1]!, this.ends[i]!);
+    if (bytes.length === 0) return '';
     // Short ASCII strings (ids, dates) are cheaper to build by hand than through TextDecoder.
-    if (to - from <= 48) {
+    if (bytes.length <= 48) {
       let ascii = true;
-      for (let k = from; k < to; k++) if (this.pool[k]! >= 128) ascii = false;
-      if (ascii) return String.fromCharCode(...this.pool.subarray(from, to));
+      for (let k = 0; k < bytes.length; k++) if (bytes[k]! >= 128) ascii = false;
+      if (ascii) return String.fromCharCode(...bytes);
     }
-    return decoder.decode(this.pool.subarray(from, to));
+    return decoder.decode(bytes);
   }
 
   /** True when the string at `i` is exactly `s` (no decoding for a mismatch of length or first bytes). */
@@ -73,24 +67,15 @@ export class StringColumn implements StringList {
   }
 
   /**
-   * The first `n` strings as a `StringList` for a snapshot written while strings are still appended: the pool
-   * only grows (a grown pool is a new buffer, the old one keeps its bytes), so views taken now stay valid.
+   * The first `n` strings as a `StringList` for a snapshot written while strings are still appended: bytes once
+   * written never change, so the view shares them.
    */
   freeze(n: number): StringList {
-    const pool = this.pool;
-    const ends = this.ends.slice(0, n);
     const view = new StringColumn();
-    view.pool = pool;
-    view.ends = ends;
+    view.pool = this.pool;
+    view.ends = this.ends.slice(0, n);
     view.count = n;
-    view.used = n === 0 ? 0 : ends[n - 1]!;
     return view;
-  }
-
-  /** Drops spare capacity (after a snapshot is loaded, or a bulk build). */
-  trim(): void {
-    if (this.pool.length > this.used) this.pool = this.pool.slice(0, this.used);
-    if (this.ends.length > this.count) this.ends = this.ends.slice(0, Math.max(this.count, 1));
   }
 }
 

@@ -1,10 +1,16 @@
 /**
- * Each paper's stemmed Latin token stream (all fields, in order, fields separated by `FIELD_SEP`), kept for exact
- * phrase checks and same-author checks. Held as strings these were the largest per-paper item once English
- * abstracts are indexed (≈1 KB a paper); here each token is a varint id into a shared vocabulary (≈2 bytes), all
- * papers in one byte pool addressed by per-slot offsets. Ids are stable (never renumbered), so a snapshot stores
- * the pool as it is.
+ * Each paper's stemmed Latin token stream, kept for exact phrase checks and same-author checks. Two parts per paper:
+ * - the **exact part** (title, original title and ids, then one field per author): each token a varint id into a
+ *   shared vocabulary (≈2 bytes), fields separated by code 0 — author names are compared as words;
+ * - the **abstract part** (after code 1): one byte per token, a hash of the word (1–255; 0 separates the two
+ *   abstracts). Abstracts are most of the tokens (≈160 a paper with an English abstract), and a phrase check only
+ *   needs "are these words adjacent", so a byte does: a false "adjacent" needs every word of the phrase to collide
+ *   at one position, about 1 in 65,000 per position for two words, and only papers holding all the words are
+ *   checked at all. Ids (2–3 bytes) for abstracts were the largest per-paper item of a million-paper index.
+ * All papers sit in one chunked byte pool (byte-chunks.ts) addressed by per-slot end offsets. Ids are stable (never renumbered), so a
+ * snapshot stores the pool as it is.
  */
+import { ByteChunks } from './byte-chunks.ts';
 import type { StringList } from './postings.ts';
 
 /** The arrays a snapshot holds (vocabulary in id order; `ends[slot]` is where that slot's stream ends). */
@@ -14,27 +20,40 @@ export interface TokenStreamArrays {
   pool: Uint8Array;
 }
 
+const SEP_CODE = 0;
+const ABSTRACT_CODE = 1;
+/** Word ids are stored as id + this (codes 0 and 1 are the separator and the start of the abstract part). */
+const ID_BASE = 2;
+
+/** The one-byte hash of an abstract word (1–255; FNV-1a). */
+export function wordHash(word: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  return ((h >>> 0) % 255) + 1;
+}
+
 /** Append-only token streams by slot. */
 export class TokenStreams {
   private ids = new Map<string, number>();
   private words: string[] = [];
   private ends: Uint32Array = new Uint32Array(1024);
   private slots = 0;
-  private pool: Uint8Array = new Uint8Array(1 << 16);
-  private poolLen = 0;
+  private pool = new ByteChunks();
 
+  /** `separator` is the token that separates fields in the strings given to `push`. */
   constructor(private readonly separator: string) {}
 
-  /** Appends the stream of the next slot (`tokens` joined by single spaces, as `analyseDoc` produces it). */
-  push(stream: string): void {
-    const tokens = stream.length > 0 ? stream.split(' ') : [];
-    if (this.poolLen + tokens.length * 5 > this.pool.length) {
-      const next = new Uint8Array(Math.max(this.poolLen + tokens.length * 5, this.pool.length * 2));
-      next.set(this.pool.subarray(0, this.poolLen));
-      this.pool = next;
-    }
+  /**
+   * Appends the streams of the next slot: `exact` (title and author fields) and `abstract` (the abstracts), each
+   * tokens joined by single spaces with `separator` tokens between fields, as `analyseDoc` produces them.
+   */
+  push(exact: string, abstract: string): void {
+    const tokens = exact.length > 0 ? exact.split(' ') : [];
+    const hashed = abstract.length > 0 ? abstract.split(' ') : [];
+    const { buf, at } = this.pool.reserve(tokens.length * 5 + hashed.length + 1);
+    let pos = at;
     for (const t of tokens) {
-      let code = 0;
+      let code = SEP_CODE;
       if (t !== this.separator) {
         let id = this.ids.get(t);
         if (id === undefined) {
@@ -42,28 +61,81 @@ export class TokenStreams {
           this.words.push(t);
           this.ids.set(t, id);
         }
-        code = id + 1;
+        code = id + ID_BASE;
       }
       while (code >= 128) {
-        this.pool[this.poolLen++] = (code & 127) | 128;
+        buf[pos++] = (code & 127) | 128;
         code >>>= 7;
       }
-      this.pool[this.poolLen++] = code;
+      buf[pos++] = code;
     }
+    if (hashed.length > 0) {
+      buf[pos++] = ABSTRACT_CODE;
+      for (const t of hashed) buf[pos++] = t === this.separator ? SEP_CODE : wordHash(t);
+    }
+    this.pool.commit(pos - at);
     if (this.slots >= this.ends.length) {
       const next = new Uint32Array(this.ends.length * 2);
       next.set(this.ends);
       this.ends = next;
     }
-    this.ends[this.slots++] = this.poolLen;
+    this.ends[this.slots++] = this.pool.length;
   }
 
-  /** The stream of `slot`, as the string `push` was given. */
-  text(slot: number): string {
-    const out: string[] = [];
-    const pool = this.pool;
-    let pos = slot === 0 ? 0 : this.ends[slot - 1]!;
-    const stop = this.ends[slot]!;
+  /** The exact part of `slot` as fields of words (the first field is the title's, then one per author). */
+  fields(slot: number): string[][] {
+    const out: string[][] = [[]];
+    this.scanExact(slot, (code) => {
+      if (code === SEP_CODE) out.push([]);
+      else out[out.length - 1]!.push(this.words[code - ID_BASE]!);
+    });
+    if (out[out.length - 1]!.length === 0) out.pop();
+    return out;
+  }
+
+  /** True when `words` (stemmed, two or more) occur adjacent, in this order, within one field of `slot`. */
+  hasPhrase(slot: number, words: readonly string[]): boolean {
+    if (words.length === 0) return true;
+    // Exact part: compare ids; a word outside the vocabulary occurs in no exact part.
+    const codes = words.map((w) => {
+      const id = this.ids.get(w);
+      return id === undefined ? -1 : id + ID_BASE;
+    });
+    const exact: number[] = [];
+    const abstractAt = this.scanExact(slot, (code) => exact.push(code));
+    if (!codes.includes(-1)) {
+      for (let start = 0; start + codes.length <= exact.length; start++) {
+        let k = 0;
+        while (k < codes.length && exact[start + k] === codes[k]) k++;
+        if (k === codes.length) return true;
+      }
+    }
+    if (abstractAt < 0) return false;
+    // Abstract part: compare hashes, a byte a word.
+    const hashes = words.map(wordHash);
+    const pool = this.record(slot);
+    const stop = pool.length;
+    for (let start = abstractAt; start + hashes.length <= stop; start++) {
+      let k = 0;
+      while (k < hashes.length && pool[start + k] === hashes[k]) k++;
+      if (k === hashes.length) return true;
+    }
+    return false;
+  }
+
+  /** The bytes of `slot`'s streams. */
+  private record(slot: number): Uint8Array {
+    return this.pool.view(slot === 0 ? 0 : this.ends[slot - 1]!, this.ends[slot]!);
+  }
+
+  /**
+   * Calls `each` with every code of the exact part of `slot`; returns where (in `record(slot)`) the abstract part
+   * starts, -1 when there is none.
+   */
+  private scanExact(slot: number, each: (code: number) => void): number {
+    const pool = this.record(slot);
+    let pos = 0;
+    const stop = pool.length;
     while (pos < stop) {
       let b = pool[pos++]!;
       let code = b & 127;
@@ -71,20 +143,21 @@ export class TokenStreams {
         b = pool[pos++]!;
         code |= (b & 127) << shift;
       }
-      out.push(code === 0 ? this.separator : this.words[code - 1]!);
+      if (code === ABSTRACT_CODE) return pos;
+      each(code);
     }
-    return out.join(' ');
+    return -1;
   }
 
-  /** A consistent copy for a snapshot of the first `n` slots (the pool is append-only, so it is cut, not copied). */
-  freeze(n: number): { words: StringList; ends: Uint32Array; pool: Uint8Array } {
+  /** A consistent copy for a snapshot of the first `n` slots (the pool is append-only: its chunks are shared). */
+  freeze(n: number): { words: StringList; ends: Uint32Array; pool: Uint8Array[] } {
     const ends = this.ends.slice(0, n);
     const words = this.words;
     const count = words.length;
     return {
       words: { length: count, slice: (from, to) => words.slice(from, Math.min(to, count)) },
       ends,
-      pool: this.pool.subarray(0, n === 0 ? 0 : ends[n - 1]!),
+      pool: this.pool.parts(n === 0 ? 0 : ends[n - 1]!),
     };
   }
 
@@ -95,8 +168,7 @@ export class TokenStreams {
     a.words.forEach((w, i) => s.ids.set(w, i));
     s.ends = a.ends.length > 0 ? a.ends : new Uint32Array(1024);
     s.slots = a.ends.length;
-    s.pool = a.pool;
-    s.poolLen = a.pool.length;
+    s.pool = ByteChunks.over(a.pool);
     return s;
   }
 }
