@@ -2,10 +2,16 @@
  * Posting lists: term → ascending doc slots, each with a packed per-field term frequency.
  *
  * Memory is the constraint (≈40 million postings at 100k papers once Chinese abstracts are cut into
- * bigrams), so the main segment is one byte pool of varint-encoded slot gaps and packed frequencies,
- * addressed by per-term start/end offsets in typed arrays. Fresh documents go to a small uncompressed
- * pending segment that is read alongside the pool and folded into it every few thousand documents
- * (slots only grow, so folding appends to each term's run and never re-encodes old bytes).
+ * bigrams), so postings are varint-encoded slot gaps and packed frequencies in byte pools, addressed by
+ * per-term start/end offsets in typed arrays. Three tiers, read one after another for each term:
+ * - the **main pool**, what a snapshot loaded (hundreds of megabytes at a million papers);
+ * - the **tail pool**, postings folded in since: fresh documents are folded into it every few thousand
+ *   documents, which rewrites the tail only — rewriting the main pool took a synchronous copy of all of it;
+ * - the **pending** documents, uncompressed, not folded yet.
+ * The tail joins the main pool only once it has grown to half its size (a bulk build; a running bot takes months
+ * to get there), so that copy is rare and its cost is shared by the papers that made the tail grow. Slots only
+ * grow, so folding appends to each term's run and never re-encodes old bytes; a snapshot writes each term's runs
+ * back to back, as one main pool.
  */
 
 /**
@@ -42,8 +48,11 @@ export interface StringList {
   slice(from: number, to: number): string[];
 }
 
-/** The arrays a snapshot is written from: terms as a `StringList`, produced block by block. */
-export type PostingSource = Omit<PostingArrays, 'terms'> & { terms: StringList };
+/**
+ * The arrays a snapshot is written from: terms as a `StringList`, produced block by block, and the pool as parts to
+ * write back to back (`poolBytes` in all), so that the tiers are merged as they are written, not in memory.
+ */
+export type PostingSource = Omit<PostingArrays, 'terms' | 'pool'> & { terms: StringList; pool: Iterable<Uint8Array>; poolBytes: number };
 
 /** Decoded postings of one term. */
 export interface TermPostings {
@@ -61,8 +70,14 @@ export class PostingStore {
   private end = new Uint32Array(1024);
   private dfs = new Uint32Array(1024);
   private last = new Int32Array(1024).fill(-1);
-  private pool: Uint8Array = new Uint8Array(1 << 16);
+  private pool: Uint8Array = new Uint8Array(0);
   private poolLen = 0;
+  private tailStart = new Uint32Array(1024);
+  private tailEnd = new Uint32Array(1024);
+  private tail: Uint8Array = new Uint8Array(0);
+  private tailLen = 0;
+  /** Terms with a run in the tail, in tail order. */
+  private tailIds: number[] = [];
   private pending = new Map<number, number[]>();
   private pendingDocs = 0;
 
@@ -71,9 +86,14 @@ export class PostingStore {
     return this.termList.length;
   }
 
-  /** Bytes held by the compressed pool (for diagnostics). */
+  /** Bytes held by the compressed pools (for diagnostics). */
   get poolBytes(): number {
-    return this.poolLen;
+    return this.poolLen + this.tailLen;
+  }
+
+  /** Bytes of the tail pool (for tests and diagnostics). */
+  get tailBytes(): number {
+    return this.tailLen;
   }
 
   /** The term of an id. */
@@ -123,34 +143,11 @@ export class PostingStore {
    */
   decodeInto(id: number, slots: Int32Array, packs: Uint32Array): number {
     if (id < 0 || id >= this.termList.length) return 0;
-    const pool = this.pool;
-    let pos = this.start[id]!;
-    const stop = this.end[id]!;
-    let prev = -1;
-    let k = 0;
-    while (pos < stop) {
-      let b = pool[pos++]!;
-      let head = b & 127;
-      for (let shift = 7; b & 128; shift += 7) {
-        b = pool[pos++]!;
-        head += (b & 127) * 2 ** shift;
-      }
-      // See `encodePosting`: an odd head is a posting with the commonest frequency and no frequency bytes.
-      const odd = head % 2;
-      let packed = COMMON_TF;
-      if (odd === 0) {
-        b = pool[pos++]!;
-        packed = b & 127;
-        for (let shift = 7; b & 128; shift += 7) {
-          b = pool[pos++]!;
-          packed += (b & 127) * 2 ** shift;
-        }
-      }
-      const gap = (head - odd) / 2;
-      prev += gap + 1;
-      slots[k] = prev;
-      packs[k++] = packed;
-    }
+    // The tail run's first gap follows on from the main run's last slot: one running `prev` across both.
+    const state = { prev: -1, k: 0 };
+    decodeRun(this.pool, this.start[id]!, this.end[id]!, slots, packs, state);
+    decodeRun(this.tail, this.tailStart[id]!, this.tailEnd[id]!, slots, packs, state);
+    let k = state.k;
     const pend = this.pending.get(id);
     if (pend) {
       for (let i = 0; i < pend.length; i += 2) {
@@ -171,11 +168,10 @@ export class PostingStore {
     return { slots, packs };
   }
 
-  /** Folds pending documents into the compressed pool. */
+  /** Folds pending documents into the tail pool (and the tail into the main pool once it is half its size). */
   flush(): void {
     if (this.pending.size === 0) return;
-    const n = this.termList.length;
-    // Encode each term's pending run once, then lay out the new pool term by term.
+    // Encode each term's pending run once, then lay out the new tail: the terms already there in order, then the new.
     const extra = new Map<number, Uint8Array>();
     let extraBytes = 0;
     const buf = new Uint8Array(16);
@@ -194,7 +190,40 @@ export class PostingStore {
       extra.set(id, bytes);
       extraBytes += bytes.length;
     }
-    const pool = new Uint8Array(this.poolLen + extraBytes);
+    const tail = new Uint8Array(this.tailLen + extraBytes);
+    let pos = 0;
+    const ids: number[] = [];
+    const place = (id: number): void => {
+      const s = this.tailStart[id]!;
+      const e = this.tailEnd[id]!;
+      this.tailStart[id] = pos;
+      if (e > s) {
+        tail.set(this.tail.subarray(s, e), pos);
+        pos += e - s;
+      }
+      const add = extra.get(id);
+      if (add) {
+        tail.set(add, pos);
+        pos += add.length;
+        extra.delete(id);
+      }
+      this.tailEnd[id] = pos;
+      ids.push(id);
+    };
+    for (const id of this.tailIds) place(id);
+    for (const id of [...extra.keys()]) place(id);
+    this.tail = tail;
+    this.tailLen = pos;
+    this.tailIds = ids;
+    this.pending = new Map();
+    this.pendingDocs = 0;
+    if (this.tailLen >= TAIL_MIN_MERGE && this.tailLen * 2 >= this.poolLen) this.mergeTail();
+  }
+
+  /** Appends every term's tail run to its main run: a new main pool, an empty tail. */
+  private mergeTail(): void {
+    const n = this.termList.length;
+    const pool = new Uint8Array(this.poolLen + this.tailLen);
     let pos = 0;
     for (let id = 0; id < n; id++) {
       const s = this.start[id]!;
@@ -204,23 +233,28 @@ export class PostingStore {
         pool.set(this.pool.subarray(s, e), pos);
         pos += e - s;
       }
-      const add = extra.get(id);
-      if (add) {
-        pool.set(add, pos);
-        pos += add.length;
+      const ts = this.tailStart[id]!;
+      const te = this.tailEnd[id]!;
+      if (te > ts) {
+        pool.set(this.tail.subarray(ts, te), pos);
+        pos += te - ts;
       }
       this.end[id] = pos;
     }
     this.pool = pool;
     this.poolLen = pos;
-    this.pending = new Map();
-    this.pendingDocs = 0;
+    this.tailStart.fill(0);
+    this.tailEnd.fill(0);
+    this.tail = new Uint8Array(0);
+    this.tailLen = 0;
+    this.tailIds = [];
   }
 
   /**
    * Flushes and exposes the raw arrays with terms in `order` (ids in term order, from the term dictionary), so a
-   * loaded snapshot can prefix-search at once. Copies the per-term arrays (16 bytes a term); the pool is shared,
-   * which is safe because flushing builds a new pool rather than writing into the old one.
+   * loaded snapshot can prefix-search at once. Copies the per-term arrays (a few bytes a term). The pools are
+   * shared, which is safe because folding builds new pools rather than writing into the old ones; with a tail, the
+   * pool is produced a megabyte at a time, each term's main run then its tail run, as the writer pulls it.
    */
   toArrays(order: Int32Array): PostingSource {
     this.flush();
@@ -230,14 +264,24 @@ export class PostingStore {
       return dst;
     };
     const list = this.termList;
-    return {
-      terms: lazyTerms(list, order),
-      start: pick(this.start, new Uint32Array(n)),
-      end: pick(this.end, new Uint32Array(n)),
-      df: pick(this.dfs, new Uint32Array(n)),
-      last: pick(this.last, new Int32Array(n)),
-      pool: this.pool.subarray(0, this.poolLen),
-    };
+    const common = { terms: lazyTerms(list, order), df: pick(this.dfs, new Uint32Array(n)), last: pick(this.last, new Int32Array(n)) };
+    if (this.tailLen === 0) {
+      const pool = this.pool.subarray(0, this.poolLen);
+      return { ...common, start: pick(this.start, new Uint32Array(n)), end: pick(this.end, new Uint32Array(n)), pool: [pool], poolBytes: pool.length };
+    }
+    const start = new Uint32Array(n);
+    const end = new Uint32Array(n);
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      const id = order[i]!;
+      start[i] = pos;
+      pos += this.end[id]! - this.start[id]! + (this.tailEnd[id]! - this.tailStart[id]!);
+      end[i] = pos;
+    }
+    const terms = this.termList.length;
+    const main = { order, start: this.start.slice(0, terms), end: this.end.slice(0, terms), pool: this.pool };
+    const tail = { start: this.tailStart.slice(0, terms), end: this.tailEnd.slice(0, terms), pool: this.tail };
+    return { ...common, start, end, pool: mergedRuns(main, tail), poolBytes: pos };
   }
 
   /** Rebuilds a store from snapshot arrays (taken over, not copied). */
@@ -255,6 +299,8 @@ export class PostingStore {
     s.dfs.set(a.df);
     s.last = new Int32Array(cap).fill(-1);
     s.last.set(a.last);
+    s.tailStart = new Uint32Array(cap);
+    s.tailEnd = new Uint32Array(cap);
     s.pool = a.pool;
     s.poolLen = a.pool.length;
     return s;
@@ -270,6 +316,8 @@ export class PostingStore {
     this.start = grow(this.start, (n) => new Uint32Array(n));
     this.end = grow(this.end, (n) => new Uint32Array(n));
     this.dfs = grow(this.dfs, (n) => new Uint32Array(n));
+    this.tailStart = grow(this.tailStart, (n) => new Uint32Array(n));
+    this.tailEnd = grow(this.tailEnd, (n) => new Uint32Array(n));
     const last = new Int32Array(cap).fill(-1);
     last.set(this.last);
     this.last = last;
@@ -285,6 +333,73 @@ function lazyTerms(list: readonly string[], order: Int32Array): StringList {
     length: order.length,
     slice: (from, to) => Array.from(order.subarray(from, to), (id) => list[id]!),
   };
+}
+
+/** The tail joins the main pool once it is at least this big and half the main pool's size. */
+const TAIL_MIN_MERGE = 1 << 20;
+/** Bytes per part when a snapshot writes merged runs. */
+const MERGE_PART = 1 << 20;
+
+/**
+ * Each term's main run then its tail run, in `order`, as parts of about `MERGE_PART` bytes (each a new buffer: the
+ * writer may keep them). The arrays are copies taken when the snapshot was frozen; the pools are never written to.
+ */
+function* mergedRuns(
+  main: { order: Int32Array; start: Uint32Array; end: Uint32Array; pool: Uint8Array },
+  tail: { start: Uint32Array; end: Uint32Array; pool: Uint8Array },
+): Generator<Uint8Array> {
+  let part = new Uint8Array(MERGE_PART);
+  let used = 0;
+  for (const id of main.order) {
+    for (const [pool, from, to] of [
+      [main.pool, main.start[id]!, main.end[id]!],
+      [tail.pool, tail.start[id]!, tail.end[id]!],
+    ] as const) {
+      for (let at = from; at < to; ) {
+        const n = Math.min(to - at, part.length - used);
+        part.set(pool.subarray(at, at + n), used);
+        used += n;
+        at += n;
+        if (used === part.length) {
+          yield part;
+          part = new Uint8Array(MERGE_PART);
+          used = 0;
+        }
+      }
+    }
+  }
+  if (used > 0) yield part.subarray(0, used);
+}
+
+/** Decodes the postings in `pool[from, to)` into `slots`/`packs` from `state.k` on, continuing `state.prev`. */
+function decodeRun(pool: Uint8Array, from: number, to: number, slots: Int32Array, packs: Uint32Array, state: { prev: number; k: number }): void {
+  let pos = from;
+  let prev = state.prev;
+  let k = state.k;
+  while (pos < to) {
+    let b = pool[pos++]!;
+    let head = b & 127;
+    for (let shift = 7; b & 128; shift += 7) {
+      b = pool[pos++]!;
+      head += (b & 127) * 2 ** shift;
+    }
+    // See `encodePosting`: an odd head is a posting with the commonest frequency and no frequency bytes.
+    const odd = head % 2;
+    let packed = COMMON_TF;
+    if (odd === 0) {
+      b = pool[pos++]!;
+      packed = b & 127;
+      for (let shift = 7; b & 128; shift += 7) {
+        b = pool[pos++]!;
+        packed += (b & 127) * 2 ** shift;
+      }
+    }
+    prev += (head - odd) / 2 + 1;
+    slots[k] = prev;
+    packs[k++] = packed;
+  }
+  state.prev = prev;
+  state.k = k;
 }
 
 /**

@@ -77,7 +77,7 @@ export function* encodeSnapshot(revision: number, docs: SnapshotDocsSource, p: P
   view.setFloat64(8, revision, true);
   view.setUint32(16, n, true);
   view.setUint32(20, t, true);
-  view.setFloat64(24, p.pool.length, true);
+  view.setFloat64(24, p.poolBytes, true);
   view.setUint32(32, STRING_FIELDS.length, true);
   view.setUint32(36, docs.latins.words.length, true);
   view.setFloat64(40, docs.latins.pool.reduce((bytes, part) => bytes + part.length, 0), true);
@@ -105,7 +105,12 @@ export function* encodeSnapshot(revision: number, docs: SnapshotDocsSource, p: P
   yield bytesOf(p.df.subarray(0, t));
   yield bytesOf(p.last.subarray(0, t));
   yield bytesOf(docs.latins.ends.subarray(0, n));
-  yield p.pool;
+  let poolBytes = 0;
+  for (const part of p.pool) {
+    poolBytes += part.length;
+    yield part;
+  }
+  if (poolBytes !== p.poolBytes) throw new Error(`snapshot: the posting pool came to ${poolBytes} bytes, ${p.poolBytes} announced`);
   yield* docs.latins.pool;
 }
 

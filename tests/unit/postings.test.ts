@@ -42,3 +42,58 @@ test('postings read back exactly, pending and after folding into the pool, with 
   store.flush();
   for (const [id, e] of expected) assert.deepEqual(Array.from(store.read(id).packs), e.packs);
 });
+
+test('tiers: a loaded main pool is not rewritten by later folds; the tail joins it at half its size; snapshots merge the runs', () => {
+  const rand = rng(21);
+  const expected = new Map<string, { slots: number[]; packs: number[] }>();
+  let slot = 0;
+  const addDocs = (store: PostingStore, count: number) => {
+    for (let doc = 0; doc < count; doc++) {
+      slot += 1 + Math.floor(rand() * 3);
+      const tf = new Map<number, number>();
+      for (let k = 0; k < 40; k++) {
+        const term = `t${Math.floor(rand() * 3000)}`;
+        const packed = rand() < 0.7 ? packTf(0, 0, 1) : packTf(1, 0, 2);
+        const id = store.intern(term);
+        if (tf.has(id)) continue;
+        tf.set(id, packed);
+        const e = expected.get(term) ?? { slots: [], packs: [] };
+        e.slots.push(slot);
+        e.packs.push(packed);
+        expected.set(term, e);
+      }
+      store.addDoc(slot, tf);
+    }
+  };
+  const check = (store: PostingStore) => {
+    for (const [term, e] of expected) {
+      const got = store.read(store.lookup(term));
+      assert.deepEqual(Array.from(got.slots), e.slots, term);
+      assert.deepEqual(Array.from(got.packs), e.packs, term);
+    }
+  };
+  const roundTrip = (store: PostingStore): PostingStore => {
+    const order = Int32Array.from(store.terms.map((_, i) => i).sort((a, b) => (store.term(a) < store.term(b) ? -1 : 1)));
+    const a = store.toArrays(order);
+    const pool = new Uint8Array(Buffer.concat([...a.pool]));
+    assert.equal(pool.length, a.poolBytes);
+    return PostingStore.fromArrays({ terms: a.terms.slice(0, a.terms.length), start: a.start, end: a.end, df: a.df, last: a.last, pool });
+  };
+  const first = new PostingStore();
+  addDocs(first, 20_000);
+  const loaded = roundTrip(first);
+  check(loaded);
+  assert.equal(loaded.tailBytes, 0);
+  const mainBytes = loaded.poolBytes;
+  addDocs(loaded, 4000); // one fold (every 4,000 documents): into the tail, the main pool untouched
+  assert.ok(loaded.tailBytes > 0 && loaded.tailBytes < mainBytes / 4, `tail ${loaded.tailBytes} of main ${mainBytes}`);
+  assert.equal(loaded.poolBytes, mainBytes + loaded.tailBytes);
+  check(loaded);
+  const again = roundTrip(loaded); // main and tail runs written back to back
+  check(again);
+  assert.equal(again.tailBytes, 0);
+  const before = again.poolBytes;
+  addDocs(again, 16_000); // the tail reaches half the main pool: it joins it
+  assert.ok(again.tailBytes < again.poolBytes - before, 'some of the new postings are in the main pool now');
+  check(again);
+});
