@@ -34,14 +34,27 @@ export class TermDictionary {
       const fresh = Array.from({ length: all.length - this.covered }, (_, i) => this.covered + i).sort((a, b) =>
         all[a]! < all[b]! ? -1 : all[a]! > all[b]! ? 1 : 0,
       );
+      // The new terms are few next to the old ones (4,096 against millions): find each one's place by binary search
+      // and copy the old runs between them in bulk, instead of comparing every old term (≈100 ms at a million papers).
       const old = this.sorted;
       const merged = new Int32Array(old.length + fresh.length);
-      let i = 0;
-      let j = 0;
+      let from = 0;
       let k = 0;
-      while (i < old.length && j < fresh.length) merged[k++] = all[old[i]!]! < all[fresh[j]!]! ? old[i++]! : fresh[j++]!;
-      while (i < old.length) merged[k++] = old[i++]!;
-      while (j < fresh.length) merged[k++] = fresh[j++]!;
+      for (const id of fresh) {
+        const term = all[id]!;
+        let lo = from;
+        let hi = old.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (all[old[mid]!]! < term) lo = mid + 1;
+          else hi = mid;
+        }
+        merged.set(old.subarray(from, lo), k);
+        k += lo - from;
+        from = lo;
+        merged[k++] = id;
+      }
+      merged.set(old.subarray(from), k);
       this.sorted = merged;
       this.covered = all.length;
     }
