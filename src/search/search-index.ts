@@ -777,8 +777,13 @@ export class SearchIndex {
     ix.ensureSlots(n);
     ix.alive.set(docs.alive);
     ix.lens.set(docs.lens);
+    // Dates are interned (a few thousand distinct): parse each once.
+    const days = new Map<string, number>();
     for (let s = 0; s < n; s++) {
-      ix.days[s] = dayNumber(docs.dates[s]!);
+      const date = docs.dates[s]!;
+      let day = days.get(date);
+      if (day === undefined) days.set(date, (day = dayNumber(date)));
+      ix.days[s] = day;
       if (!docs.alive[s]) continue;
       ix.slotOf.set(docs.ids.get(s), s);
       ix.live++;

@@ -6,8 +6,9 @@
  * Layout (little-endian):
  *   header: "ADSI" | u32 format | f64 revision | u32 docs | u32 terms | f64 pool bytes | u32 string fields |
  *     u32 Latin words | f64 Latin stream bytes
- *   per string field (in `STRING_FIELDS` order, then the terms, then the Latin words): blocks of up to `BLOCK`
- *     strings, each u32 bytes | JSON array | pad to 4
+ *   per string field, in `STRING_FIELDS` order: a UTF-8 column (ids, titles, first authors, normalised titles) is
+ *     f64 bytes | ends u32[docs] | UTF-8 bytes | pad to 4; dates and sources (few distinct values), then the terms
+ *     and the Latin words, are blocks of up to `BLOCK` strings, each u32 bytes | JSON array | pad to 4
  *   alive u8[docs] | pad | lens u16[4·docs] | pad | start u32[terms] | end u32[terms] | df u32[terms] |
  *   last i32[terms] | Latin stream ends u32[docs] | pool u8[pool bytes] | Latin streams u8[stream bytes]
  * Typed arrays are read straight into their final memory. A new per-document string field is one more name in
@@ -21,9 +22,10 @@ import { Interner, StringColumn } from './string-column.ts';
  * Bumped whenever the layout or the analyzer changes: an older snapshot is then rebuilt, not misread (3: joined
  * hyphenated forms, name parts, irregular word forms, categories, author name forms; 4: streamed sections,
  * token-stream vocabulary; 6: all of them together; 7: abstract tf in the low bits of the packed frequency; 8: postings with the commonest frequency stored as their gap
- * alone; 9: abstract tokens in the Latin streams as one-byte hashes).
+ * alone; 9: abstract tokens in the Latin streams as one-byte hashes; 10: per-document string columns as UTF-8 bytes and
+ * end offsets instead of JSON blocks).
  */
-export const SNAPSHOT_FORMAT = 9;
+export const SNAPSHOT_FORMAT = 10;
 /** Lengths stored per document: title, authors, abstract, original title (format 2 added the last). */
 export const LENS_PER_DOC = 4;
 const MAGIC = 0x49534441; // "ADSI"
@@ -47,7 +49,8 @@ export type SnapshotDocs = Record<'ids' | 'titles' | 'firstAuthors' | 'titleNorm
   };
 
 /** What a snapshot is written from (strings and the Latin vocabulary may be produced block by block). */
-export type SnapshotDocsSource = Record<StringField, StringList> & {
+export type SnapshotDocsSource = Record<'ids' | 'titles' | 'firstAuthors' | 'titleNorms', StringColumn> &
+  Record<'dates' | 'sources', StringList> & {
   alive: Uint8Array;
   lens: Uint16Array;
   latins: Omit<TokenStreamArrays, 'words' | 'pool'> & { words: StringList; pool: readonly Uint8Array[] };
@@ -93,7 +96,20 @@ export function* encodeSnapshot(revision: number, docs: SnapshotDocsSource, p: P
       if (pad4(json.length) !== json.length) yield PAD.subarray(0, pad4(json.length) - json.length);
     }
   };
-  for (const field of STRING_FIELDS) yield* strings(docs[field], n);
+  for (const field of STRING_FIELDS) {
+    if (field === 'dates' || field === 'sources') {
+      yield* strings(docs[field], n);
+      continue;
+    }
+    // UTF-8 columns as they are in memory: loading reads them straight in (JSON blocks took most of a cold start).
+    const column = docs[field].toArrays();
+    const size = new Uint8Array(8);
+    new DataView(size.buffer).setFloat64(0, column.bytes, true);
+    yield size;
+    yield bytesOf(column.ends.subarray(0, n));
+    yield* column.pool;
+    if (pad4(column.bytes) !== column.bytes) yield PAD.subarray(0, pad4(column.bytes) - column.bytes);
+  }
   yield* strings(p.terms, t);
   yield* strings(docs.latins.words, docs.latins.words.length);
   yield docs.alive.subarray(0, n);
@@ -184,9 +200,18 @@ export function* snapshotDecoder(): Generator<Uint8Array, DecodedSnapshot, void>
   const fields = {} as Record<StringField, StringColumn | string[]>;
   for (const field of STRING_FIELDS) {
     if (COLUMN_FIELDS.has(field)) {
-      const column = new StringColumn();
-      yield* strings(n, column);
-      fields[field] = column;
+      const size = new Uint8Array(8);
+      yield size;
+      const bytes = new DataView(size.buffer).getFloat64(0, true);
+      if (!Number.isInteger(bytes) || bytes < 0 || bytes > 2 ** 32) throw new SnapshotFormatError('corrupt string column');
+      const ends = new Uint32Array(n);
+      yield bytesOf(ends);
+      const pool = new Uint8Array(bytes);
+      yield pool;
+      if (pad4(bytes) !== bytes) yield new Uint8Array(pad4(bytes) - bytes);
+      for (let i = 0; i < n; i++) if (ends[i]! > bytes || (i > 0 && ends[i]! < ends[i - 1]!)) throw new SnapshotFormatError('corrupt string column');
+      if (n > 0 && ends[n - 1] !== bytes) throw new SnapshotFormatError('corrupt string column');
+      fields[field] = StringColumn.over(ends, pool);
     } else {
       const interner = new Interner();
       const list: string[] = [];

@@ -14,7 +14,7 @@ const decoder = new TextDecoder();
 /** Append-only strings by slot, stored as UTF-8 in chunked pools (growing never copies what is stored). */
 export class StringColumn implements StringList {
   private pool = new ByteChunks();
-  private ends = new Uint32Array(256);
+  private ends: Uint32Array = new Uint32Array(256);
   private count = 0;
 
   /** Number of strings. */
@@ -67,15 +67,30 @@ export class StringColumn implements StringList {
   }
 
   /**
-   * The first `n` strings as a `StringList` for a snapshot written while strings are still appended: bytes once
-   * written never change, so the view shares them.
+   * The first `n` strings, for a snapshot written while strings are still appended: bytes once written never
+   * change, so the view shares them.
    */
-  freeze(n: number): StringList {
+  freeze(n: number): StringColumn {
     const view = new StringColumn();
     view.pool = this.pool;
     view.ends = this.ends.slice(0, n);
     view.count = n;
     return view;
+  }
+
+  /** The column as a snapshot stores it: per-string end offsets and the UTF-8 bytes, as parts back to back. */
+  toArrays(): { ends: Uint32Array; pool: Uint8Array[]; bytes: number } {
+    const bytes = this.count === 0 ? 0 : this.ends[this.count - 1]!;
+    return { ends: this.ends.subarray(0, this.count), pool: this.pool.parts(bytes), bytes };
+  }
+
+  /** A column over snapshot arrays (taken over, not copied); `ends` must ascend and stay within `pool`. */
+  static over(ends: Uint32Array, pool: Uint8Array): StringColumn {
+    const column = new StringColumn();
+    column.pool = ByteChunks.over(pool);
+    column.ends = ends.length > 0 ? ends : new Uint32Array(256);
+    column.count = ends.length;
+    return column;
   }
 }
 

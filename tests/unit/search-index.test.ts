@@ -159,6 +159,10 @@ test('a stale or foreign snapshot is detectable', () => {
   assert.equal(snapshotRevision(new Uint8Array([1, 2, 3])), null);
   assert.throws(() => SearchIndex.fromSnapshot(new TextEncoder().encode('definitely not a snapshot')), SnapshotError);
   assert.throws(() => SearchIndex.fromSnapshot(old.subarray(0, old.length - 5)), SnapshotError);
+  // A string column whose offsets point past its bytes (the ids column follows the 48-byte header and its length).
+  const corrupt = old.slice();
+  new DataView(corrupt.buffer).setUint32(56, 0xffffffff, true);
+  assert.throws(() => SearchIndex.fromSnapshot(corrupt), SnapshotError);
 });
 
 test('hostile queries never throw', () => {
