@@ -97,3 +97,20 @@ test('tiers: a loaded main pool is not rewritten by later folds; the tail joins 
   assert.ok(again.tailBytes < again.poolBytes - before, 'some of the new postings are in the main pool now');
   check(again);
 });
+
+test('a loaded store finds its (sorted) terms by binary search and new ones by map; unsorted terms still load', () => {
+  const terms = ['alpha', 'beta', 'gamma', '图像', '扩散'].sort();
+  const empty = () => ({ start: new Uint32Array(terms.length), end: new Uint32Array(terms.length), df: new Uint32Array(terms.length), last: new Int32Array(terms.length).fill(-1), pool: new Uint8Array(0) });
+  const sorted = PostingStore.fromArrays({ terms: [...terms], ...empty() });
+  terms.forEach((t, i) => assert.equal(sorted.lookup(t), i, t));
+  assert.equal(sorted.lookup('delta'), -1);
+  assert.equal(sorted.lookup('zzz'), -1);
+  assert.equal(sorted.lookup(''), -1);
+  const id = sorted.intern('delta');
+  assert.equal(id, terms.length);
+  assert.equal(sorted.lookup('delta'), id);
+  assert.equal(sorted.intern('beta'), terms.indexOf('beta'), 'a loaded term is not added twice');
+  const shuffled = ['gamma', 'alpha', '扩散', 'beta'];
+  const unsorted = PostingStore.fromArrays({ terms: [...shuffled], ...empty() });
+  shuffled.forEach((t, i) => assert.equal(unsorted.lookup(t), i, t));
+});
