@@ -210,19 +210,14 @@ export class PostingStore {
     let pos = 0;
     const ids: number[] = [];
     const place = (id: number): void => {
-      const s = this.tailStart[id]!;
-      const e = this.tailEnd[id]!;
-      this.tailStart[id] = pos;
-      if (e > s) {
-        tail.set(this.tail.subarray(s, e), pos);
-        pos += e - s;
-      }
+      const from = pos;
+      pos = copyRun(tail, pos, this.tail, this.tailStart[id]!, this.tailEnd[id]!);
       const add = extra.get(id);
       if (add) {
-        tail.set(add, pos);
-        pos += add.length;
+        pos = copyRun(tail, pos, add, 0, add.length);
         extra.delete(id);
       }
+      this.tailStart[id] = from;
       this.tailEnd[id] = pos;
       ids.push(id);
     };
@@ -242,19 +237,10 @@ export class PostingStore {
     const pool = new Uint8Array(this.poolLen + this.tailLen);
     let pos = 0;
     for (let id = 0; id < n; id++) {
-      const s = this.start[id]!;
-      const e = this.end[id]!;
-      this.start[id] = pos;
-      if (e > s) {
-        pool.set(this.pool.subarray(s, e), pos);
-        pos += e - s;
-      }
-      const ts = this.tailStart[id]!;
-      const te = this.tailEnd[id]!;
-      if (te > ts) {
-        pool.set(this.tail.subarray(ts, te), pos);
-        pos += te - ts;
-      }
+      const from = pos;
+      pos = copyRun(pool, pos, this.pool, this.start[id]!, this.end[id]!);
+      pos = copyRun(pool, pos, this.tail, this.tailStart[id]!, this.tailEnd[id]!);
+      this.start[id] = from;
       this.end[id] = pos;
     }
     this.pool = pool;
@@ -389,6 +375,13 @@ function* mergedRuns(
     }
   }
   if (used > 0) yield part.subarray(0, used);
+}
+
+/** Copies `src[from, to)` to `dst` at `at`; returns the position after it. */
+function copyRun(dst: Uint8Array, at: number, src: Uint8Array, from: number, to: number): number {
+  if (to <= from) return at;
+  dst.set(src.subarray(from, to), at);
+  return at + to - from;
 }
 
 /** Decodes the postings in `pool[from, to)` into `slots`/`packs` from `state.k` on, continuing `state.prev`. */
