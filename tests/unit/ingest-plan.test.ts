@@ -162,6 +162,26 @@ describe('planning', () => {
     assert.equal(await planDeliveries({ stores, log, backlog: 3 }), 0, 'nothing twice');
   });
 
+  it('one paper sent to several people shows each the keywords that matched for them, in their language', async () => {
+    const { stores, archive, folder } = await setup({ 's.md': digestMarkdown('2026-01-01', [{ arxivId: '2601.00001', title: 'Diffusion GANs for video' }]) });
+    const dm = (userId: string, keywords: string, locale?: 'zh-CN') =>
+      stores.subscriptions.add({ guildId: 'g', channelId: null, userId, keywords, mentionRoleId: null, createdBy: userId, ...(locale ? { locale } : {}) });
+    await dm('333333333333333331', 'diffusion');
+    await dm('333333333333333332', 'diffusion');
+    await dm('333333333333333333', 'GAN');
+    await dm('333333333333333334', 'diffusion', 'zh-CN');
+    await ingestFolder({ archive, folder, log });
+    await planDeliveries({ stores, log, backlog: 3 });
+    const fieldOf = async (userId: string) => {
+      const [entry] = (await stores.outbox.pending()).filter((e) => e.target.kind === 'user' && e.target.userId === userId);
+      return (entry?.body as OutboxBody).message.embeds?.[0]?.fields?.[0];
+    };
+    assert.deepEqual(await fieldOf('333333333333333331'), { name: 'Matched', value: 'diffusion' });
+    assert.deepEqual(await fieldOf('333333333333333332'), { name: 'Matched', value: 'diffusion' });
+    assert.deepEqual(await fieldOf('333333333333333333'), { name: 'Matched', value: 'gan' });
+    assert.notEqual((await fieldOf('333333333333333334'))?.name, 'Matched', 'the zh-CN reader gets the zh-CN label');
+  });
+
   it('pings every role whose subscription matched, once, and writes in the subscription’s language', async () => {
     const { stores, archive, folder } = await setup({ 's.md': digestMarkdown('2026-01-02', [{ arxivId: '2601.00009', title: '扩散模型用于GAN蒸馏' }]) });
     const c = '111111111111111111';
