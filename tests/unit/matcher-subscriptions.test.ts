@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Paper } from '../../src/digest/types.ts';
-import { compileSubscriptions } from '../../src/search/matcher.ts';
+import { compileSubscriptions, subscriptionCompiler } from '../../src/search/matcher.ts';
 import { paperMaker } from '../helpers/papers.ts';
 
 const paper = paperMaker({ prefix: '2506', date: '2025-06-01', authors: [] });
@@ -74,6 +74,25 @@ test('many subscriptions: only the matching ones, in input order, matched keywor
     { subscriptionId: 'a', matchedKeywords: ['扩散模型'] },
     { subscriptionId: 'c', matchedKeywords: ['图像'] },
   ]);
+});
+
+test('compiled in parts (as the planner does, between turns of the event loop), subscriptions match as compiled at once', () => {
+  const subs = [
+    { id: 'x', expression: '图像 OR 视频' },
+    { id: 'y', expression: '' },
+    { id: 'z', expression: '扩散模型' },
+    { id: 'w', expression: 'author:nobody' },
+    { id: 'v', expression: '扩散' },
+  ];
+  const compiler = subscriptionCompiler();
+  compiler.add(subs.slice(0, 2));
+  compiler.add(subs.slice(2));
+  const parts = compiler.finish();
+  const whole = compileSubscriptions(subs);
+  assert.equal(parts.size, whole.size);
+  const p = paper('基于扩散模型的图像生成');
+  assert.deepEqual(parts.match(p), whole.match(p));
+  assert.deepEqual(parts.match(p).map((m) => m.subscriptionId), ['x', 'z', 'v'], 'in input order across the parts');
 });
 
 test('matching is fast: 3000 subscriptions × 300 papers well under a second', () => {
