@@ -40,7 +40,10 @@ export interface PreparedSnapshot {
 export interface SnapshotFile {
   /** The last full snapshot, or undefined when there is none. */
   open(): Promise<SnapshotReader | undefined>;
-  /** Writes a full snapshot aside, chunk by chunk (awaiting each write, so the event loop keeps turning). */
+  /**
+   * Writes a full snapshot aside, chunk by chunk (awaiting each write, so the event loop keeps turning). A chunk is
+   * valid until the next is pulled: write or copy it first.
+   */
   prepare(chunks: Iterable<Uint8Array>): Promise<PreparedSnapshot>;
   /** The change log since the last full snapshot (small: it is folded in once it grows). */
   readLog(): Promise<Uint8Array | undefined>;
@@ -170,7 +173,8 @@ export function memorySnapshotFile(): SnapshotFile & { bytes(): { snapshot: numb
       };
     },
     async prepare(chunks) {
-      const next = new Uint8Array(concat([...chunks]));
+      // Copied as they come: a chunk is only valid until the next is pulled.
+      const next = new Uint8Array(concat(Array.from(chunks, (c) => c.slice())));
       return {
         size: next.length,
         commit: async (records) => {

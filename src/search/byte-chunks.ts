@@ -8,8 +8,12 @@
 
 /** Smallest chunk allocated. */
 const MIN_CHUNK = 1 << 16;
-/** Largest chunk allocated for growth (a loaded snapshot's first chunk may be bigger). */
-const MAX_CHUNK = 32 << 20;
+/**
+ * Largest chunk allocated for growth (a loaded snapshot's first chunk may be bigger). Small enough that the first
+ * papers added after start-up — a new chunk for each column at once — do not add enough outside-the-heap memory to
+ * set off a full garbage collection.
+ */
+const MAX_CHUNK = 4 << 20;
 
 /** Append-only chunked bytes. */
 export class ByteChunks {

@@ -347,14 +347,16 @@ const TAIL_MIN_MERGE = 1 << 20;
 const MERGE_PART = 1 << 20;
 
 /**
- * Each term's main run then its tail run, in `order`, as parts of about `MERGE_PART` bytes (each a new buffer: the
- * writer may keep them). The arrays are copies taken when the snapshot was frozen; the pools are never written to.
+ * Each term's main run then its tail run, in `order`, as parts of about `MERGE_PART` bytes. One buffer is reused
+ * (a million-paper snapshot was a thousand 1 MB allocations, and the garbage collections they set off stalled the
+ * event loop): a part is valid until the next is pulled, as `encodeSnapshot` documents. The arrays are copies taken
+ * when the snapshot was frozen; the pools are never written to.
  */
 function* mergedRuns(
   main: { order: Int32Array; start: Uint32Array; end: Uint32Array; pool: Uint8Array },
   tail: { start: Uint32Array; end: Uint32Array; pool: Uint8Array },
 ): Generator<Uint8Array> {
-  let part = new Uint8Array(MERGE_PART);
+  const part = new Uint8Array(MERGE_PART);
   let used = 0;
   for (const id of main.order) {
     for (const [pool, from, to] of [
@@ -368,7 +370,6 @@ function* mergedRuns(
         at += n;
         if (used === part.length) {
           yield part;
-          part = new Uint8Array(MERGE_PART);
           used = 0;
         }
       }

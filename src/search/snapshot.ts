@@ -67,7 +67,8 @@ const pad4 = (n: number): number => (n + 3) & ~3;
 const PAD = new Uint8Array(4);
 
 /**
- * Encodes docs and postings as a sequence of chunks (views, not copies, where possible). The caller must not
+ * Encodes docs and postings as a sequence of chunks (views, not copies, where possible). A chunk is valid until the
+ * next one is pulled (a buffer may be reused): write it, or copy it, before asking for more. The caller must not
  * mutate the arrays while it consumes the chunks; `SearchIndex.snapshotChunks` hands over a frozen copy.
  */
 export function* encodeSnapshot(revision: number, docs: SnapshotDocsSource, p: PostingSource): Generator<Uint8Array> {
@@ -132,7 +133,8 @@ export function* encodeSnapshot(revision: number, docs: SnapshotDocsSource, p: P
 
 /** Encodes into one buffer (tests, small indexes). */
 export function encodeSnapshotBuffer(revision: number, docs: SnapshotDocsSource, p: PostingSource): Uint8Array {
-  const chunks = [...encodeSnapshot(revision, docs, p)];
+  // Copied as they come: a chunk is only valid until the next is pulled.
+  const chunks = Array.from(encodeSnapshot(revision, docs, p), (c) => c.slice());
   const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
   let at = 0;
   for (const c of chunks) {

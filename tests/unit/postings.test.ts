@@ -75,7 +75,7 @@ test('tiers: a loaded main pool is not rewritten by later folds; the tail joins 
   const roundTrip = (store: PostingStore): PostingStore => {
     const order = Int32Array.from(store.terms.map((_, i) => i).sort((a, b) => (store.term(a) < store.term(b) ? -1 : 1)));
     const a = store.toArrays(order);
-    const pool = new Uint8Array(Buffer.concat([...a.pool]));
+    const pool = new Uint8Array(Buffer.concat(Array.from(a.pool, (c) => c.slice()))); // a part is valid until the next is pulled
     assert.equal(pool.length, a.poolBytes);
     return PostingStore.fromArrays({ terms: a.terms.slice(0, a.terms.length), start: a.start, end: a.end, df: a.df, last: a.last, pool });
   };
