@@ -247,9 +247,6 @@ export interface LogPolicy {
 
 const DEFAULT_LOG_POLICY: LogPolicy = { share: 0.1, minBytes: 1 << 20, maxBytes: 32 << 20 };
 
-/** Papers read from the store per request when a refresh catches up with another process's writes. */
-const REFRESH_BATCH = 500;
-
 const LOG_MAGIC = 0x4c534441; // "ADSL"
 const LOG_HEADER = 12;
 
@@ -480,10 +477,7 @@ export async function openArchive(deps: {
       const changes = await stores.papers.changesSince(revision);
       if (changes) {
         const target = live;
-        const papers: Paper[] = [];
-        for (let i = 0; i < changes.ids.length; i += REFRESH_BATCH) {
-          for (const paper of await stores.papers.getMany(changes.ids.slice(i, i + REFRESH_BATCH))) if (paper) papers.push(paper);
-        }
+        const papers = (await stores.papers.getMany(changes.ids)).filter((p): p is Paper => p !== undefined);
         // Adding a paper the index holds replaces it (a metadata update, a merged re-listing).
         await addSliced(target, papers, log);
         if (target === live && revision < changes.revision) {

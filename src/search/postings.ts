@@ -14,6 +14,8 @@
  * back to back, as one main pool.
  */
 
+import { lowerBound } from './term-dictionary.ts';
+
 /**
  * Packed frequency: abstract tf in bits 0–6, title tf in bits 7–10, author tf in bits 11–12. Most postings are
  * abstract-only with a small tf, so this order keeps them under 128 — one varint byte — where the abstract tf in
@@ -117,13 +119,7 @@ export class PostingStore {
     const added = this.ids.get(term);
     if (added !== undefined) return added;
     const list = this.termList;
-    let lo = 0;
-    let hi = this.sortedCount;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid]! < term) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(0, this.sortedCount, (i) => list[i]!, term);
     return lo < this.sortedCount && list[lo] === term ? lo : -1;
   }
 

@@ -35,7 +35,7 @@ import {
   type DecodedSnapshot,
   type SnapshotDocsSource,
 } from './snapshot.ts';
-import { TermDictionary } from './term-dictionary.ts';
+import { lowerBound, TermDictionary } from './term-dictionary.ts';
 import { TokenStreams } from './token-streams.ts';
 import { ARCHIVE_TERMS, expandAcrossLanguages, type TermTable } from './term-table.ts';
 import { Interner, SlotTable, StringColumn } from './string-column.ts';
@@ -288,7 +288,7 @@ export class SearchIndex {
       const wanted = /^(?:arxiv|doi|url):/.test(p) ? [p] : [`arxiv:${p}`, `doi:${p}`];
       const out: Suggestion[] = [];
       for (const w of wanted) {
-        for (let i = lowerBound(order.length, idAt, w); i < order.length && out.length < lim && idAt(i).startsWith(w); i++) {
+        for (let i = lowerBound(0, order.length, idAt, w); i < order.length && out.length < lim && idAt(i).startsWith(w); i++) {
           out.push({ id: idAt(i), title: this.titles.get(order[i]!) });
         }
       }
@@ -812,18 +812,6 @@ function matchedTerms(slot: number, plans: ItemPlan[][]): string[] {
 function clampInt(v: number | undefined, dflt: number, min: number, max: number): number {
   if (v === undefined || !Number.isFinite(v)) return dflt;
   return Math.max(min, Math.min(max, Math.floor(v)));
-}
-
-/** First index in `0..length` whose value (`at`, ascending) is not below `x`. */
-function lowerBound(length: number, at: (i: number) => string, x: string): number {
-  let lo = 0;
-  let hi = length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (at(mid) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** `2025-11-23` → 20251123; anything else → 0 (sorts as oldest). */

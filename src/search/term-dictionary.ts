@@ -5,6 +5,18 @@
  */
 
 const MERGE_AT = 4096;
+
+/** First index in `from..to` whose string (`at`, ascending there) is not below `x`: the one binary search over sorted terms and ids. */
+export function lowerBound(from: number, to: number, at: (i: number) => string, x: string): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (at(mid) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Sorted access to a growing list of terms. */
@@ -38,17 +50,11 @@ export class TermDictionary {
       // and copy the old runs between them in bulk, instead of comparing every old term (≈100 ms at a million papers).
       const old = this.sorted;
       const merged = new Int32Array(old.length + fresh.length);
+      const oldTerm = (i: number): string => all[old[i]!]!;
       let from = 0;
       let k = 0;
       for (const id of fresh) {
-        const term = all[id]!;
-        let lo = from;
-        let hi = old.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (all[old[mid]!]! < term) lo = mid + 1;
-          else hi = mid;
-        }
+        const lo = lowerBound(from, old.length, oldTerm, all[id]!);
         merged.set(old.subarray(from, lo), k);
         k += lo - from;
         from = lo;
@@ -72,14 +78,7 @@ export class TermDictionary {
     const out: string[] = [];
     const s = this.sorted;
     const all = this.terms();
-    let lo = 0;
-    let hi = s.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (all[s[mid]!]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < s.length && out.length < max && all[s[i]!]!.startsWith(prefix); i++) out.push(all[s[i]!]!);
+    for (let i = lowerBound(0, s.length, (k) => all[s[k]!]!, prefix); i < s.length && out.length < max && all[s[i]!]!.startsWith(prefix); i++) out.push(all[s[i]!]!);
     for (let i = this.covered; i < all.length && out.length < max; i++) if (all[i]!.startsWith(prefix)) out.push(all[i]!);
     return out;
   }
