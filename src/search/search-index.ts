@@ -157,6 +157,8 @@ export class SearchIndex {
   private terms: TermTable | null = ARCHIVE_TERMS;
   /** Scores of translated items, apart from `scratch` until it is known which papers the typed word missed. */
   private translationScratch = new Float64Array(0);
+  /** Slots a group's typed items matched, marked while its translations are scored (see `planTranslation`). */
+  private typedMark = new Uint8Array(0);
 
   /** Sets the term table `search` expands queries with (null turns expansion off: the bench compares both). */
   useTermTable(terms: TermTable | null): void {
@@ -518,7 +520,7 @@ export class SearchIndex {
    * the postings into the scratch array (see `ScoreMode`), and
    * computes the slots matching the whole item (phrases verified on the stored texts).
    */
-  private planItem(item: QueryItem, prefixLast: boolean, mode: ScoreMode): ItemPlan {
+  private planItem(item: QueryItem, prefixLast: boolean, mode: ScoreMode, settled?: Uint8Array): ItemPlan {
     const tokens: TokenPlan[] = [];
     item.tokens.forEach((tok, ti) => {
       const isLast = prefixLast && ti === item.tokens.length - 1;
@@ -542,7 +544,7 @@ export class SearchIndex {
     const units = tokens.flatMap((t) => t.units).sort((a, b) => a.slots.length - b.slots.length);
     for (const u of units) slots = slots ? intersect(slots, u.slots, this.slab) : u.slots;
     slots ??= new Int32Array(0);
-    if (item.phrase) slots = this.verifyPhrase(item, slots);
+    if (item.phrase) slots = this.verifyPhrase(item, slots, settled);
     return { item, tokens, slots };
   }
 
@@ -564,23 +566,28 @@ export class SearchIndex {
     const main = this.scratch;
     if (this.translationScratch.length !== main.length) this.translationScratch = new Float64Array(main.length);
     const side = this.translationScratch;
+    // Marks rather than a binary search per posting: the translated units of a common word hold most of the archive.
+    if (this.typedMark.length < main.length) this.typedMark = new Uint8Array(main.length);
+    const mark = this.typedMark;
+    for (const s of typed) mark[s] = 1;
     this.scratch = side;
-    let plan: ItemPlan;
     try {
-      plan = this.planItem(item, false, mode);
-    } finally {
-      this.scratch = main;
-    }
-    for (const t of plan.tokens) {
-      for (const u of t.units) {
-        for (const s of u.slots) {
-          if (side[s] === 0) continue;
-          if (!has(typed, s)) main[s]! += side[s]! * TRANSLATION_WEIGHT;
-          side[s] = 0;
+      // A translation decides only the papers the typed items missed, so only those need its phrase checked.
+      const plan = this.planItem(item, false, mode, mark);
+      for (const t of plan.tokens) {
+        for (const u of t.units) {
+          for (const s of u.slots) {
+            if (side[s] === 0) continue;
+            if (mark[s] === 0) main[s]! += side[s]! * TRANSLATION_WEIGHT;
+            side[s] = 0;
+          }
         }
       }
+      return plan;
+    } finally {
+      this.scratch = main;
+      for (const s of typed) mark[s] = 0;
     }
-    return plan;
   }
 
   /** Exact stem, plus prefix completions (last word) and typo corrections (rare or unknown words ≥5 letters; never for exclusions). */
@@ -704,15 +711,22 @@ export class SearchIndex {
     return [dfTitle, dfAuthor, dfAbstract];
   }
 
-  /** Keeps the slots whose stored text has the phrase: Latin words adjacent, CJK runs in the title or as bigram chains. */
-  private verifyPhrase(item: QueryItem, slots: Int32Array): Int32Array {
+  /**
+   * Keeps the slots whose stored text has the phrase: Latin words adjacent in one field, or the phrase verbatim in
+   * the title. A CJK phrase is its chain of bigrams, which the intersection has already required. Slots marked in
+   * `settled` are kept unchecked (their place in the results does not depend on this item).
+   */
+  private verifyPhrase(item: QueryItem, slots: Int32Array, settled?: Uint8Array): Int32Array {
     const latin = item.tokens.filter((t) => t.kind === 'latin').map((t) => t.term);
-    const out: number[] = [];
+    if (latin.length < 2) return slots;
+    // The token streams answer most papers; the title is decoded only for those they do not.
+    const inStream = this.latins.phrase(latin);
+    const out = this.slab.alloc(slots.length);
+    let k = 0;
     for (const s of slots) {
-      if (this.titleNorms.get(s).includes(item.text)) out.push(s);
-      else if (latin.length < 2 || this.latins.hasPhrase(s, latin)) out.push(s);
+      if ((settled !== undefined && settled[s] === 1) || inStream(s) || this.titleNorms.get(s).includes(item.text)) out[k++] = s;
     }
-    return Int32Array.from(out);
+    return out.subarray(0, k);
   }
 
   /**

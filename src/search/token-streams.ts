@@ -95,32 +95,64 @@ export class TokenStreams {
 
   /** True when `words` (stemmed, two or more) occur adjacent, in this order, within one field of `slot`. */
   hasPhrase(slot: number, words: readonly string[]): boolean {
-    if (words.length === 0) return true;
-    // Exact part: compare ids; a word outside the vocabulary occurs in no exact part.
+    return this.phrase(words)(slot);
+  }
+
+  /**
+   * A phrase check for many slots: the words' ids and hashes are looked up once, not once per paper (a common
+   * translated phrase such as `language models` is checked on tens of thousands of papers per query).
+   */
+  phrase(words: readonly string[]): (slot: number) => boolean {
+    if (words.length === 0) return () => true;
     const codes = words.map((w) => {
       const id = this.ids.get(w);
       return id === undefined ? -1 : id + ID_BASE;
     });
-    const exact: number[] = [];
-    const abstractAt = this.scanExact(slot, (code) => exact.push(code));
-    if (!codes.includes(-1)) {
-      for (let start = 0; start + codes.length <= exact.length; start++) {
-        let k = 0;
-        while (k < codes.length && exact[start + k] === codes[k]) k++;
-        if (k === codes.length) return true;
-      }
-    }
-    if (abstractAt < 0) return false;
-    // Abstract part: compare hashes, a byte a word.
+    const known = !codes.includes(-1);
     const hashes = words.map(wordHash);
-    const pool = this.record(slot);
-    const stop = pool.length;
-    for (let start = abstractAt; start + hashes.length <= stop; start++) {
-      let k = 0;
-      while (k < hashes.length && pool[start + k] === hashes[k]) k++;
-      if (k === hashes.length) return true;
-    }
-    return false;
+    const n = words.length;
+    let exact = new Int32Array(64);
+    return (slot) => {
+      // The exact part is decoded inline into a reused buffer: this runs on every paper holding the words.
+      const rec = this.record(slot);
+      const stop = rec.length;
+      let pos = 0;
+      let count = 0;
+      let abstractAt = -1;
+      while (pos < stop) {
+        let b = rec[pos++]!;
+        let code = b & 127;
+        for (let shift = 7; b & 128; shift += 7) {
+          b = rec[pos++]!;
+          code |= (b & 127) << shift;
+        }
+        if (code === ABSTRACT_CODE) {
+          abstractAt = pos;
+          break;
+        }
+        if (count === exact.length) {
+          const grown = new Int32Array(count * 2);
+          grown.set(exact);
+          exact = grown;
+        }
+        exact[count++] = code;
+      }
+      if (known) {
+        for (let start = 0; start + n <= count; start++) {
+          let k = 0;
+          while (k < n && exact[start + k] === codes[k]) k++;
+          if (k === n) return true;
+        }
+      }
+      if (abstractAt < 0) return false;
+      const first = hashes[0]!;
+      for (let start = rec.indexOf(first, abstractAt); start >= 0 && start + n <= stop; start = rec.indexOf(first, start + 1)) {
+        let k = 1;
+        while (k < n && rec[start + k] === hashes[k]) k++;
+        if (k === n) return true;
+      }
+      return false;
+    };
   }
 
   /** The bytes of `slot`'s streams. */
