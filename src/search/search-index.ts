@@ -42,8 +42,6 @@ import { Interner, SlotTable, StringColumn } from './string-column.ts';
 
 /** Terms with at least this many postings keep their per-field document frequencies between queries. */
 const FIELD_DF_CACHE_MIN = 2048;
-/** Queries restrict scoring to their words' intersection only when a word has at least this many postings. */
-const RESTRICT_MIN_DF = 20_000;
 
 /** One search result, with enough metadata to render it without the store. */
 export interface SearchHit {
@@ -83,13 +81,21 @@ export interface Suggestion {
 /** Thrown by `SearchIndex.fromSnapshot` for a buffer that is not a snapshot of a supported format. */
 export class SnapshotError extends Error {}
 
+/** One form of a query word with its decoded postings and per-field weights (idf × field weight × form weight). */
 interface Alt {
   term: string;
   slots: Int32Array;
+  packs: Uint32Array;
+  wTitle: number;
+  wAuthor: number;
+  wAbstract: number;
 }
+/** A query word (Latin) or bigram (CJK): its forms, the union of their slots, and how it is scored. */
 interface Unit {
   alts: Alt[];
   slots: Int32Array;
+  /** Length-normalised by the original (English) title. */
+  byOriginal: boolean;
 }
 interface TokenPlan {
   label: string;
@@ -100,6 +106,8 @@ interface ItemPlan {
   item: QueryItem;
   tokens: TokenPlan[];
   slots: Int32Array;
+  /** For a translated item: the slots its group's typed items matched (the translation scores only the others). */
+  typed?: Int32Array;
 }
 
 /** A paper the index had to leave out, and why. */
@@ -137,18 +145,14 @@ export class SearchIndex {
   private altScratch = new Float64Array(0);
   /** Per-query scratch memory: posting slots, intersections and unions are carved from it, never allocated. */
   private slab = new Slab();
+  /** The packed frequencies `decodeSlots` decoded last (valid until its next call). */
   private packBuf = new Uint32Array(1024);
   /** Per-field document frequencies of common terms: term id → [df when counted, title, author, abstract]. */
   private dfCache = new Map<number, Uint32Array>();
-  /** Set while planning a query's slots without scoring them (see `restrictToAll`). */
-  private slotsOnly = false;
-  /** A query's Latin word alternatives (prefix completions, typo corrections), by token; cleared per query. */
-  /** `RESTRICT_MIN_DF`, a field so tests can exercise the restriction on a small index. */
-  private restrictMinDf = RESTRICT_MIN_DF;
-  private altMemo = new Map<string, { term: string; weight: number }[]>();
-  /** Slots a query is restricted to (see `restrictToAll`), honoured while `masked`; all zero otherwise. */
-  private mask = new Uint8Array(0);
-  private masked = false;
+  /** The final candidates of the query being scored (see `score`); all zero between queries. */
+  private candidate = new Uint8Array(0);
+  /** Tests: score every posting, as before candidates were known first (the reference `score` must agree with). */
+  private scoreEverything = false;
   /** Live slots in id order (for id-prefix suggestions), built on first use. */
   private sortedIds: Int32Array | null = null;
   /** Shortest last word completed as a prefix: 3 for searches (2 letters match half the vocabulary), 2 for suggest. */
@@ -322,21 +326,11 @@ export class SearchIndex {
     const offset = clampInt(options.offset, 0, 0, 1_000_000);
     const none: SearchResult = { total: 0, results: [], errors: q.errors, relaxed: false };
     if (isEmptyQuery(q) || this.live === 0) return none;
-    this.prepareScratch();
     this.slab.reset();
-    this.altMemo.clear();
     const mode: ScoreMode = titleOnly ? 'title-only' : 'all-fields';
-    // Positive items, scored as they are read.
+    // Postings are decoded and combined first, scored once the candidates are known (see `score`).
     const lastGroup = q.groups.length - 1;
-    const plan = (): ItemPlan[][] => q.groups.map((g, gi) => this.planGroup(g, q.lastIsPrefix && gi === lastGroup, mode));
-    const restricted = this.restrictToAll(q, mode, plan);
-    let groupPlans: ItemPlan[][];
-    try {
-      groupPlans = plan();
-    } finally {
-      if (restricted) for (const slot of restricted) this.mask[slot] = 0;
-      this.masked = false;
-    }
+    const groupPlans = q.groups.map((g, gi) => this.planGroup(g, q.lastIsPrefix && gi === lastGroup, mode));
     let cand: Int32Array | null = null;
     for (const plans of groupPlans) {
       const g = unionAll(plans.map((p) => p.slots), this.slab);
@@ -373,8 +367,10 @@ export class SearchIndex {
       if (q.to && (!date || date > q.to)) continue;
       kept[nKept++] = slot;
     }
-    const score = this.scratch;
     const need = offset + limit;
+    if (need === 0) return { ...none, total: nKept, relaxed };
+    this.score(groupPlans, kept.subarray(0, nKept), mode);
+    const score = this.scratch;
     const top = topK(kept.subarray(0, nKept), Math.max(need, RERANK), score, this.days, this.slab, (a, b) => this.compare(a, b));
     this.applyTitleBonus(top, groupPlans);
     top.sort((a, b) => this.compare(a, b));
@@ -389,40 +385,6 @@ export class SearchIndex {
       matchedTerms: matchedTerms(slot, groupPlans),
     }));
     return { total: nKept, results, errors: q.errors, relaxed };
-  }
-
-  /**
-   * A query of required words only (one item per group, several units): every result holds every unit, so
-   * scoring the postings outside their intersection is wasted work — most of it when a common word (a bigram in
-   * half the abstracts) meets a rare one. A first pass collects the units' slots without scoring; their
-   * intersection is marked in `mask` and the scoring pass skips the rest. Returns the marked slots (to unmark),
-   * or null when the query is not of that shape or nothing holds every unit (then "some words" needs every score).
-   */
-  private restrictToAll(q: ParsedQuery, mode: ScoreMode, plan: () => ItemPlan[][]): Int32Array | null {
-    if (mode !== 'all-fields' || q.groups.some((g) => g.length !== 1)) return null;
-    let units = 0;
-    for (const g of q.groups) for (const t of g[0]!.tokens) units += t.kind === 'latin' ? 1 : Math.max(1, Array.from(t.term).length - 1);
-    if (units < 2) return null;
-    // Worth a second planning pass only when some word has many postings to skip.
-    let most = 0;
-    for (const g of q.groups) {
-      for (const t of g[0]!.tokens) {
-        for (const term of t.kind === 'latin' ? [t.term] : cjkBigrams(t.term)) most = Math.max(most, this.postings.df(this.postings.lookup(term)));
-      }
-    }
-    if (most < this.restrictMinDf) return null;
-    this.slotsOnly = true;
-    let cand: Int32Array | null = null;
-    try {
-      for (const plans of plan()) cand = cand ? intersect(cand, plans[0]!.slots, this.slab) : plans[0]!.slots;
-    } finally {
-      this.slotsOnly = false;
-    }
-    if (!cand || cand.length === 0) return null;
-    if (this.mask.length < this.ids.length) this.mask = new Uint8Array(Math.ceil(this.ids.length * 1.25));
-    for (const slot of cand) this.mask[slot] = 1;
-    this.masked = true;
-    return cand;
   }
 
   /** Score desc, then newest date, then latest added. */
@@ -449,11 +411,6 @@ export class SearchIndex {
     slots.forEach((slot, rank) => {
       this.scratch[slot]! *= titleBonus(this.titleNorms.get(slot), forms, rank);
     });
-  }
-
-  private prepareScratch(): void {
-    if (this.scratch.length < this.ids.length) this.scratch = new Float64Array(Math.max(1024, Math.ceil(this.ids.length * 1.25)));
-    else this.scratch.fill(0, 0, this.ids.length);
   }
 
   /** Decodes a term's postings into slab memory; `packBuf` holds the packed frequencies until the next call. */
@@ -516,20 +473,15 @@ export class SearchIndex {
   }
 
   /**
-   * Resolves an item to units (one per Latin word, one per CJK bigram) with their alternatives, scores
-   * the postings into the scratch array (see `ScoreMode`), and
-   * computes the slots matching the whole item (phrases verified on the stored texts).
+   * Resolves an item to units (one per Latin word, one per CJK bigram) with their alternatives and decoded
+   * postings, and computes the slots matching the whole item (phrases verified on the stored texts).
    */
   private planItem(item: QueryItem, prefixLast: boolean, mode: ScoreMode, settled?: Uint8Array): ItemPlan {
     const tokens: TokenPlan[] = [];
     item.tokens.forEach((tok, ti) => {
       const isLast = prefixLast && ti === item.tokens.length - 1;
       if (tok.kind === 'latin') {
-        const typos = mode !== 'filter';
-        // Alternatives are looked up once per query (the restricted scoring plans twice; typo candidates cost).
-        const key = `${tok.term}\u0000${tok.surface}\u0000${isLast}\u0000${typos}\u0000${tok.joined === true}`;
-        let alts = this.altMemo.get(key);
-        if (!alts) this.altMemo.set(key, (alts = this.latinAlts(tok, isLast, typos)));
+        const alts = this.latinAlts(tok, isLast, mode !== 'filter');
         tokens.push({ label: tok.term, kind: 'latin', units: [this.unit(alts, mode, 'latin')] });
       } else {
         const chars = Array.from(tok.term);
@@ -549,10 +501,8 @@ export class SearchIndex {
   }
 
   /**
-   * Plans one OR-group: the typed items first, then the translated ones (term-table.ts), whose scores go to
-   * `translationScratch` and reach a paper, times `TRANSLATION_WEIGHT`, only when no typed item of the group
-   * matched it: a translation finds papers written in the other language, it does not re-score those the word
-   * already found (a bilingual title would otherwise count twice and outrank a monolingual one).
+   * Plans one OR-group: the typed items first, then the translated ones (term-table.ts), which remember the typed
+   * items' slots: a translation scores (see `scoreTranslation`) only the papers the typed words missed.
    */
   private planGroup(group: QueryItem[], prefixLast: boolean, mode: ScoreMode): ItemPlan[] {
     const plans = group.map((item, ii) => (item.translated ? null : this.planItem(item, prefixLast && ii === group.length - 1, mode)));
@@ -563,29 +513,13 @@ export class SearchIndex {
 
   private planTranslation(item: QueryItem, typed: Int32Array, mode: ScoreMode): ItemPlan {
     if (mode === 'filter') return this.planItem(item, false, mode);
-    const main = this.scratch;
-    if (this.translationScratch.length !== main.length) this.translationScratch = new Float64Array(main.length);
-    const side = this.translationScratch;
-    // Marks rather than a binary search per posting: the translated units of a common word hold most of the archive.
-    if (this.typedMark.length < main.length) this.typedMark = new Uint8Array(main.length);
+    if (this.typedMark.length < this.ids.length) this.typedMark = new Uint8Array(Math.ceil(this.ids.length * 1.25));
     const mark = this.typedMark;
     for (const s of typed) mark[s] = 1;
-    this.scratch = side;
     try {
       // A translation decides only the papers the typed items missed, so only those need its phrase checked.
-      const plan = this.planItem(item, false, mode, mark);
-      for (const t of plan.tokens) {
-        for (const u of t.units) {
-          for (const s of u.slots) {
-            if (side[s] === 0) continue;
-            if (mark[s] === 0) main[s]! += side[s]! * TRANSLATION_WEIGHT;
-            side[s] = 0;
-          }
-        }
-      }
-      return plan;
+      return { ...this.planItem(item, false, mode, mark), typed };
     } finally {
-      this.scratch = main;
       for (const s of typed) mark[s] = 0;
     }
   }
@@ -617,48 +551,129 @@ export class SearchIndex {
   }
 
   /**
-   * Scores one query unit into the scratch array: BM25+ per field with each field's own document frequency
-   * (a word rare in titles but common in abstracts is a strong title clue), weighted and summed over fields.
-   * Latin words are length-normalised by the original (English) title when the paper has one, CJK bigrams
-   * by the displayed title: a translated title says nothing about how long the English one is.
+   * Decodes one query unit's forms into slab memory, with their per-field weights: BM25+ idf per field with each
+   * field's own document frequency (a word rare in titles but common in abstracts is a strong title clue). Scoring
+   * waits until the candidates are known (`score`). Suggestions keep the postings with a title match only.
    */
   private unit(alts: { term: string; weight: number }[], mode: ScoreMode, kind: Token['kind']): Unit {
+    const N = Math.max(this.live, 1);
+    const out: Alt[] = [];
+    for (const { term, weight } of alts) {
+      const id = this.postings.lookup(term);
+      if (id < 0) continue;
+      const n = this.postings.df(id);
+      const slots = this.slab.alloc(n);
+      const raw = this.slab.alloc(n);
+      const packs = new Uint32Array(raw.buffer, raw.byteOffset, n);
+      let count = this.postings.decodeInto(id, slots, packs);
+      let [wTitle, wAuthor, wAbstract] = [0, 0, 0];
+      if (mode !== 'filter') {
+        const [dfTitle, dfAuthor, dfAbstract] = this.fieldDfs(id, count, packs);
+        const idf = (df: number): number => Math.log(1 + (N - df + 0.5) / (df + 0.5)) * weight;
+        wTitle = idf(dfTitle) * FIELD_WEIGHTS.title;
+        wAuthor = idf(dfAuthor) * FIELD_WEIGHTS.author;
+        wAbstract = idf(dfAbstract) * FIELD_WEIGHTS.abstract;
+      }
+      if (mode === 'title-only') {
+        let k = 0;
+        for (let i = 0; i < count; i++) {
+          if (tfTitle(packs[i]!) === 0) continue;
+          slots[k] = slots[i]!;
+          packs[k++] = packs[i]!;
+        }
+        count = k;
+      }
+      if (count > 0 || mode === 'filter') out.push({ term, slots: slots.subarray(0, count), packs: packs.subarray(0, count), wTitle, wAuthor, wAbstract });
+    }
+    const slots = out.length === 1 ? out[0]!.slots : unionAll(out.map((a) => a.slots), this.slab);
+    return { alts: out, slots, byOriginal: kind === 'latin' };
+  }
+
+  /**
+   * Scores the final candidates `cands` into the scratch array, unit by unit in query order. Only the postings of
+   * candidates are scored: when a common word meets a rarer one, a filter or an exclusion, most of its postings
+   * belong to papers that are not results, and scoring them was most of a query's time.
+   */
+  private score(groupPlans: ItemPlan[][], cands: Int32Array, mode: ScoreMode): void {
+    const size = this.ids.length;
+    if (this.scratch.length < size) this.scratch = new Float64Array(Math.max(1024, Math.ceil(size * 1.25)));
+    if (this.candidate.length < this.scratch.length) this.candidate = new Uint8Array(this.scratch.length);
+    const mark = this.candidate;
+    const everything = this.scoreEverything;
+    if (everything) {
+      this.scratch.fill(0, 0, size);
+      mark.fill(1, 0, size);
+    } else {
+      for (const s of cands) {
+        mark[s] = 1;
+        this.scratch[s] = 0;
+      }
+    }
+    try {
+      for (const plans of groupPlans) {
+        // The typed items first, then the translations (which score only what the typed items missed).
+        for (const p of plans) if (!p.item.translated) for (const t of p.tokens) for (const u of t.units) this.scoreUnit(u, this.scratch, mode);
+        for (const p of plans) if (p.item.translated) this.scoreTranslation(p, mode);
+      }
+    } finally {
+      if (everything) mark.fill(0, 0, size);
+      else for (const s of cands) mark[s] = 0;
+    }
+  }
+
+  /**
+   * Scores a translated item into `translationScratch`; a paper gets it, times `TRANSLATION_WEIGHT`, only when no
+   * typed item of the group matched it: a translation finds papers written in the other language, it does not
+   * re-score those the word already found (a bilingual title would otherwise count twice and outrank a monolingual one).
+   */
+  private scoreTranslation(plan: ItemPlan, mode: ScoreMode): void {
+    const main = this.scratch;
+    if (this.translationScratch.length < main.length) this.translationScratch = new Float64Array(main.length);
+    const side = this.translationScratch;
+    for (const t of plan.tokens) for (const u of t.units) this.scoreUnit(u, side, mode);
+    // Marks rather than a binary search per posting: the translated units of a common word hold most of the archive.
+    if (this.typedMark.length < main.length) this.typedMark = new Uint8Array(main.length);
+    const typedMark = this.typedMark;
+    const typed = plan.typed ?? new Int32Array(0);
+    for (const s of typed) typedMark[s] = 1;
+    for (const t of plan.tokens) {
+      for (const u of t.units) {
+        for (const s of u.slots) {
+          if (side[s] === 0) continue;
+          if (typedMark[s] === 0) main[s]! += side[s]! * TRANSLATION_WEIGHT;
+          side[s] = 0;
+        }
+      }
+    }
+    for (const s of typed) typedMark[s] = 0;
+  }
+
+  /**
+   * Adds one unit's BM25+ score to `into` for the marked candidates: per field, weighted and summed over fields.
+   * Latin words are length-normalised by the original (English) title when the paper has one, CJK bigrams by the
+   * displayed title: a translated title says nothing about how long the English one is.
+   */
+  private scoreUnit(unit: Unit, into: Float64Array, mode: ScoreMode): void {
     const N = Math.max(this.live, 1);
     const avgTitle = Math.max(this.totals[0]! / N, 1);
     const avgAuthor = Math.max(this.totals[1]! / N, 1);
     const avgAbstract = Math.max(this.totals[2]! / N, 1);
     const avgOriginal = Math.max(this.totals[3]! / Math.max(this.withOriginal, 1), 1);
-    const byOriginal = kind === 'latin';
+    const byOriginal = unit.byOriginal;
+    const allFields = mode === 'all-fields';
     // With several forms of one word (prefix completions, typo corrections) a paper scores for its best form
     // only, not once per form it holds: `leap` must not rank LeapVAD (leap + leapvad) above LeAP.
-    const multi = alts.length > 1 && mode !== 'filter';
-    if (multi && this.altScratch.length < this.scratch.length) this.altScratch = new Float64Array(this.scratch.length);
-    const score = multi ? this.altScratch : this.scratch;
+    const multi = unit.alts.length > 1;
+    if (multi && this.altScratch.length < into.length) this.altScratch = new Float64Array(into.length);
+    const score = multi ? this.altScratch : into;
+    const mark = this.candidate;
     const lens = this.lens;
-    const out: Alt[] = [];
-    for (const { term, weight } of alts) {
-      const id = this.postings.lookup(term);
-      if (id < 0) continue;
-      const slots = this.decode(id);
-      const packs = this.packBuf;
-      let k = 0;
-      if (mode === 'filter' || this.slotsOnly) {
-        out.push({ term, slots });
-        continue;
-      }
-      const mask = this.masked ? this.mask : null;
-      const [dfTitle, dfAuthor, dfAbstract] = this.fieldDfs(id, slots.length, packs);
-      const idf = (df: number): number => Math.log(1 + (N - df + 0.5) / (df + 0.5)) * weight;
-      const wTitle = idf(dfTitle) * FIELD_WEIGHTS.title;
-      const wAuthor = idf(dfAuthor) * FIELD_WEIGHTS.author;
-      const wAbstract = idf(dfAbstract) * FIELD_WEIGHTS.abstract;
+    for (const { slots, packs, wTitle, wAuthor, wAbstract } of unit.alts) {
       for (let i = 0; i < slots.length; i++) {
         const s = slots[i]!;
+        if (mark[s] === 0) continue;
         const packed = packs[i]!;
         const t = tfTitle(packed);
-        if (mode === 'title-only' && t === 0) continue;
-        if (mask !== null && mask[s] === 0) continue;
-        slots[k++] = s;
         const l = s * L;
         let sc = 0;
         if (t > 0) {
@@ -666,7 +681,7 @@ export class SearchIndex {
           const rel = orig > 0 ? orig / avgOriginal : lens[l]! / avgTitle;
           sc += wTitle * bm25Plus(t, FIELD_B.title, rel);
         }
-        if (mode === 'all-fields') {
+        if (allFields) {
           const a = tfAuthor(packed);
           const b = tfAbstract(packed);
           if (a > 0) sc += wAuthor * bm25Plus(a, FIELD_B.author, lens[l + 1]! / avgAuthor);
@@ -675,16 +690,14 @@ export class SearchIndex {
         if (multi) score[s] = Math.max(score[s]!, sc);
         else score[s]! += sc;
       }
-      if (k > 0) out.push({ term, slots: slots.subarray(0, k) });
     }
-    const slots = out.length === 1 ? out[0]!.slots : unionAll(out.map((a) => a.slots), this.slab);
     if (multi) {
-      for (const s of slots) {
-        this.scratch[s]! += score[s]!;
+      for (const s of unit.slots) {
+        if (mark[s] === 0) continue;
+        into[s]! += score[s]!;
         score[s] = 0;
       }
     }
-    return { alts: out, slots };
   }
 
   /**
