@@ -43,6 +43,9 @@ export function unionAll(lists: Int32Array[], slab: Slab): Int32Array {
   const nonEmpty = lists.filter((l) => l.length > 0);
   if (nonEmpty.length === 0) return new Int32Array(0);
   if (nonEmpty.length === 1) return nonEmpty[0]!;
+  // Two lists (a word and its translation, a typed and a translated item) merge in one linear pass; the byte map
+  // below scans the whole slot range, a millisecond at a million papers however short the lists.
+  if (nonEmpty.length === 2) return merge(nonEmpty[0]!, nonEmpty[1]!, slab);
   const total = nonEmpty.reduce((n, l) => n + l.length, 0);
   let max = 0;
   for (const l of nonEmpty) max = Math.max(max, l[l.length - 1]!);
@@ -78,6 +81,29 @@ export function unionAll(lists: Int32Array[], slab: Slab): Int32Array {
   let w = 0;
   for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[w++] = all[i]!;
   return all.subarray(0, w);
+}
+
+/** Union of two ascending slot lists. */
+function merge(a: Int32Array, b: Int32Array, slab: Slab): Int32Array {
+  const out = slab.alloc(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x <= y) {
+      out[k++] = x;
+      i++;
+      if (x === y) j++;
+    } else {
+      out[k++] = y;
+      j++;
+    }
+  }
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out.subarray(0, k);
 }
 
 /** Elements of `a` not in `b` (both ascending). */
