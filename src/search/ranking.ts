@@ -45,6 +45,9 @@ export const RERANK = 200;
  */
 export type ScoreMode = 'all-fields' | 'title-only' | 'filter';
 
+/** What `bm25Plus` never reaches, whatever the frequency and length: the bound top-k pruning relies on. */
+export const BM25_PLUS_MAX = BM25_DELTA + K1 + 1;
+
 /** The BM25+ term-frequency part: saturated tf, length-normalised (`rel` = length / average), plus delta. */
 export function bm25Plus(tf: number, b: number, rel: number): number {
   return BM25_DELTA + (tf * (K1 + 1)) / (tf + K1 * (1 - b + b * rel));

@@ -12,6 +12,7 @@ import { nameMatches, surnameCandidates } from './names.ts';
 import { PostingStore, packTf, tfAbstract, tfAuthor, tfTitle, type PostingSource } from './postings.ts';
 import {
   bm25Plus,
+  BM25_PLUS_MAX,
   FIELD_B,
   FIELD_WEIGHTS,
   PREFIX_MAX_DF,
@@ -24,7 +25,7 @@ import {
   type TitleForms,
 } from './ranking.ts';
 import { Slab } from './slab.ts';
-import { has, intersect, subtract, topK, unionAll } from './slot-sets.ts';
+import { has, intersect, kthLargest, subtract, topK, unionAll } from './slot-sets.ts';
 import { typoCandidates } from './typos.ts';
 import { parseQuery, isEmptyQuery, type ParsedQuery, type QueryItem } from './query.ts';
 import {
@@ -42,6 +43,11 @@ import { Interner, SlotTable, StringColumn } from './string-column.ts';
 
 /** Terms with at least this many postings keep their per-field document frequencies between queries. */
 const FIELD_DF_CACHE_MIN = 2048;
+/** Marks in `candidate`: a candidate to score, and one with a title or author match (see `scoreTitledFirst`). */
+const UNTIERED = 1;
+const TITLED = 2;
+/** Titled candidates are scored first only when the candidates outnumber the results wanted this many times. */
+const PRUNE_MIN_RATIO = 4;
 
 /** One search result, with enough metadata to render it without the store. */
 export interface SearchHit {
@@ -369,9 +375,10 @@ export class SearchIndex {
     }
     const need = offset + limit;
     if (need === 0) return { ...none, total: nKept, relaxed };
-    this.score(groupPlans, kept.subarray(0, nKept), mode);
+    const k = Math.max(need, RERANK);
+    this.score(groupPlans, kept.subarray(0, nKept), mode, k);
     const score = this.scratch;
-    const top = topK(kept.subarray(0, nKept), Math.max(need, RERANK), score, this.days, this.slab, (a, b) => this.compare(a, b));
+    const top = topK(kept.subarray(0, nKept), k, score, this.days, this.slab, (a, b) => this.compare(a, b));
     this.applyTitleBonus(top, groupPlans);
     top.sort((a, b) => this.compare(a, b));
     const page = top.slice(offset, need);
@@ -590,11 +597,13 @@ export class SearchIndex {
   }
 
   /**
-   * Scores the final candidates `cands` into the scratch array, unit by unit in query order. Only the postings of
-   * candidates are scored: when a common word meets a rarer one, a filter or an exclusion, most of its postings
-   * belong to papers that are not results, and scoring them was most of a query's time.
+   * Scores the final candidates `cands` into the scratch array, unit by unit in query order, enough to rank the best
+   * `k` exactly. Only the postings of candidates are scored: when a common word meets a rarer one, a filter or an
+   * exclusion, most of its postings belong to papers that are not results. Of many candidates, those matching
+   * in a title or an author are scored first; the others are scored only when one of them could still reach the
+   * best `k` (see `scoreTitledFirst`).
    */
-  private score(groupPlans: ItemPlan[][], cands: Int32Array, mode: ScoreMode): void {
+  private score(groupPlans: ItemPlan[][], cands: Int32Array, mode: ScoreMode, k: number): void {
     const size = this.ids.length;
     if (this.scratch.length < size) this.scratch = new Float64Array(Math.max(1024, Math.ceil(size * 1.25)));
     if (this.candidate.length < this.scratch.length) this.candidate = new Uint8Array(this.scratch.length);
@@ -602,23 +611,71 @@ export class SearchIndex {
     const everything = this.scoreEverything;
     if (everything) {
       this.scratch.fill(0, 0, size);
-      mark.fill(1, 0, size);
+      mark.fill(UNTIERED, 0, size);
     } else {
       for (const s of cands) {
-        mark[s] = 1;
+        mark[s] = UNTIERED;
         this.scratch[s] = 0;
       }
     }
     try {
-      for (const plans of groupPlans) {
-        // The typed items first, then the translations (which score only what the typed items missed).
-        for (const p of plans) if (!p.item.translated) for (const t of p.tokens) for (const u of t.units) this.scoreUnit(u, this.scratch, mode);
-        for (const p of plans) if (p.item.translated) this.scoreTranslation(p, mode);
-      }
+      const pruned = !everything && mode === 'all-fields' && cands.length > k * PRUNE_MIN_RATIO && this.scoreTitledFirst(groupPlans, cands, k);
+      if (!pruned) this.scorePass(groupPlans, mode, UNTIERED);
     } finally {
       if (everything) mark.fill(0, 0, size);
       else for (const s of cands) mark[s] = 0;
     }
+  }
+
+  /** Scores the candidates marked `tier`: the typed items first, then the translations (which score only what the typed items missed). */
+  private scorePass(groupPlans: ItemPlan[][], mode: ScoreMode, tier: number): void {
+    for (const plans of groupPlans) {
+      for (const p of plans) if (!p.item.translated) for (const t of p.tokens) for (const u of t.units) this.scoreUnit(u, this.scratch, mode, tier);
+      for (const p of plans) if (p.item.translated) this.scoreTranslation(p, mode, tier);
+    }
+  }
+
+  /**
+   * Top-k pruning over two tiers (MaxScore, with the packed frequencies as the tier key): a candidate with no title
+   * or author match in any unit scores at most every unit's abstract weight times the BM25+ ceiling. The titled
+   * candidates are marked and scored first; when `k` of them beat that bound, the rest cannot enter the best `k`
+   * and are left unscored (zero). A common word (`的`, `模型`) is in a third of a million abstracts, and in far
+   * fewer titles. Returns false when the rest still need scoring.
+   */
+  private scoreTitledFirst(groupPlans: ItemPlan[][], cands: Int32Array, k: number): boolean {
+    const mark = this.candidate;
+    let titled = 0;
+    let bound = 0;
+    for (const plans of groupPlans) {
+      for (const p of plans) {
+        let item = 0;
+        for (const t of p.tokens) {
+          for (const u of t.units) {
+            let best = 0;
+            for (const a of u.alts) {
+              best = Math.max(best, a.wAbstract);
+              const { slots, packs } = a;
+              for (let i = 0; i < slots.length; i++) {
+                // Title and author frequencies sit above bit 7 of a packed frequency (postings.ts).
+                if (packs[i]! >= 128 && mark[slots[i]!] === UNTIERED) {
+                  mark[slots[i]!] = TITLED;
+                  titled++;
+                }
+              }
+            }
+            item += best * BM25_PLUS_MAX;
+          }
+        }
+        bound += p.item.translated ? item * TRANSLATION_WEIGHT : item;
+      }
+    }
+    this.scorePass(groupPlans, 'all-fields', TITLED);
+    if (titled < k) return false;
+    const raw = this.slab.alloc(titled * 2 + 2);
+    const vals = new Float64Array(raw.buffer, raw.byteOffset + (raw.byteOffset % 8), titled);
+    let n = 0;
+    for (const s of cands) if (mark[s] === TITLED) vals[n++] = this.scratch[s]!;
+    return kthLargest(vals, k) > bound + 1e-9;
   }
 
   /**
@@ -626,11 +683,11 @@ export class SearchIndex {
    * typed item of the group matched it: a translation finds papers written in the other language, it does not
    * re-score those the word already found (a bilingual title would otherwise count twice and outrank a monolingual one).
    */
-  private scoreTranslation(plan: ItemPlan, mode: ScoreMode): void {
+  private scoreTranslation(plan: ItemPlan, mode: ScoreMode, tier: number): void {
     const main = this.scratch;
     if (this.translationScratch.length < main.length) this.translationScratch = new Float64Array(main.length);
     const side = this.translationScratch;
-    for (const t of plan.tokens) for (const u of t.units) this.scoreUnit(u, side, mode);
+    for (const t of plan.tokens) for (const u of t.units) this.scoreUnit(u, side, mode, tier);
     // Marks rather than a binary search per posting: the translated units of a common word hold most of the archive.
     if (this.typedMark.length < main.length) this.typedMark = new Uint8Array(main.length);
     const typedMark = this.typedMark;
@@ -649,11 +706,11 @@ export class SearchIndex {
   }
 
   /**
-   * Adds one unit's BM25+ score to `into` for the marked candidates: per field, weighted and summed over fields.
+   * Adds one unit's BM25+ score to `into` for the candidates marked `tier`: per field, weighted and summed over fields.
    * Latin words are length-normalised by the original (English) title when the paper has one, CJK bigrams by the
    * displayed title: a translated title says nothing about how long the English one is.
    */
-  private scoreUnit(unit: Unit, into: Float64Array, mode: ScoreMode): void {
+  private scoreUnit(unit: Unit, into: Float64Array, mode: ScoreMode, tier: number): void {
     const N = Math.max(this.live, 1);
     const avgTitle = Math.max(this.totals[0]! / N, 1);
     const avgAuthor = Math.max(this.totals[1]! / N, 1);
@@ -671,7 +728,7 @@ export class SearchIndex {
     for (const { slots, packs, wTitle, wAuthor, wAbstract } of unit.alts) {
       for (let i = 0; i < slots.length; i++) {
         const s = slots[i]!;
-        if (mark[s] === 0) continue;
+        if (mark[s] !== tier) continue;
         const packed = packs[i]!;
         const t = tfTitle(packed);
         const l = s * L;
@@ -693,7 +750,7 @@ export class SearchIndex {
     }
     if (multi) {
       for (const s of unit.slots) {
-        if (mark[s] === 0) continue;
+        if (mark[s] !== tier) continue;
         into[s]! += score[s]!;
         score[s] = 0;
       }
