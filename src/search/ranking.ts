@@ -36,6 +36,8 @@ export const TITLE_BONUS = 0.5;
 export const CJK_WORD_BONUS = 0.25;
 /** The word-boundary check segments text, so it runs on this many best results only (≈10 µs each). */
 export const CJK_WORD_RERANK = 30;
+/** The largest factor `titleBonus` gives. */
+export const TITLE_BONUS_MAX = (1 + TITLE_BONUS) * (1 + CJK_WORD_BONUS);
 /** Results re-ranked with the exact-title bonus (cheap string checks on a short list only). */
 export const RERANK = 200;
 

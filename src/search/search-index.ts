@@ -19,6 +19,7 @@ import {
   PREFIX_WEIGHT,
   RERANK,
   titleBonus,
+  TITLE_BONUS_MAX,
   TRANSLATION_WEIGHT,
   TYPO_WEIGHT,
   type ScoreMode,
@@ -157,8 +158,8 @@ export class SearchIndex {
   private dfCache = new Map<number, Uint32Array>();
   /** The final candidates of the query being scored (see `score`); all zero between queries. */
   private candidate = new Uint8Array(0);
-  /** Tests: score every posting, as before candidates were known first (the reference `score` must agree with). */
-  private scoreEverything = false;
+  /** Tests: score every posting and re-rank every title, the reference the shortcuts (`score`, `applyTitleBonus`) must agree with. */
+  private exhaustive = false;
   /** Live slots in id order (for id-prefix suggestions), built on first use. */
   private sortedIds: Int32Array | null = null;
   /** Shortest last word completed as a prefix: 3 for searches (2 letters match half the vocabulary), 2 for suggest. */
@@ -379,7 +380,7 @@ export class SearchIndex {
     this.score(groupPlans, kept.subarray(0, nKept), mode, k);
     const score = this.scratch;
     const top = topK(kept.subarray(0, nKept), k, score, this.days, this.slab, (a, b) => this.compare(a, b));
-    this.applyTitleBonus(top, groupPlans);
+    this.applyTitleBonus(top, groupPlans, need);
     top.sort((a, b) => this.compare(a, b));
     const page = top.slice(offset, need);
     const results = page.map((slot) => ({
@@ -402,8 +403,12 @@ export class SearchIndex {
     return dd !== 0 ? dd : b - a;
   }
 
-  /** Re-ranks the best results (`slots`, sorted) by how exactly their titles hold the query as typed (see `titleBonus`). */
-  private applyTitleBonus(slots: number[], plans: ItemPlan[][]): void {
+  /**
+   * Re-ranks the best results (`slots`, sorted) by how exactly their titles hold the query as typed (see
+   * `titleBonus`), as far as the first `need` can change: a result whose score times the largest bonus stays below
+   * the `need`-th score cannot reach the page, so its title is not decoded and checked.
+   */
+  private applyTitleBonus(slots: number[], plans: ItemPlan[][], need: number): void {
     const forms: TitleForms = { runs: [], latin: [], cjk: [] };
     for (const p of plans.flat()) {
       if (p.item.translated) continue;
@@ -415,8 +420,10 @@ export class SearchIndex {
       if (p.item.phrase) forms.runs.push(p.item.text);
     }
     if (forms.runs.length + forms.latin.length + forms.cjk.length === 0) return;
+    const score = this.scratch;
+    const floor = slots.length > need && !this.exhaustive ? score[slots[need - 1]!]! / TITLE_BONUS_MAX - 1e-6 : -Infinity;
     slots.forEach((slot, rank) => {
-      this.scratch[slot]! *= titleBonus(this.titleNorms.get(slot), forms, rank);
+      if (score[slot]! >= floor) score[slot]! *= titleBonus(this.titleNorms.get(slot), forms, rank);
     });
   }
 
@@ -608,7 +615,7 @@ export class SearchIndex {
     if (this.scratch.length < size) this.scratch = new Float64Array(Math.max(1024, Math.ceil(size * 1.25)));
     if (this.candidate.length < this.scratch.length) this.candidate = new Uint8Array(this.scratch.length);
     const mark = this.candidate;
-    const everything = this.scoreEverything;
+    const everything = this.exhaustive;
     if (everything) {
       this.scratch.fill(0, 0, size);
       mark.fill(UNTIERED, 0, size);

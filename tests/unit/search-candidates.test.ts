@@ -49,7 +49,7 @@ function pair(papers: ReturnType<typeof corpus>['papers']) {
   const plain = new SearchIndex();
   plain.add(papers);
   // The reference scores every posting of every word.
-  (plain as unknown as { scoreEverything: boolean }).scoreEverything = true;
+  (plain as unknown as { exhaustive: boolean }).exhaustive = true;
   return { ix, plain, pruned };
 }
 
@@ -117,4 +117,25 @@ test('papers matching in their abstracts only are scored whenever they could out
   assert.deepEqual(got.results, plain.search('kinase', { limit: 10 }).results);
   assert.ok(got.results.every((r) => Number(r.id.slice(-5)) > 800), 'the abstract matches lead');
   assert.equal(pruned.count, 0);
+});
+
+test('re-ranking only the titles that can reach the page gives the same page as re-ranking them all', () => {
+  // Short titles with the word's stem only (`kinases`: no bonus) lead by score; longer ones with the word as typed
+  // (`kinase`: a bonus) overtake them from well below the page.
+  const filler = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'theta', 'iota', 'kappa', 'lambda'];
+  const papers = Array.from({ length: 600 }, (_, i) =>
+    numberedPaper(
+      i + 1,
+      i >= 150
+        ? { title: `other topic ${filler[i % 10]}` }
+        : {
+            title: i % 20 !== 1 ? `kinases ${filler.slice(0, i % 3).join(' ')}` : `kinase ${filler.slice(0, 1 + (i % 9)).join(' ')}`,
+            abstract: 'kinase '.repeat(1 + (i % 5)),
+          },
+    ),
+  );
+  const { ix, plain } = pair(papers);
+  for (const options of [{ limit: 10 }, { limit: 5, offset: 20 }, { limit: 1 }]) {
+    assert.deepEqual(ix.search('kinase', options).results, plain.search('kinase', options).results, JSON.stringify(options));
+  }
 });
