@@ -365,21 +365,26 @@ export class SearchIndex {
     // Filters that need per-document values.
     const kept = this.slab.alloc(cand.length);
     let nKept = 0;
-    const sources = q.sources;
+    const { sources, from, to } = q;
+    const alive = this.alive;
+    // Per-paper values are read only for the filters the query has: this loop runs over every candidate.
+    const filtered = sources.length > 0 || from !== null || to !== null;
     for (const slot of cand) {
-      if (!this.alive[slot]) continue;
-      if (sources.length > 0 && !sources.includes(this.sources[slot]!)) continue;
-      const date = this.dates[slot]!;
-      if (q.from && (!date || date < q.from)) continue;
-      if (q.to && (!date || date > q.to)) continue;
+      if (alive[slot] === 0) continue;
+      if (filtered) {
+        if (sources.length > 0 && !sources.includes(this.sources[slot]!)) continue;
+        const date = this.dates[slot]!;
+        if (from && (!date || date < from)) continue;
+        if (to && (!date || date > to)) continue;
+      }
       kept[nKept++] = slot;
     }
     const need = offset + limit;
     if (need === 0) return { ...none, total: nKept, relaxed };
     const k = Math.max(need, RERANK);
-    this.score(groupPlans, kept.subarray(0, nKept), mode, k);
+    const ranked = this.score(groupPlans, kept.subarray(0, nKept), mode, k);
     const score = this.scratch;
-    const top = topK(kept.subarray(0, nKept), k, score, this.days, this.slab, (a, b) => this.compare(a, b));
+    const top = topK(ranked, k, score, this.days, this.slab, (a, b) => this.compare(a, b));
     this.applyTitleBonus(top, groupPlans, need);
     top.sort((a, b) => this.compare(a, b));
     const page = top.slice(offset, need);
@@ -608,9 +613,9 @@ export class SearchIndex {
    * `k` exactly. Only the postings of candidates are scored: when a common word meets a rarer one, a filter or an
    * exclusion, most of its postings belong to papers that are not results. Of many candidates, those matching
    * in a title or an author are scored first; the others are scored only when one of them could still reach the
-   * best `k` (see `scoreTitledFirst`).
+   * best `k` (see `scoreTitledFirst`). Returns the candidates the best `k` are among (all, or the titled ones).
    */
-  private score(groupPlans: ItemPlan[][], cands: Int32Array, mode: ScoreMode, k: number): void {
+  private score(groupPlans: ItemPlan[][], cands: Int32Array, mode: ScoreMode, k: number): Int32Array {
     const size = this.ids.length;
     if (this.scratch.length < size) this.scratch = new Float64Array(Math.max(1024, Math.ceil(size * 1.25)));
     if (this.candidate.length < this.scratch.length) this.candidate = new Uint8Array(this.scratch.length);
@@ -626,8 +631,10 @@ export class SearchIndex {
       }
     }
     try {
-      const pruned = !everything && mode === 'all-fields' && cands.length > k * PRUNE_MIN_RATIO && this.scoreTitledFirst(groupPlans, cands, k);
-      if (!pruned) this.scorePass(groupPlans, mode, UNTIERED);
+      const best = !everything && mode === 'all-fields' && cands.length > k * PRUNE_MIN_RATIO ? this.scoreTitledFirst(groupPlans, cands, k) : null;
+      if (best) return best;
+      this.scorePass(groupPlans, mode, UNTIERED);
+      return cands;
     } finally {
       if (everything) mark.fill(0, 0, size);
       else for (const s of cands) mark[s] = 0;
@@ -647,9 +654,9 @@ export class SearchIndex {
    * or author match in any unit scores at most every unit's abstract weight times the BM25+ ceiling. The titled
    * candidates are marked and scored first; when `k` of them beat that bound, the rest cannot enter the best `k`
    * and are left unscored (zero). A common word (`的`, `模型`) is in a third of a million abstracts, and in far
-   * fewer titles. Returns false when the rest still need scoring.
+   * fewer titles. Returns the titled candidates when they hold the best `k`, null when the rest need scoring too.
    */
-  private scoreTitledFirst(groupPlans: ItemPlan[][], cands: Int32Array, k: number): boolean {
+  private scoreTitledFirst(groupPlans: ItemPlan[][], cands: Int32Array, k: number): Int32Array | null {
     const mark = this.candidate;
     let titled = 0;
     let bound = 0;
@@ -677,12 +684,17 @@ export class SearchIndex {
       }
     }
     this.scorePass(groupPlans, 'all-fields', TITLED);
-    if (titled < k) return false;
+    if (titled < k) return null;
     const raw = this.slab.alloc(titled * 2 + 2);
     const vals = new Float64Array(raw.buffer, raw.byteOffset + (raw.byteOffset % 8), titled);
+    const slots = this.slab.alloc(titled);
     let n = 0;
-    for (const s of cands) if (mark[s] === TITLED) vals[n++] = this.scratch[s]!;
-    return kthLargest(vals, k) > bound + 1e-9;
+    for (const s of cands) {
+      if (mark[s] !== TITLED) continue;
+      slots[n] = s;
+      vals[n++] = this.scratch[s]!;
+    }
+    return kthLargest(vals, k) > bound + 1e-9 ? slots : null;
   }
 
   /**

@@ -39,12 +39,12 @@ function pair(papers: ReturnType<typeof corpus>['papers']) {
   const ix = new SearchIndex();
   ix.add(papers);
   const pruned = { count: 0 };
-  const inner = ix as unknown as { scoreTitledFirst: (...args: unknown[]) => boolean };
+  const inner = ix as unknown as { scoreTitledFirst: (...args: unknown[]) => Int32Array | null };
   const first = inner.scoreTitledFirst.bind(ix);
   inner.scoreTitledFirst = (...args) => {
-    const done = first(...args);
-    if (done) pruned.count++;
-    return done;
+    const best = first(...args);
+    if (best) pruned.count++;
+    return best;
   };
   const plain = new SearchIndex();
   plain.add(papers);
