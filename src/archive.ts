@@ -59,6 +59,44 @@ export interface SnapshotFile {
 /** Bytes handed to one read call while streaming a snapshot in (the event loop turns between reads). */
 const READ_CHUNK = 8 << 20;
 
+/** How far the read-ahead may run in front of the decoder. */
+const READ_AHEAD = 64 << 20;
+
+/**
+ * Reads the file up to `READ_AHEAD` bytes in front of the decoder, into a throwaway buffer, so that the disk works
+ * while the decoder does: from a cold page cache, a million-paper start-up waited on the disk for four of its nine
+ * seconds, reading and decoding in turn. Failures are ignored (the decoder's own reads report them).
+ */
+function readAhead(fh: FileHandle, size: number, position: () => number): { moved(): void; stop(): Promise<void> } {
+  const buf = new Uint8Array(READ_CHUNK);
+  let at = 0;
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const run = (async () => {
+    while (!stopped && at < size) {
+      if (at - position() >= READ_AHEAD) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      const { bytesRead } = await fh.read(buf, 0, Math.min(READ_CHUNK, size - at), Math.max(at, position()));
+      if (bytesRead === 0) return;
+      at = Math.max(at, position()) + bytesRead;
+    }
+  })().catch(() => undefined);
+  const resume = (): void => {
+    wake?.();
+    wake = undefined;
+  };
+  return {
+    moved: resume,
+    async stop() {
+      stopped = true;
+      resume();
+      await run;
+    },
+  };
+}
+
 /** The snapshot and its log on disk. */
 export function diskSnapshotFile(path: string): SnapshotFile {
   const logPath = `${path}.log`;
@@ -74,6 +112,7 @@ export function diskSnapshotFile(path: string): SnapshotFile {
       }
       const size = (await fh.stat()).size;
       let position = 0;
+      const ahead = readAhead(fh, size, () => position);
       return {
         size,
         async read(dest) {
@@ -84,10 +123,14 @@ export function diskSnapshotFile(path: string): SnapshotFile {
             if (bytesRead === 0) return false;
             done += bytesRead;
             position += bytesRead;
+            ahead.moved();
           }
           return true;
         },
-        close: () => fh.close(),
+        async close() {
+          await ahead.stop();
+          await fh.close();
+        },
       };
     },
     async prepare(chunks) {
@@ -326,13 +369,6 @@ export async function openArchive(deps: {
   let index: SearchIndex | undefined;
   let origin: IndexOrigin = 'rebuilt';
 
-  /** Distinct paper ids the store lists (what a rebuild would index). */
-  async function listedPapers(): Promise<number> {
-    const seen = new Set<string>();
-    for await (const id of stores.papers.ids()) seen.add(id);
-    return seen.size;
-  }
-
   // The store bumps its revision after writing the records: a kill in between leaves papers that no revision
   // accounts for. The store records such a cut-short write (until its next write repairs the listings), and the
   // index is then rebuilt whatever the files say. Repairing is the writer's job: this may be a second process
@@ -341,9 +377,10 @@ export async function openArchive(deps: {
   const current = await stores.papers.revision();
   try {
     const loaded = await load();
-    // The index's own size is also compared with the ids the store lists (read once, at start-up), a check that
-    // costs one pass over the id lists and no records.
-    if (loaded && loaded.revision === current && (interrupted || loaded.index.size !== (await listedPapers()))) {
+    // The index's own size is also compared with the store's count. The count (per-date list lengths) is written
+    // after the lists, but both inside the in-progress marker, so a kill between them is `interrupted`; listing every
+    // id instead took 2.4 s of a million-paper start-up.
+    if (loaded && loaded.revision === current && (interrupted || loaded.index.size !== (await stores.papers.count()))) {
       log?.warn({ indexed: loaded.index.size }, 'the store changed without a new revision (a write was cut short); rebuilding the search index');
     } else if (loaded && loaded.revision === current) {
       index = loaded.index;
