@@ -39,6 +39,8 @@ export class TokenStreams {
   private ends: Uint32Array = new Uint32Array(1024);
   private slots = 0;
   private pool = new ByteChunks();
+  /** See `exactPart`. */
+  private exactBuf = new Int32Array(64);
 
   /** `separator` is the token that separates fields in the strings given to `push`. */
   constructor(private readonly separator: string) {}
@@ -85,10 +87,12 @@ export class TokenStreams {
   /** The exact part of `slot` as fields of words (the first field is the title's, then one per author). */
   fields(slot: number): string[][] {
     const out: string[][] = [[]];
-    this.scanExact(slot, (code) => {
+    const { codes, count } = this.exactPart(slot);
+    for (let i = 0; i < count; i++) {
+      const code = codes[i]!;
       if (code === SEP_CODE) out.push([]);
       else out[out.length - 1]!.push(this.words[code - ID_BASE]!);
-    });
+    }
     if (out[out.length - 1]!.length === 0) out.pop();
     return out;
   }
@@ -111,32 +115,8 @@ export class TokenStreams {
     const known = !codes.includes(-1);
     const hashes = words.map(wordHash);
     const n = words.length;
-    let exact = new Int32Array(64);
     return (slot) => {
-      // The exact part is decoded inline into a reused buffer: this runs on every paper holding the words.
-      const rec = this.record(slot);
-      const stop = rec.length;
-      let pos = 0;
-      let count = 0;
-      let abstractAt = -1;
-      while (pos < stop) {
-        let b = rec[pos++]!;
-        let code = b & 127;
-        for (let shift = 7; b & 128; shift += 7) {
-          b = rec[pos++]!;
-          code |= (b & 127) << shift;
-        }
-        if (code === ABSTRACT_CODE) {
-          abstractAt = pos;
-          break;
-        }
-        if (count === exact.length) {
-          const grown = new Int32Array(count * 2);
-          grown.set(exact);
-          exact = grown;
-        }
-        exact[count++] = code;
-      }
+      const { codes: exact, count, abstractAt, rec } = this.exactPart(slot);
       if (known) {
         for (let start = 0; start + n <= count; start++) {
           let k = 0;
@@ -146,7 +126,7 @@ export class TokenStreams {
       }
       if (abstractAt < 0) return false;
       const first = hashes[0]!;
-      for (let start = rec.indexOf(first, abstractAt); start >= 0 && start + n <= stop; start = rec.indexOf(first, start + 1)) {
+      for (let start = rec.indexOf(first, abstractAt); start >= 0 && start + n <= rec.length; start = rec.indexOf(first, start + 1)) {
         let k = 1;
         while (k < n && rec[start + k] === hashes[k]) k++;
         if (k === n) return true;
@@ -161,24 +141,35 @@ export class TokenStreams {
   }
 
   /**
-   * Calls `each` with every code of the exact part of `slot`; returns where (in `record(slot)`) the abstract part
-   * starts, -1 when there is none.
+   * The codes of the exact part of `slot`, decoded into a buffer reused by the next call (this runs on every paper
+   * a phrase check reads), the slot's record, and where its abstract part starts (-1 when there is none).
    */
-  private scanExact(slot: number, each: (code: number) => void): number {
-    const pool = this.record(slot);
+  private exactPart(slot: number): { codes: Int32Array; count: number; abstractAt: number; rec: Uint8Array } {
+    const rec = this.record(slot);
+    const stop = rec.length;
+    let codes = this.exactBuf;
     let pos = 0;
-    const stop = pool.length;
+    let count = 0;
+    let abstractAt = -1;
     while (pos < stop) {
-      let b = pool[pos++]!;
+      let b = rec[pos++]!;
       let code = b & 127;
       for (let shift = 7; b & 128; shift += 7) {
-        b = pool[pos++]!;
+        b = rec[pos++]!;
         code |= (b & 127) << shift;
       }
-      if (code === ABSTRACT_CODE) return pos;
-      each(code);
+      if (code === ABSTRACT_CODE) {
+        abstractAt = pos;
+        break;
+      }
+      if (count === codes.length) {
+        const grown = new Int32Array(count * 2);
+        grown.set(codes);
+        this.exactBuf = codes = grown;
+      }
+      codes[count++] = code;
     }
-    return -1;
+    return { codes, count, abstractAt, rec };
   }
 
   /** A consistent copy for a snapshot of the first `n` slots (the pool is append-only: its chunks are shared). */
