@@ -152,7 +152,7 @@ export class SearchIndex {
   private altScratch = new Float64Array(0);
   /** Per-query scratch memory: posting slots, intersections and unions are carved from it, never allocated. */
   private slab = new Slab();
-  /** The packed frequencies `decodeSlots` decoded last (valid until its next call). */
+  /** The packed frequencies `decode` decoded last (valid until its next call). */
   private packBuf = new Uint32Array(1024);
   /** Per-field document frequencies of common terms: term id → [df when counted, title, author, abstract]. */
   private dfCache = new Map<number, Uint32Array>();
