@@ -369,7 +369,8 @@ export class SearchIndex {
     const alive = this.alive;
     // Per-paper values are read only for the filters the query has: this loop runs over every candidate.
     const filtered = sources.length > 0 || from !== null || to !== null;
-    for (const slot of cand) {
+    for (let at = 0; at < cand.length; at++) {
+      const slot = cand[at]!;
       if (alive[slot] === 0) continue;
       if (filtered) {
         if (sources.length > 0 && !sources.includes(this.sources[slot]!)) continue;
@@ -384,20 +385,25 @@ export class SearchIndex {
     const k = Math.max(need, RERANK);
     const ranked = this.score(groupPlans, kept.subarray(0, nKept), mode, k);
     const score = this.scratch;
-    const top = topK(ranked, k, score, this.days, this.slab, (a, b) => this.compare(a, b));
-    this.applyTitleBonus(top, groupPlans, need);
-    top.sort((a, b) => this.compare(a, b));
-    const page = top.slice(offset, need);
-    const results = page.map((slot) => ({
-      id: this.ids.get(slot),
-      score: Math.round(score[slot]! * 1e4) / 1e4,
-      title: this.titles.get(slot),
-      firstAuthor: this.firstAuthors.get(slot) || null,
-      date: this.dates[slot] || null,
-      source: this.sources[slot]!,
-      matchedTerms: matchedTerms(slot, groupPlans),
-    }));
-    return { total: nKept, results, errors: q.errors, relaxed };
+    try {
+      const top = topK(ranked, k, score, this.days, this.slab, (a, b) => this.compare(a, b));
+      this.applyTitleBonus(top, groupPlans, need);
+      top.sort((a, b) => this.compare(a, b));
+      const page = top.slice(offset, need);
+      const results = page.map((slot) => ({
+        id: this.ids.get(slot),
+        score: Math.round(score[slot]! * 1e4) / 1e4,
+        title: this.titles.get(slot),
+        firstAuthor: this.firstAuthors.get(slot) || null,
+        date: this.dates[slot] || null,
+        source: this.sources[slot]!,
+        matchedTerms: matchedTerms(slot, groupPlans),
+      }));
+      return { total: nKept, results, errors: q.errors, relaxed };
+    } finally {
+      // Only the ranked candidates were scored: zeroing them restores an all-zero scratch for the next query.
+      for (let at = 0; at < ranked.length; at++) score[ranked[at]!] = 0;
+    }
   }
 
   /** Score desc, then newest date, then latest added. */
@@ -452,7 +458,8 @@ export class SearchIndex {
     if (latin.length === tokens.length && latin.length >= 2) {
       const cand = unionAll(surnameCandidates(latin).map((w) => this.authorTermSlots(w)), this.slab);
       const out: number[] = [];
-      for (const slot of cand) {
+      for (let at = 0; at < cand.length; at++) {
+        const slot = cand[at]!;
         if (this.latins.fields(slot).some((f) => nameMatches(latin, f))) out.push(slot);
       }
       return Int32Array.from(out);
@@ -534,12 +541,12 @@ export class SearchIndex {
     if (mode === 'filter') return this.planItem(item, false, mode);
     if (this.typedMark.length < this.ids.length) this.typedMark = new Uint8Array(Math.ceil(this.ids.length * 1.25));
     const mark = this.typedMark;
-    for (const s of typed) mark[s] = 1;
+    for (let at = 0; at < typed.length; at++) mark[typed[at]!] = 1;
     try {
       // A translation decides only the papers the typed items missed, so only those need its phrase checked.
       return { ...this.planItem(item, false, mode, mark), typed };
     } finally {
-      for (const s of typed) mark[s] = 0;
+      for (let at = 0; at < typed.length; at++) mark[typed[at]!] = 0;
     }
   }
 
@@ -625,10 +632,8 @@ export class SearchIndex {
       this.scratch.fill(0, 0, size);
       mark.fill(UNTIERED, 0, size);
     } else {
-      for (const s of cands) {
-        mark[s] = UNTIERED;
-        this.scratch[s] = 0;
-      }
+      // The scratch array is all zero here (`run` zeroes what it ranked).
+      for (let at = 0; at < cands.length; at++) mark[cands[at]!] = UNTIERED;
     }
     try {
       const best = !everything && mode === 'all-fields' && cands.length > k * PRUNE_MIN_RATIO ? this.scoreTitledFirst(groupPlans, cands, k) : null;
@@ -637,7 +642,7 @@ export class SearchIndex {
       return cands;
     } finally {
       if (everything) mark.fill(0, 0, size);
-      else for (const s of cands) mark[s] = 0;
+      else for (let at = 0; at < cands.length; at++) mark[cands[at]!] = 0;
     }
   }
 
@@ -689,7 +694,8 @@ export class SearchIndex {
     const vals = new Float64Array(raw.buffer, raw.byteOffset + (raw.byteOffset % 8), titled);
     const slots = this.slab.alloc(titled);
     let n = 0;
-    for (const s of cands) {
+    for (let at = 0; at < cands.length; at++) {
+      const s = cands[at]!;
       if (mark[s] !== TITLED) continue;
       slots[n] = s;
       vals[n++] = this.scratch[s]!;
@@ -711,17 +717,18 @@ export class SearchIndex {
     if (this.typedMark.length < main.length) this.typedMark = new Uint8Array(main.length);
     const typedMark = this.typedMark;
     const typed = plan.typed ?? new Int32Array(0);
-    for (const s of typed) typedMark[s] = 1;
+    for (let at = 0; at < typed.length; at++) typedMark[typed[at]!] = 1;
     for (const t of plan.tokens) {
       for (const u of t.units) {
-        for (const s of u.slots) {
+        for (let at = 0; at < u.slots.length; at++) {
+          const s = u.slots[at]!;
           if (side[s] === 0) continue;
           if (typedMark[s] === 0) main[s]! += side[s]! * TRANSLATION_WEIGHT;
           side[s] = 0;
         }
       }
     }
-    for (const s of typed) typedMark[s] = 0;
+    for (let at = 0; at < typed.length; at++) typedMark[typed[at]!] = 0;
   }
 
   /**
@@ -768,7 +775,8 @@ export class SearchIndex {
       }
     }
     if (multi) {
-      for (const s of unit.slots) {
+      for (let at = 0; at < unit.slots.length; at++) {
+        const s = unit.slots[at]!;
         if (mark[s] !== tier) continue;
         into[s]! += score[s]!;
         score[s] = 0;
@@ -812,7 +820,8 @@ export class SearchIndex {
     const inStream = this.latins.phrase(latin);
     const out = this.slab.alloc(slots.length);
     let k = 0;
-    for (const s of slots) {
+    for (let at = 0; at < slots.length; at++) {
+      const s = slots[at]!;
       if ((settled !== undefined && settled[s] === 1) || inStream(s) || this.titleNorms.get(s).includes(item.text)) out[k++] = s;
     }
     return out.subarray(0, k);

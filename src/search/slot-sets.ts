@@ -111,7 +111,8 @@ export function subtract(a: Int32Array, b: Int32Array): Int32Array {
   if (b.length === 0) return a;
   const out: number[] = [];
   let j = 0;
-  for (const x of a) {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
     while (j < b.length && b[j]! < x) j++;
     if (j >= b.length || b[j] !== x) out.push(x);
   }
@@ -138,7 +139,8 @@ export function topK(
   const threshold = kthLargest(vals, k);
   const keep: number[] = [];
   const ties: number[] = [];
-  for (const x of items) {
+  for (let i = 0; i < items.length; i++) {
+    const x = items[i]!;
     const v = score[x]!;
     if (v > threshold + 1e-9) keep.push(x);
     else if (v >= threshold - 1e-9) ties.push(x);
