@@ -568,10 +568,11 @@ export class SearchIndex {
 
   private prefixAlts(prefix: string, minLen: number, cjk: boolean): { term: string; weight: number }[] {
     if (prefix.length < minLen) return [];
+    // By id: a common character starts thousands of bigrams, and looking each up again by its string cost milliseconds.
     const found = this.dict
-      .withPrefix(prefix, 1000)
-      .filter((t) => t !== prefix)
-      .map((term) => ({ term, df: this.postings.df(this.postings.lookup(term)) }));
+      .idsWithPrefix(prefix, 1000)
+      .map((id) => ({ term: this.postings.term(id), df: this.postings.df(id) }))
+      .filter((f) => f.term !== prefix);
     found.sort((a, b) => b.df - a.df);
     return found.slice(0, 16).map(({ term }) => ({ term, weight: cjk ? 1 : PREFIX_WEIGHT }));
   }

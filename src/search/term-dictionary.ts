@@ -74,12 +74,18 @@ export class TermDictionary {
 
   /** Up to `max` terms starting with `prefix` (unordered beyond the sorted part). */
   withPrefix(prefix: string, max: number): string[] {
+    const all = this.terms();
+    return this.idsWithPrefix(prefix, max).map((id) => all[id]!);
+  }
+
+  /** The ids of up to `max` terms starting with `prefix`, as `withPrefix` finds them (no term lookup needed for them). */
+  idsWithPrefix(prefix: string, max: number): number[] {
     this.refresh();
-    const out: string[] = [];
+    const out: number[] = [];
     const s = this.sorted;
     const all = this.terms();
-    for (let i = lowerBound(0, s.length, (k) => all[s[k]!]!, prefix); i < s.length && out.length < max && all[s[i]!]!.startsWith(prefix); i++) out.push(all[s[i]!]!);
-    for (let i = this.covered; i < all.length && out.length < max; i++) if (all[i]!.startsWith(prefix)) out.push(all[i]!);
+    for (let i = lowerBound(0, s.length, (k) => all[s[k]!]!, prefix); i < s.length && out.length < max && all[s[i]!]!.startsWith(prefix); i++) out.push(s[i]!);
+    for (let i = this.covered; i < all.length && out.length < max; i++) if (all[i]!.startsWith(prefix)) out.push(i);
     return out;
   }
 
