@@ -147,9 +147,8 @@ export class SearchIndex {
   private totals = [0, 0, 0, 0];
   private withOriginal = 0;
   private live = 0;
+  /** Scores by slot of the candidates a query ranks (zeroed again after it). */
   private scratch = new Float64Array(0);
-  /** Per-unit best score over a word's alternative forms (kept all zero between units). */
-  private altScratch = new Float64Array(0);
   /** Per-query scratch memory: posting slots, intersections and unions are carved from it, never allocated. */
   private slab = new Slab();
   /** The packed frequencies `decode` decoded last (valid until its next call). */
@@ -166,8 +165,14 @@ export class SearchIndex {
   private minPrefix = 3;
   /** English ↔ Chinese terms `search` adds to a query (term-table.ts); null: words are searched as typed only. */
   private terms: TermTable | null = ARCHIVE_TERMS;
-  /** Scores of translated items, apart from `scratch` until it is known which papers the typed word missed. */
-  private translationScratch = new Float64Array(0);
+  /**
+   * Scores by position in the list of candidates being scored (see `scoreTier`): the sums, one word's best form
+   * (`scoreUnit`), and translated items apart until it is known which papers the typed word missed (all zero
+   * between uses).
+   */
+  private dense = new Float64Array(0);
+  private denseAlt = new Float64Array(0);
+  private denseSide = new Float64Array(0);
   /** Slots a group's typed items matched, marked while its translations are scored (see `planTranslation`). */
   private typedMark = new Uint8Array(0);
 
@@ -629,17 +634,18 @@ export class SearchIndex {
     if (this.candidate.length < this.scratch.length) this.candidate = new Uint8Array(this.scratch.length);
     const mark = this.candidate;
     const everything = this.exhaustive;
+    let list = cands;
     if (everything) {
-      this.scratch.fill(0, 0, size);
+      list = this.slab.alloc(size);
+      for (let s = 0; s < size; s++) list[s] = s;
       mark.fill(UNTIERED, 0, size);
     } else {
       // The scratch array is all zero here (`run` zeroes what it ranked).
       for (let at = 0; at < cands.length; at++) mark[cands[at]!] = UNTIERED;
     }
     try {
-      const best = !everything && mode === 'all-fields' && cands.length > k * PRUNE_MIN_RATIO ? this.scoreTitledFirst(groupPlans, cands, k) : null;
-      if (best) return best;
-      this.scorePass(groupPlans, mode, UNTIERED);
+      if (!everything && mode === 'all-fields' && cands.length > k * PRUNE_MIN_RATIO) return this.scoreTitledFirst(groupPlans, cands, k);
+      this.scoreTier(groupPlans, mode, UNTIERED, list);
       return cands;
     } finally {
       if (everything) mark.fill(0, 0, size);
@@ -647,12 +653,29 @@ export class SearchIndex {
     }
   }
 
-  /** Scores the candidates marked `tier`: the typed items first, then the translations (which score only what the typed items missed). */
-  private scorePass(groupPlans: ItemPlan[][], mode: ScoreMode, tier: number): void {
-    for (const plans of groupPlans) {
-      for (const p of plans) if (!p.item.translated) for (const t of p.tokens) for (const u of t.units) this.scoreUnit(u, this.scratch, mode, tier);
-      for (const p of plans) if (p.item.translated) this.scoreTranslation(p, mode, tier);
+  /**
+   * Scores the candidates marked `tier` (`list`: exactly those, ascending) into the scratch array. The scores add up
+   * in a dense array indexed by position in `list`, so the writes stay in cache; a million-paper scratch array took a
+   * cache miss per posting. The typed items first, then the translations (which score only what the typed missed).
+   * Returns the dense scores, valid until the next call (the caller may reorder them).
+   */
+  private scoreTier(groupPlans: ItemPlan[][], mode: ScoreMode, tier: number, list: Int32Array): Float64Array {
+    const n = list.length;
+    if (this.dense.length < n) {
+      const cap = Math.max(1024, Math.ceil(n * 1.25));
+      this.dense = new Float64Array(cap);
+      this.denseAlt = new Float64Array(cap);
+      this.denseSide = new Float64Array(cap);
     }
+    const acc = this.dense;
+    acc.fill(0, 0, n);
+    for (const plans of groupPlans) {
+      for (const p of plans) if (!p.item.translated) for (const t of p.tokens) for (const u of t.units) this.scoreUnit(u, acc, list, mode, tier);
+      for (const p of plans) if (p.item.translated) this.scoreTranslation(p, list, mode, tier);
+    }
+    const scratch = this.scratch;
+    for (let j = 0; j < n; j++) scratch[list[j]!] = acc[j]!;
+    return acc;
   }
 
   /**
@@ -660,9 +683,10 @@ export class SearchIndex {
    * or author match in any unit scores at most every unit's abstract weight times the BM25+ ceiling. The titled
    * candidates are marked and scored first; when `k` of them beat that bound, the rest cannot enter the best `k`
    * and are left unscored (zero). A common word (`的`, `模型`) is in a third of a million abstracts, and in far
-   * fewer titles. Returns the titled candidates when they hold the best `k`, null when the rest need scoring too.
+   * fewer titles. Returns the candidates the best `k` are among: the titled ones when they hold them, else all
+   * (the rest scored too).
    */
-  private scoreTitledFirst(groupPlans: ItemPlan[][], cands: Int32Array, k: number): Int32Array | null {
+  private scoreTitledFirst(groupPlans: ItemPlan[][], cands: Int32Array, k: number): Int32Array {
     const mark = this.candidate;
     let titled = 0;
     let bound = 0;
@@ -689,55 +713,47 @@ export class SearchIndex {
         bound += p.item.translated ? item * TRANSLATION_WEIGHT : item;
       }
     }
-    this.scorePass(groupPlans, 'all-fields', TITLED);
-    if (titled < k) return null;
-    const raw = this.slab.alloc(titled * 2 + 2);
-    const vals = new Float64Array(raw.buffer, raw.byteOffset + (raw.byteOffset % 8), titled);
-    const slots = this.slab.alloc(titled);
+    const list = this.slab.alloc(titled);
     let n = 0;
-    for (let at = 0; at < cands.length; at++) {
-      const s = cands[at]!;
-      if (mark[s] !== TITLED) continue;
-      slots[n] = s;
-      vals[n++] = this.scratch[s]!;
-    }
-    return kthLargest(vals, k) > bound + 1e-9 ? slots : null;
+    for (let at = 0; at < cands.length; at++) if (mark[cands[at]!] === TITLED) list[n++] = cands[at]!;
+    const scores = this.scoreTier(groupPlans, 'all-fields', TITLED, list);
+    if (titled >= k && kthLargest(scores.subarray(0, titled), k) > bound + 1e-9) return list;
+    const rest = this.slab.alloc(cands.length - titled);
+    n = 0;
+    for (let at = 0; at < cands.length; at++) if (mark[cands[at]!] === UNTIERED) rest[n++] = cands[at]!;
+    this.scoreTier(groupPlans, 'all-fields', UNTIERED, rest);
+    return cands;
   }
 
   /**
-   * Scores a translated item into `translationScratch`; a paper gets it, times `TRANSLATION_WEIGHT`, only when no
-   * typed item of the group matched it: a translation finds papers written in the other language, it does not
+   * Scores a translated item (dense, by position in `list`); a paper gets it, times `TRANSLATION_WEIGHT`, only when
+   * no typed item of the group matched it: a translation finds papers written in the other language, it does not
    * re-score those the word already found (a bilingual title would otherwise count twice and outrank a monolingual one).
    */
-  private scoreTranslation(plan: ItemPlan, mode: ScoreMode, tier: number): void {
-    const main = this.scratch;
-    if (this.translationScratch.length < main.length) this.translationScratch = new Float64Array(main.length);
-    const side = this.translationScratch;
-    for (const t of plan.tokens) for (const u of t.units) this.scoreUnit(u, side, mode, tier);
+  private scoreTranslation(plan: ItemPlan, list: Int32Array, mode: ScoreMode, tier: number): void {
+    const acc = this.dense;
+    const side = this.denseSide;
+    for (const t of plan.tokens) for (const u of t.units) this.scoreUnit(u, side, list, mode, tier);
     // Marks rather than a binary search per posting: the translated units of a common word hold most of the archive.
-    if (this.typedMark.length < main.length) this.typedMark = new Uint8Array(main.length);
+    if (this.typedMark.length < this.candidate.length) this.typedMark = new Uint8Array(this.candidate.length);
     const typedMark = this.typedMark;
     const typed = plan.typed ?? new Int32Array(0);
     for (let at = 0; at < typed.length; at++) typedMark[typed[at]!] = 1;
-    for (const t of plan.tokens) {
-      for (const u of t.units) {
-        for (let at = 0; at < u.slots.length; at++) {
-          const s = u.slots[at]!;
-          if (side[s] === 0) continue;
-          if (typedMark[s] === 0) main[s]! += side[s]! * TRANSLATION_WEIGHT;
-          side[s] = 0;
-        }
-      }
+    for (let j = 0; j < list.length; j++) {
+      if (side[j] === 0) continue;
+      if (typedMark[list[j]!] === 0) acc[j]! += side[j]! * TRANSLATION_WEIGHT;
+      side[j] = 0;
     }
     for (let at = 0; at < typed.length; at++) typedMark[typed[at]!] = 0;
   }
 
   /**
-   * Adds one unit's BM25+ score to `into` for the candidates marked `tier`: per field, weighted and summed over fields.
-   * Latin words are length-normalised by the original (English) title when the paper has one, CJK bigrams by the
-   * displayed title: a translated title says nothing about how long the English one is.
+   * Adds one unit's BM25+ score to `into` (dense, by position in `list`) for the candidates marked `tier`: per field,
+   * weighted and summed over fields. A posting's position is found by walking `list` along the unit's ascending
+   * postings. Latin words are length-normalised by the original (English) title when the paper has one, CJK bigrams
+   * by the displayed title: a translated title says nothing about how long the English one is.
    */
-  private scoreUnit(unit: Unit, into: Float64Array, mode: ScoreMode, tier: number): void {
+  private scoreUnit(unit: Unit, into: Float64Array, list: Int32Array, mode: ScoreMode, tier: number): void {
     const N = Math.max(this.live, 1);
     const avgTitle = Math.max(this.totals[0]! / N, 1);
     const avgAuthor = Math.max(this.totals[1]! / N, 1);
@@ -748,14 +764,15 @@ export class SearchIndex {
     // With several forms of one word (prefix completions, typo corrections) a paper scores for its best form
     // only, not once per form it holds: `leap` must not rank LeapVAD (leap + leapvad) above LeAP.
     const multi = unit.alts.length > 1;
-    if (multi && this.altScratch.length < into.length) this.altScratch = new Float64Array(into.length);
-    const score = multi ? this.altScratch : into;
+    const score = multi ? this.denseAlt : into;
     const mark = this.candidate;
     const lens = this.lens;
     for (const { slots, packs, wTitle, wAuthor, wAbstract } of unit.alts) {
+      let j = 0;
       for (let i = 0; i < slots.length; i++) {
         const s = slots[i]!;
         if (mark[s] !== tier) continue;
+        while (list[j]! < s) j++;
         const packed = packs[i]!;
         const t = tfTitle(packed);
         const l = s * L;
@@ -771,16 +788,14 @@ export class SearchIndex {
           if (a > 0) sc += wAuthor * bm25Plus(a, FIELD_B.author, lens[l + 1]! / avgAuthor);
           if (b > 0) sc += wAbstract * bm25Plus(b, FIELD_B.abstract, lens[l + 2]! / avgAbstract);
         }
-        if (multi) score[s] = Math.max(score[s]!, sc);
-        else score[s]! += sc;
+        if (multi) score[j] = Math.max(score[j]!, sc);
+        else score[j]! += sc;
       }
     }
     if (multi) {
-      for (let at = 0; at < unit.slots.length; at++) {
-        const s = unit.slots[at]!;
-        if (mark[s] !== tier) continue;
-        into[s]! += score[s]!;
-        score[s] = 0;
+      for (let j = 0; j < list.length; j++) {
+        into[j]! += score[j]!;
+        score[j] = 0;
       }
     }
   }

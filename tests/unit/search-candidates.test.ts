@@ -39,11 +39,11 @@ function pair(papers: ReturnType<typeof corpus>['papers']) {
   const ix = new SearchIndex();
   ix.add(papers);
   const pruned = { count: 0 };
-  const inner = ix as unknown as { scoreTitledFirst: (...args: unknown[]) => Int32Array | null };
+  const inner = ix as unknown as { scoreTitledFirst: (plans: unknown, cands: Int32Array, k: number) => Int32Array };
   const first = inner.scoreTitledFirst.bind(ix);
-  inner.scoreTitledFirst = (...args) => {
-    const best = first(...args);
-    if (best) pruned.count++;
+  inner.scoreTitledFirst = (plans, cands, k) => {
+    const best = first(plans, cands, k);
+    if (best !== cands) pruned.count++;
     return best;
   };
   const plain = new SearchIndex();
