@@ -6,6 +6,7 @@
  *   npm run bench:scale                         (sizes 10000,100000,1000000)
  *   BENCH_SIZES=10000,100000 npm run bench:scale
  *   BENCH_CORPUS=../shared/digests              (default: ../shared/digests next to the repository)
+ *   BENCH_KEEP=/some/dir                        keep the archives there and reuse them (a 1M build takes half an hour)
  *
  * Per size, in fresh child processes (so heap and RSS are not shared): build the archive; then cold start to the
  * first answer, RSS serving and peak, query p95, subscription matching (10 / 1,000 / 10,000 subscriptions against a
@@ -33,6 +34,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const CORPUS = process.env.BENCH_CORPUS ?? join(HERE, '..', '..', 'shared', 'digests');
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number).filter((n) => n > 0);
 const QUERIES = 300;
+/** Where archives are kept between runs (built once, measured again), or undefined for a temporary folder. */
+const KEEP = process.env.BENCH_KEEP;
 
 // ---------------------------------------------------------------------------------------------- data
 
@@ -270,12 +273,18 @@ async function serve(dir: string): Promise<Record<string, number>> {
   }
 
   // Ingest of one 30-paper digest, three times (different papers), per phase; the event loop watched throughout.
+  // A kept archive has taken in earlier runs' digests: each run renumbers its papers (2701.… → 27NN.…), so they are new.
+  const runsFile = join(dir, 'serve-runs');
+  const run = existsSync(runsFile) ? Number(readFileSync(runsFile, 'utf8')) || 0 : 0;
+  writeFileSync(runsFile, String(run + 1));
+  const prefix = `/${2701 + (run % 98)}.`;
+  const ingestDigests = input.ingest.map((text) => text.replaceAll('/2701.', prefix));
   const phases = instrument(archive);
   const runs: Record<string, number>[] = [];
   const delay = monitorEventLoopDelay({ resolution: 5 });
   for (let r = 0; r < 3; r++) {
     phases.reset();
-    const folder = memoryDigestFolder(new Map([[`2027-bench-${r}.md`, input.ingest[r]!]]));
+    const folder = memoryDigestFolder(new Map([[`2027-bench-${r}.md`, ingestDigests[r]!]]));
     delay.enable();
     const s = performance.now();
     const report = await ingestFolder({ archive, folder, log: silent });
@@ -354,25 +363,31 @@ function runChild(role: string, dir: string, size: number): Record<string, numbe
 
 async function main(): Promise<void> {
   const results: { size: number; b: Record<string, number>; s: Record<string, number> }[] = [];
-  const root = mkdtempSync(join(tmpdir(), 'scale-bench-'));
+  const root = KEEP ?? mkdtempSync(join(tmpdir(), 'scale-bench-'));
+  mkdirSync(root, { recursive: true });
   writeFileSync(join(root, 'input.json'), JSON.stringify(prepareInput(material(realPapers()))));
   for (const size of SIZES) {
     const dir = join(root, String(size));
-    mkdirSync(dir);
+    const kept = KEEP !== undefined && existsSync(join(dir, 'store.sqlite')) && existsSync(join(dir, 'index.bin'));
+    if (!kept) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+    }
     try {
       const t0 = performance.now();
-      const b = runChild('build', dir, size);
+      const b = kept ? { real: Number.NaN } : runChild('build', dir, size);
       const s = runChild('serve', dir, size);
       results.push({ size, b, s });
-      console.error(`${size}: built in ${b.buildS!.toFixed(0)} s (store ${b.storeS!.toFixed(0)} s), measured in ${((performance.now() - t0) / 1000 - b.buildS!).toFixed(0)} s`);
+      const built = kept ? `kept from an earlier run (${dir})` : `built in ${b.buildS!.toFixed(0)} s (store ${b.storeS!.toFixed(0)} s)`;
+      console.error(`${size}: ${built}, measured in ${((performance.now() - t0) / 1000 - (b.buildS ?? 0)).toFixed(0)} s`);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      if (!KEEP) rmSync(dir, { recursive: true, force: true });
     }
   }
-  rmSync(root, { recursive: true, force: true });
+  if (!KEEP) rmSync(root, { recursive: true, force: true });
   const f = (v: number | undefined, d = 1): string => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(d));
   const rows: [string, (r: (typeof results)[number]) => string][] = [
-    ['papers (real + synthetic)', (r) => `${r.size} (${r.b.real} real)`],
+    ['papers (real + synthetic)', (r) => `${r.size} (${Number.isNaN(r.b.real) ? 'kept archive' : `${r.b.real} real`})`],
     ['ingest of one 30-paper digest (ms)', (r) => f(r.s.ingest_totalMs, 0)],
     ['  store write (ms)', (r) => f(r.s.ingest_storeMs, 0)],
     ['  index add (ms)', (r) => f(r.s.ingest_indexMs, 0)],
