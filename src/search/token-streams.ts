@@ -117,6 +117,7 @@ export class TokenStreams {
     const n = words.length;
     return (slot) => {
       const { codes: exact, count, abstractAt, rec } = this.exactPart(slot);
+      // Exact part: compare ids; a word outside the vocabulary occurs in no exact part.
       if (known) {
         for (let start = 0; start + n <= count; start++) {
           let k = 0;
@@ -125,6 +126,7 @@ export class TokenStreams {
         }
       }
       if (abstractAt < 0) return false;
+      // Abstract part: compare hashes, a byte a word (a separator, 0, is no hash: a phrase never spans two abstracts).
       const first = hashes[0]!;
       for (let start = rec.indexOf(first, abstractAt); start >= 0 && start + n <= rec.length; start = rec.indexOf(first, start + 1)) {
         let k = 1;
