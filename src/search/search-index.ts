@@ -151,8 +151,6 @@ export class SearchIndex {
   private scratch = new Float64Array(0);
   /** Per-query scratch memory: posting slots, intersections and unions are carved from it, never allocated. */
   private slab = new Slab();
-  /** The packed frequencies `decode` decoded last (valid until its next call). */
-  private packBuf = new Uint32Array(1024);
   /** Per-field document frequencies of common terms: term id → [df when counted, title, author, abstract]. */
   private dfCache = new Map<number, Uint32Array>();
   /** The final candidates of the query being scored (see `score`); all zero between queries. */
@@ -443,12 +441,13 @@ export class SearchIndex {
     });
   }
 
-  /** Decodes a term's postings into slab memory; `packBuf` holds the packed frequencies until the next call. */
-  private decode(id: number): Int32Array {
+  /** Decodes a term's postings, slots and packed frequencies, into slab memory (valid until the query ends). */
+  private decode(id: number): { slots: Int32Array; packs: Uint32Array } {
     const n = this.postings.df(id);
-    if (this.packBuf.length < n) this.packBuf = new Uint32Array(Math.max(n, this.packBuf.length * 2));
     const slots = this.slab.alloc(n);
-    return slots.subarray(0, this.postings.decodeInto(id, slots, this.packBuf));
+    const raw = this.slab.alloc(n);
+    const count = this.postings.decodeInto(id, slots, new Uint32Array(raw.buffer, raw.byteOffset, n));
+    return { slots: slots.subarray(0, count), packs: new Uint32Array(raw.buffer, raw.byteOffset, count) };
   }
 
   private allSlots(): Int32Array {
@@ -482,8 +481,7 @@ export class SearchIndex {
 
   /** Slots whose author field holds `term`. */
   private authorTermSlots(term: string): Int32Array {
-    const slots = this.decode(this.postings.lookup(term));
-    const packs = this.packBuf;
+    const { slots, packs } = this.decode(this.postings.lookup(term));
     let k = 0;
     for (let i = 0; i < slots.length; i++) if (tfAuthor(packs[i]!) > 0) slots[k++] = slots[i]!;
     return slots.subarray(0, k);
@@ -497,7 +495,7 @@ export class SearchIndex {
       const prefix = categoryTerm(p.endsWith('*') ? p.slice(0, -1) : `${p}.`);
       for (const term of [...exact, ...this.dict.withPrefix(prefix, 10_000)]) {
         const id = this.postings.lookup(term);
-        if (id >= 0) lists.push(this.decode(id));
+        if (id >= 0) lists.push(this.decode(id).slots);
       }
     }
     return unionAll(lists, this.slab);
@@ -594,11 +592,8 @@ export class SearchIndex {
     for (const { term, weight } of alts) {
       const id = this.postings.lookup(term);
       if (id < 0) continue;
-      const n = this.postings.df(id);
-      const slots = this.slab.alloc(n);
-      const raw = this.slab.alloc(n);
-      const packs = new Uint32Array(raw.buffer, raw.byteOffset, n);
-      let count = this.postings.decodeInto(id, slots, packs);
+      const { slots, packs } = this.decode(id);
+      let count = slots.length;
       let [wTitle, wAuthor, wAbstract] = [0, 0, 0];
       if (mode !== 'filter') {
         const [dfTitle, dfAuthor, dfAbstract] = this.fieldDfs(id, count, packs);
