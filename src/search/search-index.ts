@@ -171,8 +171,8 @@ export class SearchIndex {
   private dense = new Float64Array(0);
   private denseAlt = new Float64Array(0);
   private denseSide = new Float64Array(0);
-  /** Slots a group's typed items matched, marked while its translations are scored (see `planTranslation`). */
-  private typedMark = new Uint8Array(0);
+  /** A set of slots marked for one membership test (see `withMembers`); all zero otherwise. */
+  private memberMark = new Uint8Array(0);
 
   /** Sets the term table `search` expands queries with (null turns expansion off: the bench compares both). */
   useTermTable(terms: TermTable | null): void {
@@ -505,7 +505,7 @@ export class SearchIndex {
    * Resolves an item to units (one per Latin word, one per CJK bigram) with their alternatives and decoded
    * postings, and computes the slots matching the whole item (phrases verified on the stored texts).
    */
-  private planItem(item: QueryItem, prefixLast: boolean, mode: ScoreMode, settled?: Uint8Array): ItemPlan {
+  private planItem(item: QueryItem, prefixLast: boolean, mode: ScoreMode, settled?: Int32Array): ItemPlan {
     const tokens: TokenPlan[] = [];
     item.tokens.forEach((tok, ti) => {
       const isLast = prefixLast && ti === item.tokens.length - 1;
@@ -542,15 +542,24 @@ export class SearchIndex {
 
   private planTranslation(item: QueryItem, typed: Int32Array, mode: ScoreMode): ItemPlan {
     if (mode === 'filter') return this.planItem(item, false, mode);
-    if (!item.phrase) return { ...this.planItem(item, false, mode), typed };
-    if (this.typedMark.length < this.ids.length) this.typedMark = new Uint8Array(Math.ceil(this.ids.length * 1.25));
-    const mark = this.typedMark;
-    for (let at = 0; at < typed.length; at++) mark[typed[at]!] = 1;
+    // A translation decides only the papers the typed items missed, so only those need its phrase checked.
+    return { ...this.planItem(item, false, mode, typed), typed };
+  }
+
+  /**
+   * Runs `fn` with a membership test for `sorted` (ascending slots) that will be asked about `probes` slots: by
+   * binary search when the probes are few next to the set (a common word's 24,000 titled papers against its 340,000
+   * typed matches), else by marking the set in `memberMark` for the call.
+   */
+  private withMembers<T>(sorted: Int32Array, probes: number, fn: (isMember: (slot: number) => boolean) => T): T {
+    if (sorted.length * 2 >= probes * Math.log2(sorted.length + 2)) return fn((slot) => has(sorted, slot));
+    if (this.memberMark.length < this.ids.length) this.memberMark = new Uint8Array(Math.ceil(this.ids.length * 1.25));
+    const mark = this.memberMark;
+    for (let at = 0; at < sorted.length; at++) mark[sorted[at]!] = 1;
     try {
-      // A translation decides only the papers the typed items missed, so only those need its phrase checked.
-      return { ...this.planItem(item, false, mode, mark), typed };
+      return fn((slot) => mark[slot] === 1);
     } finally {
-      for (let at = 0; at < typed.length; at++) mark[typed[at]!] = 0;
+      for (let at = 0; at < sorted.length; at++) mark[sorted[at]!] = 0;
     }
   }
 
@@ -730,20 +739,13 @@ export class SearchIndex {
     const acc = this.dense;
     const side = this.denseSide;
     for (const t of plan.tokens) for (const u of t.units) this.scoreUnit(u, side, list, mode, tier);
-    // Whether the typed items matched a paper: by binary search when the candidates scored are few next to the typed
-    // matches (a common word's 340,000 papers against its 24,000 titled ones), else by marking the typed matches.
-    const typed = plan.typed ?? new Int32Array(0);
-    const marks = typed.length * 2 < list.length * Math.log2(typed.length + 2);
-    if (marks && this.typedMark.length < this.candidate.length) this.typedMark = new Uint8Array(this.candidate.length);
-    const typedMark = this.typedMark;
-    if (marks) for (let at = 0; at < typed.length; at++) typedMark[typed[at]!] = 1;
-    for (let j = 0; j < list.length; j++) {
-      if (side[j] === 0) continue;
-      const missed = marks ? typedMark[list[j]!] === 0 : !has(typed, list[j]!);
-      if (missed) acc[j]! += side[j]! * TRANSLATION_WEIGHT;
-      side[j] = 0;
-    }
-    if (marks) for (let at = 0; at < typed.length; at++) typedMark[typed[at]!] = 0;
+    this.withMembers(plan.typed ?? new Int32Array(0), list.length, (typed) => {
+      for (let j = 0; j < list.length; j++) {
+        if (side[j] === 0) continue;
+        if (!typed(list[j]!)) acc[j]! += side[j]! * TRANSLATION_WEIGHT;
+        side[j] = 0;
+      }
+    });
   }
 
   /**
@@ -825,21 +827,23 @@ export class SearchIndex {
 
   /**
    * Keeps the slots whose stored text has the phrase: Latin words adjacent in one field, or the phrase verbatim in
-   * the title. A CJK phrase is its chain of bigrams, which the intersection has already required. Slots marked in
-   * `settled` are kept unchecked (their place in the results does not depend on this item).
+   * the title. A CJK phrase is its chain of bigrams, which the intersection has already required. Slots in `settled`
+   * (ascending) are kept unchecked (their place in the results does not depend on this item).
    */
-  private verifyPhrase(item: QueryItem, slots: Int32Array, settled?: Uint8Array): Int32Array {
+  private verifyPhrase(item: QueryItem, slots: Int32Array, settled?: Int32Array): Int32Array {
     const latin = item.tokens.filter((t) => t.kind === 'latin').map((t) => t.term);
     if (latin.length < 2) return slots;
     // The token streams answer most papers; the title is decoded only for those they do not.
     const inStream = this.latins.phrase(latin);
     const out = this.slab.alloc(slots.length);
-    let k = 0;
-    for (let at = 0; at < slots.length; at++) {
-      const s = slots[at]!;
-      if ((settled !== undefined && settled[s] === 1) || inStream(s) || this.titleNorms.get(s).includes(item.text)) out[k++] = s;
-    }
-    return out.subarray(0, k);
+    return this.withMembers(settled ?? new Int32Array(0), slots.length, (isSettled) => {
+      let k = 0;
+      for (let at = 0; at < slots.length; at++) {
+        const s = slots[at]!;
+        if (isSettled(s) || inStream(s) || this.titleNorms.get(s).includes(item.text)) out[k++] = s;
+      }
+      return out.subarray(0, k);
+    });
   }
 
   /**
